@@ -1,0 +1,7 @@
+//! MMS (ISO 9506): values, the Data codec and the PDUs a client exchanges.
+
+pub mod data;
+pub mod pdu;
+pub mod value;
+
+pub use value::MmsValue;
