@@ -1,0 +1,1 @@
+//! Declarations of `hal_time.h`.

@@ -1,0 +1,1 @@
+//! Declarations of `iec61850_client.h`.

@@ -1,0 +1,1 @@
+//! Declarations of `iso_connection_parameters.h`.

@@ -1,0 +1,1 @@
+//! Declarations of `libiec61850_common_api.h`.

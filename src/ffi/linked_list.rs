@@ -1,0 +1,1 @@
+//! Declarations of `linked_list.h`.

@@ -1,0 +1,1 @@
+//! Declarations of `mms_client_connection.h`.

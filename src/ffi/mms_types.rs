@@ -1,0 +1,1 @@
+//! Declarations of `mms_types.h`.

@@ -1,0 +1,1 @@
+//! Declarations of `tls_config.h`.
