@@ -1,1 +1,1234 @@
 //! Declarations of `iec61850_client.h`.
+#![allow(non_camel_case_types, non_snake_case)]
+
+use super::iec61850_common::ControlAddCause;
+use super::iec61850_common::ControlLastApplError;
+use super::iec61850_common::{FunctionalConstraint, Quality, Timestamp};
+use super::linked_list::LinkedList;
+use super::mms_types::MmsVariableSpecification;
+use super::tls_config::TLSConfiguration;
+use super::{c_str, guard, malloc_c_string};
+use crate::client::connection::{ClosedListener, StateListener};
+use crate::client::{Connection, State};
+use crate::iec61850::{object_reference_to_variable, ClientError};
+use crate::mms::pdu::VariableRef;
+use crate::mms::MmsValue;
+use std::ffi::{c_char, c_int, c_uint, c_void};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Opaque object behind [`ClientDataSet`]; placeholder until its implementation replaces this body.
+pub struct sClientDataSet {
+    _private: [u8; 0],
+}
+
+/// `ClientDataSet`: handle to an opaque object.
+pub type ClientDataSet = *mut sClientDataSet;
+
+/// Opaque object behind [`ClientReport`]; placeholder until its implementation replaces this body.
+pub struct sClientReport {
+    _private: [u8; 0],
+}
+
+/// `ClientReport`: handle to an opaque object.
+pub type ClientReport = *mut sClientReport;
+
+/// Opaque object behind [`ClientReportControlBlock`]; placeholder until its implementation replaces this body.
+// py61850 reads this struct's private libiec61850 layout through ctypes
+// (layouts.tsv, source "private"): its implementation must be `#[repr(C)]` with it.
+pub struct sClientReportControlBlock {
+    _private: [u8; 0],
+}
+
+/// `ClientReportControlBlock`: handle to an opaque object.
+pub type ClientReportControlBlock = *mut sClientReportControlBlock;
+
+/// Opaque object behind [`ClientGooseControlBlock`]; placeholder until its implementation replaces this body.
+// py61850 reads this struct's private libiec61850 layout through ctypes
+// (layouts.tsv, source "private"): its implementation must be `#[repr(C)]` with it.
+pub struct sClientGooseControlBlock {
+    _private: [u8; 0],
+}
+
+/// `ClientGooseControlBlock`: handle to an opaque object.
+pub type ClientGooseControlBlock = *mut sClientGooseControlBlock;
+
+/// The object behind an [`IedConnection`] handle (C only ever sees `struct sIedConnection*`).
+pub struct sIedConnection {
+    conn: Connection,
+}
+
+/// `IedConnection`: handle to an opaque object.
+pub type IedConnection = *mut sIedConnection;
+
+/// C enum `IedConnectionState` (values below; kept as an integer so any value from C is sound).
+pub type IedConnectionState = c_uint;
+/// `IedConnectionState` value.
+pub const IED_STATE_CLOSED: IedConnectionState = 0;
+/// `IedConnectionState` value.
+pub const IED_STATE_CONNECTING: IedConnectionState = 1;
+/// `IedConnectionState` value.
+pub const IED_STATE_CONNECTED: IedConnectionState = 2;
+/// `IedConnectionState` value.
+pub const IED_STATE_CLOSING: IedConnectionState = 3;
+
+/// C enum `IedClientError` (values below; kept as an integer so any value from C is sound).
+pub type IedClientError = c_uint;
+/// `IedClientError` value.
+pub const IED_ERROR_OK: IedClientError = 0;
+/// `IedClientError` value.
+pub const IED_ERROR_NOT_CONNECTED: IedClientError = 1;
+/// `IedClientError` value.
+pub const IED_ERROR_ALREADY_CONNECTED: IedClientError = 2;
+/// `IedClientError` value.
+pub const IED_ERROR_CONNECTION_LOST: IedClientError = 3;
+/// `IedClientError` value.
+pub const IED_ERROR_SERVICE_NOT_SUPPORTED: IedClientError = 4;
+/// `IedClientError` value.
+pub const IED_ERROR_CONNECTION_REJECTED: IedClientError = 5;
+/// `IedClientError` value.
+pub const IED_ERROR_OUTSTANDING_CALL_LIMIT_REACHED: IedClientError = 6;
+/// `IedClientError` value.
+pub const IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT: IedClientError = 10;
+/// `IedClientError` value.
+pub const IED_ERROR_ENABLE_REPORT_FAILED_DATASET_MISMATCH: IedClientError = 11;
+/// `IedClientError` value.
+pub const IED_ERROR_OBJECT_REFERENCE_INVALID: IedClientError = 12;
+/// `IedClientError` value.
+pub const IED_ERROR_UNEXPECTED_VALUE_RECEIVED: IedClientError = 13;
+/// `IedClientError` value.
+pub const IED_ERROR_TIMEOUT: IedClientError = 20;
+/// `IedClientError` value.
+pub const IED_ERROR_ACCESS_DENIED: IedClientError = 21;
+/// `IedClientError` value.
+pub const IED_ERROR_OBJECT_DOES_NOT_EXIST: IedClientError = 22;
+/// `IedClientError` value.
+pub const IED_ERROR_OBJECT_EXISTS: IedClientError = 23;
+/// `IedClientError` value.
+pub const IED_ERROR_OBJECT_ACCESS_UNSUPPORTED: IedClientError = 24;
+/// `IedClientError` value.
+pub const IED_ERROR_TYPE_INCONSISTENT: IedClientError = 25;
+/// `IedClientError` value.
+pub const IED_ERROR_TEMPORARILY_UNAVAILABLE: IedClientError = 26;
+/// `IedClientError` value.
+pub const IED_ERROR_OBJECT_UNDEFINED: IedClientError = 27;
+/// `IedClientError` value.
+pub const IED_ERROR_INVALID_ADDRESS: IedClientError = 28;
+/// `IedClientError` value.
+pub const IED_ERROR_HARDWARE_FAULT: IedClientError = 29;
+/// `IedClientError` value.
+pub const IED_ERROR_TYPE_UNSUPPORTED: IedClientError = 30;
+/// `IedClientError` value.
+pub const IED_ERROR_OBJECT_ATTRIBUTE_INCONSISTENT: IedClientError = 31;
+/// `IedClientError` value.
+pub const IED_ERROR_OBJECT_VALUE_INVALID: IedClientError = 32;
+/// `IedClientError` value.
+pub const IED_ERROR_OBJECT_INVALIDATED: IedClientError = 33;
+/// `IedClientError` value.
+pub const IED_ERROR_MALFORMED_MESSAGE: IedClientError = 34;
+/// `IedClientError` value.
+pub const IED_ERROR_OBJECT_CONSTRAINT_CONFLICT: IedClientError = 35;
+/// `IedClientError` value.
+pub const IED_ERROR_SERVICE_NOT_IMPLEMENTED: IedClientError = 98;
+/// `IedClientError` value.
+pub const IED_ERROR_UNKNOWN: IedClientError = 99;
+
+/// C callback `IedConnection_GenericServiceHandler` (NULL allowed).
+pub type IedConnection_GenericServiceHandler =
+    Option<unsafe extern "C" fn(invokeId: u32, parameter: *mut c_void, err: IedClientError)>;
+
+/// C callback `IedConnectionClosedHandler` (NULL allowed).
+pub type IedConnectionClosedHandler =
+    Option<unsafe extern "C" fn(parameter: *mut c_void, connection: IedConnection)>;
+
+/// C callback `IedConnection_StateChangedHandler` (NULL allowed).
+pub type IedConnection_StateChangedHandler = Option<
+    unsafe extern "C" fn(
+        parameter: *mut c_void,
+        connection: IedConnection,
+        newState: IedConnectionState,
+    ),
+>;
+
+/// Opaque object behind [`ClientSVControlBlock`]; placeholder until its implementation replaces this body.
+pub struct sClientSVControlBlock {
+    _private: [u8; 0],
+}
+
+/// `ClientSVControlBlock`: handle to an opaque object.
+pub type ClientSVControlBlock = *mut sClientSVControlBlock;
+
+/// C callback `IedConnection_GetGoCBValuesHandler` (NULL allowed).
+pub type IedConnection_GetGoCBValuesHandler = Option<
+    unsafe extern "C" fn(
+        invokeId: u32,
+        parameter: *mut c_void,
+        err: IedClientError,
+        goCB: ClientGooseControlBlock,
+    ),
+>;
+
+/// C callback `IedConnection_ReadObjectHandler` (NULL allowed).
+pub type IedConnection_ReadObjectHandler = Option<
+    unsafe extern "C" fn(
+        invokeId: u32,
+        parameter: *mut c_void,
+        err: IedClientError,
+        value: *mut MmsValue,
+    ),
+>;
+
+/// C callback `IedConnection_GetRCBValuesHandler` (NULL allowed).
+pub type IedConnection_GetRCBValuesHandler = Option<
+    unsafe extern "C" fn(
+        invokeId: u32,
+        parameter: *mut c_void,
+        err: IedClientError,
+        rcb: ClientReportControlBlock,
+    ),
+>;
+
+/// C `int` typedef `ReasonForInclusion`.
+pub type ReasonForInclusion = c_int;
+
+/// C callback `ReportCallbackFunction` (NULL allowed).
+pub type ReportCallbackFunction =
+    Option<unsafe extern "C" fn(parameter: *mut c_void, report: ClientReport)>;
+
+/// C callback `IedConnection_ReadDataSetHandler` (NULL allowed).
+pub type IedConnection_ReadDataSetHandler = Option<
+    unsafe extern "C" fn(
+        invokeId: u32,
+        parameter: *mut c_void,
+        err: IedClientError,
+        dataSet: ClientDataSet,
+    ),
+>;
+
+/// C callback `IedConnection_GetDataSetDirectoryHandler` (NULL allowed).
+pub type IedConnection_GetDataSetDirectoryHandler = Option<
+    unsafe extern "C" fn(
+        invokeId: u32,
+        parameter: *mut c_void,
+        err: IedClientError,
+        dataSetDirectory: LinkedList,
+        isDeletable: bool,
+    ),
+>;
+
+/// C callback `IedConnection_WriteDataSetHandler` (NULL allowed).
+pub type IedConnection_WriteDataSetHandler = Option<
+    unsafe extern "C" fn(
+        invokeId: u32,
+        parameter: *mut c_void,
+        err: IedClientError,
+        accessResults: LinkedList,
+    ),
+>;
+
+/// Opaque object behind [`ControlObjectClient`]; placeholder until its implementation replaces this body.
+pub struct sControlObjectClient {
+    _private: [u8; 0],
+}
+
+/// `ControlObjectClient`: handle to an opaque object.
+pub type ControlObjectClient = *mut sControlObjectClient;
+
+/// C enum `ControlActionType` (values below; kept as an integer so any value from C is sound).
+pub type ControlActionType = c_uint;
+/// `ControlActionType` value.
+pub const CONTROL_ACTION_TYPE_SELECT: ControlActionType = 0;
+/// `ControlActionType` value.
+pub const CONTROL_ACTION_TYPE_OPERATE: ControlActionType = 1;
+/// `ControlActionType` value.
+pub const CONTROL_ACTION_TYPE_CANCEL: ControlActionType = 2;
+
+/// C callback `ControlObjectClient_ControlActionHandler` (NULL allowed).
+pub type ControlObjectClient_ControlActionHandler = Option<
+    unsafe extern "C" fn(
+        invokeId: u32,
+        parameter: *mut c_void,
+        err: IedClientError,
+        r#type: ControlActionType,
+        success: bool,
+    ),
+>;
+
+/// C callback `CommandTerminationHandler` (NULL allowed).
+pub type CommandTerminationHandler =
+    Option<unsafe extern "C" fn(parameter: *mut c_void, controlClient: ControlObjectClient)>;
+
+/// C callback `IedConnection_GetNameListHandler` (NULL allowed).
+pub type IedConnection_GetNameListHandler = Option<
+    unsafe extern "C" fn(
+        invokeId: u32,
+        parameter: *mut c_void,
+        err: IedClientError,
+        nameList: LinkedList,
+        moreFollows: bool,
+    ),
+>;
+
+/// C callback `IedConnection_GetVariableSpecificationHandler` (NULL allowed).
+pub type IedConnection_GetVariableSpecificationHandler = Option<
+    unsafe extern "C" fn(
+        invokeId: u32,
+        parameter: *mut c_void,
+        err: IedClientError,
+        spec: *mut MmsVariableSpecification,
+    ),
+>;
+
+/// C callback `IedConnection_QueryLogHandler` (NULL allowed).
+pub type IedConnection_QueryLogHandler = Option<
+    unsafe extern "C" fn(
+        invokeId: u32,
+        parameter: *mut c_void,
+        mmsError: IedClientError,
+        journalEntries: LinkedList,
+        moreFollows: bool,
+    ),
+>;
+
+/// Opaque object behind [`FileDirectoryEntry`]; placeholder until its implementation replaces this body.
+pub struct sFileDirectoryEntry {
+    _private: [u8; 0],
+}
+
+/// `FileDirectoryEntry`: handle to an opaque object.
+pub type FileDirectoryEntry = *mut sFileDirectoryEntry;
+
+/// C callback `IedConnection_FileDirectoryEntryHandler` (NULL allowed).
+pub type IedConnection_FileDirectoryEntryHandler = Option<
+    unsafe extern "C" fn(
+        invokeId: u32,
+        parameter: *mut c_void,
+        err: IedClientError,
+        filename: *mut c_char,
+        size: u32,
+        lastModfified: u64,
+        moreFollows: bool,
+    ) -> bool,
+>;
+
+/// C callback `IedClientGetFileHandler` (NULL allowed).
+pub type IedClientGetFileHandler =
+    Option<unsafe extern "C" fn(parameter: *mut c_void, buffer: *mut u8, bytesRead: u32) -> bool>;
+
+/// C callback `IedConnection_GetFileAsyncHandler` (NULL allowed).
+pub type IedConnection_GetFileAsyncHandler = Option<
+    unsafe extern "C" fn(
+        invokeId: u32,
+        parameter: *mut c_void,
+        err: IedClientError,
+        originalInvokeId: u32,
+        buffer: *mut u8,
+        bytesRead: u32,
+        moreFollows: bool,
+    ) -> bool,
+>;
+
+/// `#define IEC61850_SV_OPT_REFRESH_TIME`.
+pub const IEC61850_SV_OPT_REFRESH_TIME: c_int = 1;
+
+/// `#define IEC61850_SV_OPT_SAMPLE_SYNC`.
+pub const IEC61850_SV_OPT_SAMPLE_SYNC: c_int = 2;
+
+/// `#define IEC61850_SV_OPT_SAMPLE_RATE`.
+pub const IEC61850_SV_OPT_SAMPLE_RATE: c_int = 4;
+
+/// `#define IEC61850_SV_OPT_DATA_SET`.
+pub const IEC61850_SV_OPT_DATA_SET: c_int = 8;
+
+/// `#define IEC61850_SV_OPT_SECURITY`.
+pub const IEC61850_SV_OPT_SECURITY: c_int = 16;
+
+/// `#define IEC61850_SV_SMPMOD_SAMPLES_PER_PERIOD`.
+pub const IEC61850_SV_SMPMOD_SAMPLES_PER_PERIOD: c_int = 0;
+
+/// `#define IEC61850_SV_SMPMOD_SAMPLES_PER_SECOND`.
+pub const IEC61850_SV_SMPMOD_SAMPLES_PER_SECOND: c_int = 1;
+
+/// `#define IEC61850_SV_SMPMOD_SECONDS_PER_SAMPLE`.
+pub const IEC61850_SV_SMPMOD_SECONDS_PER_SAMPLE: c_int = 2;
+
+/// `#define GOCB_ELEMENT_GO_ENA`.
+pub const GOCB_ELEMENT_GO_ENA: c_int = 1;
+
+/// `#define GOCB_ELEMENT_GO_ID`.
+pub const GOCB_ELEMENT_GO_ID: c_int = 2;
+
+/// `#define GOCB_ELEMENT_DATSET`.
+pub const GOCB_ELEMENT_DATSET: c_int = 4;
+
+/// `#define GOCB_ELEMENT_CONF_REV`.
+pub const GOCB_ELEMENT_CONF_REV: c_int = 8;
+
+/// `#define GOCB_ELEMENT_NDS_COMM`.
+pub const GOCB_ELEMENT_NDS_COMM: c_int = 16;
+
+/// `#define GOCB_ELEMENT_DST_ADDRESS`.
+pub const GOCB_ELEMENT_DST_ADDRESS: c_int = 32;
+
+/// `#define GOCB_ELEMENT_MIN_TIME`.
+pub const GOCB_ELEMENT_MIN_TIME: c_int = 64;
+
+/// `#define GOCB_ELEMENT_MAX_TIME`.
+pub const GOCB_ELEMENT_MAX_TIME: c_int = 128;
+
+/// `#define GOCB_ELEMENT_FIXED_OFFS`.
+pub const GOCB_ELEMENT_FIXED_OFFS: c_int = 256;
+
+/// `#define GOCB_ELEMENT_ALL`.
+pub const GOCB_ELEMENT_ALL: c_int = 511;
+
+/// `#define IEC61850_REASON_NOT_INCLUDED`.
+pub const IEC61850_REASON_NOT_INCLUDED: c_int = 0;
+
+/// `#define IEC61850_REASON_DATA_CHANGE`.
+pub const IEC61850_REASON_DATA_CHANGE: c_int = 1;
+
+/// `#define IEC61850_REASON_QUALITY_CHANGE`.
+pub const IEC61850_REASON_QUALITY_CHANGE: c_int = 2;
+
+/// `#define IEC61850_REASON_DATA_UPDATE`.
+pub const IEC61850_REASON_DATA_UPDATE: c_int = 4;
+
+/// `#define IEC61850_REASON_INTEGRITY`.
+pub const IEC61850_REASON_INTEGRITY: c_int = 8;
+
+/// `#define IEC61850_REASON_GI`.
+pub const IEC61850_REASON_GI: c_int = 16;
+
+/// `#define IEC61850_REASON_UNKNOWN`.
+pub const IEC61850_REASON_UNKNOWN: c_int = 32;
+
+/// `#define RCB_ELEMENT_RPT_ID`.
+pub const RCB_ELEMENT_RPT_ID: c_int = 1;
+
+/// `#define RCB_ELEMENT_RPT_ENA`.
+pub const RCB_ELEMENT_RPT_ENA: c_int = 2;
+
+/// `#define RCB_ELEMENT_RESV`.
+pub const RCB_ELEMENT_RESV: c_int = 4;
+
+/// `#define RCB_ELEMENT_DATSET`.
+pub const RCB_ELEMENT_DATSET: c_int = 8;
+
+/// `#define RCB_ELEMENT_CONF_REV`.
+pub const RCB_ELEMENT_CONF_REV: c_int = 16;
+
+/// `#define RCB_ELEMENT_OPT_FLDS`.
+pub const RCB_ELEMENT_OPT_FLDS: c_int = 32;
+
+/// `#define RCB_ELEMENT_BUF_TM`.
+pub const RCB_ELEMENT_BUF_TM: c_int = 64;
+
+/// `#define RCB_ELEMENT_SQ_NUM`.
+pub const RCB_ELEMENT_SQ_NUM: c_int = 128;
+
+/// `#define RCB_ELEMENT_TRG_OPS`.
+pub const RCB_ELEMENT_TRG_OPS: c_int = 256;
+
+/// `#define RCB_ELEMENT_INTG_PD`.
+pub const RCB_ELEMENT_INTG_PD: c_int = 512;
+
+/// `#define RCB_ELEMENT_GI`.
+pub const RCB_ELEMENT_GI: c_int = 1024;
+
+/// `#define RCB_ELEMENT_PURGE_BUF`.
+pub const RCB_ELEMENT_PURGE_BUF: c_int = 2048;
+
+/// `#define RCB_ELEMENT_ENTRY_ID`.
+pub const RCB_ELEMENT_ENTRY_ID: c_int = 4096;
+
+/// `#define RCB_ELEMENT_TIME_OF_ENTRY`.
+pub const RCB_ELEMENT_TIME_OF_ENTRY: c_int = 8192;
+
+/// `#define RCB_ELEMENT_RESV_TMS`.
+pub const RCB_ELEMENT_RESV_TMS: c_int = 16384;
+
+/// `#define RCB_ELEMENT_OWNER`.
+pub const RCB_ELEMENT_OWNER: c_int = 32768;
+
+/// Last application error of a control operation (`LastApplError`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LastApplError {
+    /// `ctlNum` of the failed operation.
+    pub ctlNum: c_int,
+    /// Error class.
+    pub error: ControlLastApplError,
+    /// Additional cause.
+    pub addCause: ControlAddCause,
+}
+
+// ---- Functions of iec61850_client.h ----
+
+/// Writes `code` to the caller's error slot when it is not NULL.
+///
+/// # Safety
+/// `error` is NULL or points to a writable `IedClientError`.
+unsafe fn set_error(error: *mut IedClientError, code: IedClientError) {
+    if !error.is_null() {
+        // SAFETY: non-NULL and writable by the caller's contract.
+        unsafe { *error = code };
+    }
+}
+
+/// The C code of a result.
+fn code_of<T>(result: &Result<T, ClientError>) -> IedClientError {
+    match result {
+        Ok(_) => IED_ERROR_OK,
+        Err(e) => *e as IedClientError,
+    }
+}
+
+/// Borrows the connection behind a handle.
+///
+/// # Safety
+/// `handle` is NULL or a live handle from `IedConnection_create*`.
+unsafe fn connection<'a>(handle: IedConnection) -> Option<&'a Connection> {
+    // SAFETY: live handle by the caller's contract.
+    unsafe { handle.as_ref() }.map(|h| &h.conn)
+}
+
+/// A C callback and its opaque parameter, callable from any thread.
+#[derive(Clone, Copy)]
+struct Callback<F> {
+    function: F,
+    parameter: usize,
+    handle: usize,
+}
+
+/// Creates a connection that uses the shared reactor and callback threads.
+#[no_mangle]
+pub extern "C" fn IedConnection_create() -> IedConnection {
+    IedConnection_createEx(std::ptr::null_mut(), true)
+}
+
+/// Creates a connection; without threads the application drives it with `IedConnection_tick`.
+/// TLS is not supported yet: a non-NULL `tlsConfig` gives NULL.
+#[no_mangle]
+pub extern "C" fn IedConnection_createEx(
+    tlsConfig: TLSConfiguration,
+    useThreads: bool,
+) -> IedConnection {
+    guard(std::ptr::null_mut(), || {
+        if !tlsConfig.is_null() {
+            return std::ptr::null_mut();
+        }
+        Box::into_raw(Box::new(sIedConnection {
+            conn: Connection::new(useThreads),
+        }))
+    })
+}
+
+/// Closes the connection (without release) and frees the handle; NULL is ignored.
+///
+/// # Safety
+/// `self_` is NULL or a live handle not used after this call.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_destroy(self_: IedConnection) {
+    guard((), || {
+        if !self_.is_null() {
+            // SAFETY: a live handle from IedConnection_create*, released exactly once.
+            drop(unsafe { Box::from_raw(self_) });
+        }
+    })
+}
+
+/// Sets the local IP address and port to bind before connecting (port 0 or -1: any).
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `localIpAddress` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_setLocalAddress(
+    self_: IedConnection,
+    localIpAddress: *const c_char,
+    localPort: c_int,
+) {
+    guard((), || {
+        // SAFETY: caller's contract.
+        let (Some(conn), Some(ip)) = (unsafe { connection(self_) }, unsafe {
+            c_str(localIpAddress)
+        }) else {
+            return;
+        };
+        let port = u16::try_from(localPort).unwrap_or(0);
+        let address = ip
+            .to_str()
+            .ok()
+            .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
+            .map(|ip| std::net::SocketAddr::new(ip, port));
+        conn.configure(|c| c.local_address = address);
+    })
+}
+
+/// Sets the TCP connect timeout in milliseconds.
+///
+/// # Safety
+/// `self_` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_setConnectTimeout(self_: IedConnection, timeoutInMs: u32) {
+    guard((), || {
+        // SAFETY: caller's contract.
+        if let Some(conn) = unsafe { connection(self_) } {
+            conn.configure(|c| c.connect_timeout = Duration::from_millis(timeoutInMs.into()));
+        }
+    })
+}
+
+/// Sets the timeout of each confirmed service in milliseconds.
+///
+/// # Safety
+/// `self_` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_setRequestTimeout(self_: IedConnection, timeoutInMs: u32) {
+    guard((), || {
+        // SAFETY: caller's contract.
+        if let Some(conn) = unsafe { connection(self_) } {
+            conn.configure(|c| c.request_timeout = Duration::from_millis(timeoutInMs.into()));
+        }
+    })
+}
+
+/// The request timeout in milliseconds (0 for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getRequestTimeout(self_: IedConnection) -> u32 {
+    guard(0, || {
+        // SAFETY: caller's contract.
+        unsafe { connection(self_) }.map_or(0, |c| {
+            u32::try_from(c.config().request_timeout.as_millis()).unwrap_or(u32::MAX)
+        })
+    })
+}
+
+/// Sets the numbers of outstanding calls proposed in the MMS initiate request.
+///
+/// # Safety
+/// `self_` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_setMaxOutstandingCalls(
+    self_: IedConnection,
+    calling: c_int,
+    called: c_int,
+) {
+    guard((), || {
+        // SAFETY: caller's contract.
+        if let Some(conn) = unsafe { connection(self_) } {
+            let clamp = |n: c_int| u16::try_from(n.max(1)).unwrap_or(u16::MAX);
+            conn.configure(|c| {
+                c.initiate.max_serv_outstanding_calling = clamp(calling);
+                c.initiate.max_serv_outstanding_called = clamp(called);
+            });
+        }
+    })
+}
+
+/// Processes received messages of a connection created without threads; true when idle.
+///
+/// # Safety
+/// `self_` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_tick(self_: IedConnection) -> bool {
+    guard(true, || {
+        // SAFETY: caller's contract.
+        unsafe { connection(self_) }.is_none_or(|c| c.tick())
+    })
+}
+
+/// Connects and associates with the server at `hostname:tcpPort` (port -1: 102).
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable; `hostname` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_connect(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    hostname: *const c_char,
+    tcpPort: c_int,
+) {
+    let code = guard(IED_ERROR_UNKNOWN, || {
+        // SAFETY: caller's contract.
+        let Some(conn) = (unsafe { connection(self_) }) else {
+            return IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT;
+        };
+        // SAFETY: caller's contract.
+        let Some(host) = unsafe { c_str(hostname) }.and_then(|h| h.to_str().ok()) else {
+            return IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT;
+        };
+        let port = if tcpPort < 0 {
+            102
+        } else {
+            u16::try_from(tcpPort).unwrap_or(0)
+        };
+        code_of(&conn.connect(host, port))
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
+}
+
+/// Aborts the association (ACSE abort) and closes the connection.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_abort(self_: IedConnection, error: *mut IedClientError) {
+    let code = guard(IED_ERROR_UNKNOWN, || {
+        // SAFETY: caller's contract.
+        unsafe { connection(self_) }.map_or(IED_ERROR_NOT_CONNECTED, |c| code_of(&c.abort()))
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
+}
+
+/// Releases the association (MMS conclude) and closes the connection.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_release(self_: IedConnection, error: *mut IedClientError) {
+    let code = guard(IED_ERROR_UNKNOWN, || {
+        // SAFETY: caller's contract.
+        unsafe { connection(self_) }.map_or(IED_ERROR_NOT_CONNECTED, |c| code_of(&c.release()))
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
+}
+
+/// Closes the TCP connection without releasing the association.
+///
+/// # Safety
+/// `self_` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_close(self_: IedConnection) {
+    guard((), || {
+        // SAFETY: caller's contract.
+        if let Some(conn) = unsafe { connection(self_) } {
+            conn.close();
+        }
+    })
+}
+
+/// The connection state (`IED_STATE_CLOSED` for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getState(self_: IedConnection) -> IedConnectionState {
+    guard(IED_STATE_CLOSED, || {
+        // SAFETY: caller's contract.
+        unsafe { connection(self_) }.map_or(IED_STATE_CLOSED, |c| c.state() as IedConnectionState)
+    })
+}
+
+/// Installs the handler called when an established connection closes (NULL removes it).
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `handler` stays callable with `parameter` while installed.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_installConnectionClosedHandler(
+    self_: IedConnection,
+    handler: IedConnectionClosedHandler,
+    parameter: *mut c_void,
+) {
+    guard((), || {
+        // SAFETY: caller's contract.
+        let Some(conn) = (unsafe { connection(self_) }) else {
+            return;
+        };
+        let listener = handler.map(|function| {
+            let cb = Callback {
+                function,
+                parameter: parameter as usize,
+                handle: self_ as usize,
+            };
+            Arc::new(move || {
+                // SAFETY: the application keeps the handler valid while installed.
+                unsafe { (cb.function)(cb.parameter as *mut c_void, cb.handle as IedConnection) }
+            }) as ClosedListener
+        });
+        conn.set_closed_listener(listener);
+    })
+}
+
+/// Installs the handler called on every connection state change (NULL removes it).
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `handler` stays callable with `parameter` while installed.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_installStateChangedHandler(
+    self_: IedConnection,
+    handler: IedConnection_StateChangedHandler,
+    parameter: *mut c_void,
+) {
+    guard((), || {
+        // SAFETY: caller's contract.
+        let Some(conn) = (unsafe { connection(self_) }) else {
+            return;
+        };
+        let listener = handler.map(|function| {
+            let cb = Callback {
+                function,
+                parameter: parameter as usize,
+                handle: self_ as usize,
+            };
+            Arc::new(move |state: State| {
+                // SAFETY: the application keeps the handler valid while installed.
+                unsafe {
+                    (cb.function)(
+                        cb.parameter as *mut c_void,
+                        cb.handle as IedConnection,
+                        state as IedConnectionState,
+                    )
+                }
+            }) as StateListener
+        });
+        conn.set_state_listener(listener);
+    })
+}
+
+/// Maps a reference and FC to its MMS variable, or the error code to report.
+///
+/// # Safety
+/// `reference` is NULL or a C string.
+unsafe fn variable(
+    reference: *const c_char,
+    fc: FunctionalConstraint,
+) -> Result<VariableRef, ClientError> {
+    // SAFETY: caller's contract.
+    let reference = unsafe { c_str(reference) }.ok_or(ClientError::InvalidArgument)?;
+    let reference = reference
+        .to_str()
+        .map_err(|_| ClientError::ObjectReferenceInvalid)?;
+    object_reference_to_variable(reference, fc).map_err(|_| ClientError::ObjectReferenceInvalid)
+}
+
+/// Reads `reference` with `fc` on a connection: the shared front half of every read function.
+///
+/// # Safety
+/// As for `IedConnection_readObject`.
+unsafe fn read_value(
+    self_: IedConnection,
+    reference: *const c_char,
+    fc: FunctionalConstraint,
+) -> Result<MmsValue, ClientError> {
+    // SAFETY: caller's contract.
+    let conn = unsafe { connection(self_) }.ok_or(ClientError::ConnectionLost)?;
+    if conn.state() != State::Connected {
+        return Err(ClientError::ConnectionLost);
+    }
+    // SAFETY: caller's contract.
+    let var = unsafe { variable(reference, fc) }?;
+    conn.read(&var)
+}
+
+/// Reads a value and converts it with `convert`; a DataAccessError or a wrong type becomes an error.
+///
+/// # Safety
+/// As for `IedConnection_readObject`.
+unsafe fn read_typed<T>(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    reference: *const c_char,
+    fc: FunctionalConstraint,
+    fallback: T,
+    convert: impl FnOnce(&MmsValue) -> Option<T>,
+) -> T {
+    let (code, value) = guard((IED_ERROR_UNKNOWN, None), || {
+        // SAFETY: caller's contract.
+        match unsafe { read_value(self_, reference, fc) } {
+            Ok(MmsValue::DataAccessError(dae)) => (
+                ClientError::from_data_access_error(dae) as IedClientError,
+                None,
+            ),
+            Ok(value) => match convert(&value) {
+                Some(v) => (IED_ERROR_OK, Some(v)),
+                None => (IED_ERROR_UNEXPECTED_VALUE_RECEIVED, None),
+            },
+            Err(e) => (e as IedClientError, None),
+        }
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
+    value.unwrap_or(fallback)
+}
+
+/// Writes `value` to `reference` with `fc`; the shared body of every write function.
+///
+/// # Safety
+/// As for `IedConnection_writeObject`.
+unsafe fn write_value(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    reference: *const c_char,
+    fc: FunctionalConstraint,
+    value: &MmsValue,
+) {
+    let code = guard(IED_ERROR_UNKNOWN, || {
+        // SAFETY: caller's contract.
+        let result = unsafe { connection(self_) }
+            .ok_or(ClientError::ConnectionLost)
+            .and_then(|conn| {
+                if conn.state() != State::Connected {
+                    return Err(ClientError::ConnectionLost);
+                }
+                // SAFETY: caller's contract.
+                let var = unsafe { variable(reference, fc) }?;
+                conn.write(&var, value)
+            });
+        code_of(&result)
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
+}
+
+/// Reads a functionally constrained data (attribute); the caller frees the result with `MmsValue_delete`.
+/// A DataAccessError from the server comes back as a value of type MMS_DATA_ACCESS_ERROR.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable; `dataAttributeReference` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_readObject(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    dataAttributeReference: *const c_char,
+    fc: FunctionalConstraint,
+) -> *mut MmsValue {
+    let (code, value) = guard((IED_ERROR_UNKNOWN, std::ptr::null_mut()), || {
+        // SAFETY: caller's contract.
+        match unsafe { read_value(self_, dataAttributeReference, fc) } {
+            Ok(value) => (IED_ERROR_OK, Box::into_raw(Box::new(value))),
+            Err(e) => (e as IedClientError, std::ptr::null_mut()),
+        }
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
+    value
+}
+
+/// Writes a functionally constrained data (attribute); the value stays the caller's.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable; `dataAttributeReference` is NULL or a
+/// C string; `value` is NULL or a live `MmsValue`.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_writeObject(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    dataAttributeReference: *const c_char,
+    fc: FunctionalConstraint,
+    value: *mut MmsValue,
+) {
+    // SAFETY: caller's contract.
+    match unsafe { value.as_ref() } {
+        // SAFETY: caller's contract.
+        Some(value) => unsafe { write_value(self_, error, dataAttributeReference, fc, value) },
+        // SAFETY: caller's contract.
+        None => unsafe { set_error(error, IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT) },
+    }
+}
+
+/// Reads a boolean attribute.
+///
+/// # Safety
+/// As for `IedConnection_readObject`.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_readBooleanValue(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+) -> bool {
+    // SAFETY: caller's contract.
+    unsafe {
+        read_typed(self_, error, objectReference, fc, false, |v| match v {
+            MmsValue::Boolean(b) => Some(*b),
+            _ => None,
+        })
+    }
+}
+
+/// Reads a floating-point attribute as float.
+///
+/// # Safety
+/// As for `IedConnection_readObject`.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_readFloatValue(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+) -> f32 {
+    // SAFETY: caller's contract.
+    unsafe {
+        read_typed(self_, error, objectReference, fc, 0.0, |v| match v {
+            MmsValue::Float(f) => Some(*f),
+            MmsValue::Double(d) => Some(*d as f32),
+            _ => None,
+        })
+    }
+}
+
+/// Reads a visible or MMS string attribute; the caller frees the result with `free()`.
+///
+/// # Safety
+/// As for `IedConnection_readObject`.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_readStringValue(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+) -> *mut c_char {
+    // SAFETY: caller's contract.
+    unsafe {
+        read_typed(
+            self_,
+            error,
+            objectReference,
+            fc,
+            std::ptr::null_mut(),
+            |v| match v {
+                MmsValue::VisibleString(s) | MmsValue::MmsString(s) => {
+                    Some(malloc_c_string(s.as_bytes()))
+                }
+                _ => None,
+            },
+        )
+    }
+}
+
+/// Reads an integer or unsigned attribute as int32 (wrapping as a C cast would).
+///
+/// # Safety
+/// As for `IedConnection_readObject`.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_readInt32Value(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+) -> i32 {
+    // SAFETY: caller's contract.
+    unsafe {
+        read_typed(self_, error, objectReference, fc, 0, |v| {
+            integer_of(v).map(|i| i as i32)
+        })
+    }
+}
+
+/// Reads an integer or unsigned attribute as int64.
+///
+/// # Safety
+/// As for `IedConnection_readObject`.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_readInt64Value(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+) -> i64 {
+    // SAFETY: caller's contract.
+    unsafe { read_typed(self_, error, objectReference, fc, 0, integer_of) }
+}
+
+/// Reads an integer or unsigned attribute as uint32.
+///
+/// # Safety
+/// As for `IedConnection_readObject`.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_readUnsigned32Value(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+) -> u32 {
+    // SAFETY: caller's contract.
+    unsafe {
+        read_typed(self_, error, objectReference, fc, 0, |v| {
+            integer_of(v).map(|i| i as u32)
+        })
+    }
+}
+
+/// The value of an integer or unsigned MMS value.
+fn integer_of(value: &MmsValue) -> Option<i64> {
+    match value {
+        MmsValue::Integer(i) => Some(*i),
+        MmsValue::Unsigned(u) => Some(*u as i64),
+        _ => None,
+    }
+}
+
+/// Reads a UTC time attribute into `timeStamp`, or into a new `malloc`ed Timestamp when it is NULL.
+///
+/// # Safety
+/// As for `IedConnection_readObject`; `timeStamp` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_readTimestampValue(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+    timeStamp: *mut Timestamp,
+) -> *mut Timestamp {
+    // SAFETY: caller's contract.
+    let bytes = unsafe {
+        read_typed(self_, error, objectReference, fc, None, |v| match v {
+            MmsValue::UtcTime(b) => Some(Some(*b)),
+            _ => None,
+        })
+    };
+    let Some(bytes) = bytes else {
+        return std::ptr::null_mut();
+    };
+    let target = if timeStamp.is_null() {
+        // SAFETY: allocation of one Timestamp, released by the caller with free().
+        unsafe { libc::malloc(std::mem::size_of::<Timestamp>()) as *mut Timestamp }
+    } else {
+        timeStamp
+    };
+    if !target.is_null() {
+        // SAFETY: `target` is writable (caller's or freshly allocated).
+        unsafe { target.write(Timestamp { val: bytes }) };
+    }
+    target
+}
+
+/// Reads a quality attribute (bit string) as `Quality` bits (bit n of the string is 1 << n).
+///
+/// # Safety
+/// As for `IedConnection_readObject`.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_readQualityValue(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+) -> Quality {
+    // SAFETY: caller's contract.
+    unsafe {
+        read_typed(self_, error, objectReference, fc, 0, |v| match v {
+            MmsValue::BitString(bits) => Some(
+                (0..bits.size.min(16))
+                    .filter(|&i| bits.get(i))
+                    .fold(0, |q, i| q | 1 << i),
+            ),
+            _ => None,
+        })
+    }
+}
+
+/// Writes a boolean attribute.
+///
+/// # Safety
+/// As for `IedConnection_writeObject`.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_writeBooleanValue(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+    value: bool,
+) {
+    // SAFETY: caller's contract.
+    unsafe { write_value(self_, error, objectReference, fc, &MmsValue::Boolean(value)) }
+}
+
+/// Writes an int32 attribute.
+///
+/// # Safety
+/// As for `IedConnection_writeObject`.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_writeInt32Value(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+    value: i32,
+) {
+    // SAFETY: caller's contract.
+    unsafe {
+        write_value(
+            self_,
+            error,
+            objectReference,
+            fc,
+            &MmsValue::Integer(value.into()),
+        )
+    }
+}
+
+/// Writes an unsigned32 attribute.
+///
+/// # Safety
+/// As for `IedConnection_writeObject`.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_writeUnsigned32Value(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+    value: u32,
+) {
+    // SAFETY: caller's contract.
+    unsafe {
+        write_value(
+            self_,
+            error,
+            objectReference,
+            fc,
+            &MmsValue::Unsigned(value.into()),
+        )
+    }
+}
+
+/// Writes a float attribute.
+///
+/// # Safety
+/// As for `IedConnection_writeObject`.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_writeFloatValue(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+    value: f32,
+) {
+    // SAFETY: caller's contract.
+    unsafe { write_value(self_, error, objectReference, fc, &MmsValue::Float(value)) }
+}
+
+/// Writes a visible-string attribute.
+///
+/// # Safety
+/// As for `IedConnection_writeObject`; `value` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_writeVisibleStringValue(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+    value: *mut c_char,
+) {
+    // SAFETY: caller's contract.
+    match unsafe { c_str(value) } {
+        // SAFETY: caller's contract.
+        Some(text) => unsafe {
+            write_value(
+                self_,
+                error,
+                objectReference,
+                fc,
+                &MmsValue::visible_string(text.to_bytes()),
+            )
+        },
+        // SAFETY: caller's contract.
+        None => unsafe { set_error(error, IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT) },
+    }
+}

@@ -1,0 +1,681 @@
+//! `Connection`: one client association driven either by the shared reactor
+//! thread (threaded mode) or by the caller through [`Connection::tick`].
+//!
+//! Synchronous calls submit a request and wait for its completion slot. In
+//! threaded mode the reactor fills the slot; without threads the waiting caller
+//! drives the socket itself. State-change notifications go to the callback
+//! thread (threaded) or run on the caller's thread (tick mode).
+
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mio::Token;
+use parking_lot::{Condvar, Mutex};
+
+use super::protocol::{ClientProtocol, Event, Phase, RequestError, ServiceFailure};
+use crate::iec61850::ClientError;
+use crate::io::reactor::{reactor, Readiness, Ready};
+use crate::io::{dispatcher, tcp};
+use crate::mms::pdu::{
+    self, ConfirmedServiceResponse, InitiateParams, NameListRequest, VariableRef,
+};
+use crate::mms::MmsValue;
+use crate::osi::IsoParams;
+
+/// Connection states; the discriminants are the `IedConnectionState` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
+pub enum State {
+    /// IED_STATE_CLOSED
+    Closed = 0,
+    /// IED_STATE_CONNECTING
+    Connecting = 1,
+    /// IED_STATE_CONNECTED
+    Connected = 2,
+    /// IED_STATE_CLOSING
+    Closing = 3,
+}
+
+/// Called with the new state after every state change.
+pub type StateListener = Arc<dyn Fn(State) + Send + Sync>;
+/// Called once when an established connection ends.
+pub type ClosedListener = Arc<dyn Fn() + Send + Sync>;
+
+/// Connection settings, changeable while closed.
+#[derive(Clone)]
+pub struct Config {
+    /// Bound on the TCP connect.
+    pub connect_timeout: Duration,
+    /// Bound on each confirmed service and on the association handshake.
+    pub request_timeout: Duration,
+    /// Local address to bind before connecting.
+    pub local_address: Option<SocketAddr>,
+    /// MMS initiate proposal (PDU size, outstanding calls, nesting level).
+    pub initiate: InitiateParams,
+    /// ISO stack parameters (selectors, AP titles, authentication).
+    pub iso: IsoParams,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            connect_timeout: Duration::from_millis(10_000),
+            request_timeout: Duration::from_millis(5_000),
+            local_address: None,
+            initiate: InitiateParams::client_default(),
+            iso: IsoParams::default(),
+        }
+    }
+}
+
+/// What a completed request produced.
+enum Completion {
+    Service(ConfirmedServiceResponse),
+    Concluded,
+}
+
+type Outcome = Result<Completion, ClientError>;
+
+/// Where a waiting caller finds its result.
+#[derive(Default)]
+struct Slot {
+    result: Mutex<Option<Outcome>>,
+    ready: Condvar,
+}
+
+impl Slot {
+    fn complete(&self, outcome: Outcome) {
+        *self.result.lock() = Some(outcome);
+        self.ready.notify_all();
+    }
+
+    fn take(&self) -> Option<Outcome> {
+        self.result.lock().take()
+    }
+
+    fn wait_until(&self, deadline: Instant) -> Option<Outcome> {
+        let mut result = self.result.lock();
+        while result.is_none() {
+            if self.ready.wait_until(&mut result, deadline).timed_out() {
+                break;
+            }
+        }
+        result.take()
+    }
+}
+
+/// Pending completion for the conclude request (it has no invoke ID).
+const CONCLUDE: u32 = u32::MAX;
+
+/// The socket and protocol of an open connection.
+struct Link {
+    proto: ClientProtocol,
+    stream: mio::net::TcpStream,
+    token: Option<Token>,
+    outbox: Vec<u8>,
+    events: Vec<Event>,
+}
+
+struct Inner {
+    state: State,
+    config: Config,
+    link: Option<Link>,
+    pending: HashMap<u32, Arc<Slot>>,
+    on_state: Option<StateListener>,
+    on_closed: Option<ClosedListener>,
+}
+
+/// A notification to deliver outside the lock.
+enum Notice {
+    State(StateListener, State),
+    Closed(ClosedListener),
+}
+
+struct Shared {
+    threaded: bool,
+    inner: Mutex<Inner>,
+}
+
+/// An IEC 61850 client connection.
+pub struct Connection {
+    shared: Arc<Shared>,
+}
+
+impl Readiness for Shared {
+    fn on_ready(&self, ready: Ready) {
+        let notices = {
+            let mut inner = self.inner.lock();
+            let mut notices = Vec::new();
+            if ready.writable {
+                flush_or_close(&mut inner, &mut notices);
+            }
+            if ready.readable {
+                pump(&mut inner, &mut notices);
+            }
+            notices
+        };
+        deliver(true, notices);
+    }
+}
+
+impl Connection {
+    /// A closed connection; `threaded` selects the reactor thread over `tick`.
+    pub fn new(threaded: bool) -> Self {
+        Connection {
+            shared: Arc::new(Shared {
+                threaded,
+                inner: Mutex::new(Inner {
+                    state: State::Closed,
+                    config: Config::default(),
+                    link: None,
+                    pending: HashMap::new(),
+                    on_state: None,
+                    on_closed: None,
+                }),
+            }),
+        }
+    }
+
+    /// Current state.
+    pub fn state(&self) -> State {
+        self.shared.inner.lock().state
+    }
+
+    /// Changes the settings used by the next connect (and the request timeout at once).
+    pub fn configure(&self, f: impl FnOnce(&mut Config)) {
+        f(&mut self.shared.inner.lock().config);
+    }
+
+    /// A copy of the current settings.
+    pub fn config(&self) -> Config {
+        self.shared.inner.lock().config.clone()
+    }
+
+    /// Installs (or with `None` removes) the state-change listener.
+    pub fn set_state_listener(&self, listener: Option<StateListener>) {
+        self.shared.inner.lock().on_state = listener;
+    }
+
+    /// Installs (or with `None` removes) the connection-closed listener.
+    pub fn set_closed_listener(&self, listener: Option<ClosedListener>) {
+        self.shared.inner.lock().on_closed = listener;
+    }
+
+    /// Negotiated MMS parameters of the open association.
+    pub fn negotiated(&self) -> Option<InitiateParams> {
+        let inner = self.shared.inner.lock();
+        inner
+            .link
+            .as_ref()
+            .and_then(|l| l.proto.negotiated().cloned())
+    }
+
+    /// Opens TCP to `host:port` and associates; blocks up to the timeouts.
+    pub fn connect(&self, host: &str, port: u16) -> Result<(), ClientError> {
+        let config = {
+            let mut inner = self.shared.inner.lock();
+            if inner.state != State::Closed {
+                return Err(ClientError::AlreadyConnected);
+            }
+            let mut notices = Vec::new();
+            set_state(&mut inner, State::Connecting, &mut notices);
+            drop(inner);
+            self.notify(notices);
+            self.shared.inner.lock().config.clone()
+        };
+        match associate(&config, host, port) {
+            Ok(mut link) => {
+                let mut inner = self.shared.inner.lock();
+                if self.shared.threaded {
+                    let owner: Arc<dyn Readiness> = self.shared.clone();
+                    match reactor().register(&mut link.stream, owner) {
+                        Ok(token) => link.token = Some(token),
+                        Err(_) => {
+                            let mut notices = Vec::new();
+                            report_closed(&mut inner, &mut notices);
+                            drop(inner);
+                            self.notify(notices);
+                            return Err(ClientError::Unknown);
+                        }
+                    }
+                }
+                inner.link = Some(link);
+                let mut notices = Vec::new();
+                set_state(&mut inner, State::Connected, &mut notices);
+                drop(inner);
+                self.notify(notices);
+                Ok(())
+            }
+            Err(e) => {
+                let mut inner = self.shared.inner.lock();
+                let mut notices = Vec::new();
+                report_closed(&mut inner, &mut notices);
+                drop(inner);
+                self.notify(notices);
+                Err(e)
+            }
+        }
+    }
+
+    /// Closes the TCP connection without releasing the association.
+    pub fn close(&self) {
+        let mut inner = self.shared.inner.lock();
+        if inner.link.is_none() {
+            return;
+        }
+        let mut notices = Vec::new();
+        shut_down(&mut inner, &mut notices);
+        drop(inner);
+        self.notify(notices);
+    }
+
+    /// Orderly release: MMS conclude, then close.
+    pub fn release(&self) -> Result<(), ClientError> {
+        let slot = Arc::new(Slot::default());
+        let mut notices = Vec::new();
+        {
+            let mut guard = self.shared.inner.lock();
+            let inner = &mut *guard;
+            let link = match (&mut inner.link, inner.state) {
+                (Some(link), State::Connected) => link,
+                _ => return Err(ClientError::NotConnected),
+            };
+            link.proto
+                .conclude(&mut link.outbox)
+                .map_err(|_| ClientError::NotConnected)?;
+            inner.pending.insert(CONCLUDE, slot.clone());
+            flush_or_close(inner, &mut notices);
+        }
+        self.notify(notices);
+        let result = self.wait(CONCLUDE, &slot);
+        self.close();
+        result.map(|_| ())
+    }
+
+    /// Aborts the association (ACSE abort) and closes.
+    pub fn abort(&self) -> Result<(), ClientError> {
+        {
+            let mut inner = self.shared.inner.lock();
+            let inner = &mut *inner;
+            let link = match (&mut inner.link, inner.state) {
+                (Some(link), State::Connected) => link,
+                _ => return Err(ClientError::NotConnected),
+            };
+            link.proto.abort(&mut link.outbox);
+            // Best effort: the abort is a courtesy to the peer, the close happens regardless.
+            let _ = write_out(link);
+        }
+        self.close();
+        Ok(())
+    }
+
+    /// Processes whatever arrived, without blocking (tick mode). True when nothing was pending.
+    pub fn tick(&self) -> bool {
+        let mut notices = Vec::new();
+        let idle = {
+            let mut inner = self.shared.inner.lock();
+            flush_or_close(&mut inner, &mut notices);
+            pump(&mut inner, &mut notices) == 0
+        };
+        self.notify(notices);
+        idle
+    }
+
+    /// Reads one variable. A DataAccessError result comes back as `MmsValue::DataAccessError`.
+    pub fn read(&self, var: &VariableRef) -> Result<MmsValue, ClientError> {
+        let response = self.call(|proto, out| proto.read(std::slice::from_ref(var), out))?;
+        match response {
+            ConfirmedServiceResponse::Read(mut results) if results.len() == 1 => {
+                Ok(results.pop().map_or(MmsValue::DataAccessError(12), |r| {
+                    r.unwrap_or_else(MmsValue::DataAccessError)
+                }))
+            }
+            _ => Err(ClientError::MalformedMessage),
+        }
+    }
+
+    /// Writes one variable.
+    pub fn write(&self, var: &VariableRef, value: &MmsValue) -> Result<(), ClientError> {
+        let response =
+            self.call(|proto, out| proto.write(std::slice::from_ref(var), &[value], out))?;
+        match response {
+            ConfirmedServiceResponse::Write(results) if results.len() == 1 => {
+                results[0].map_err(ClientError::from_data_access_error)
+            }
+            _ => Err(ClientError::MalformedMessage),
+        }
+    }
+
+    /// Names of the logical devices (MMS domains), following continue-after paging.
+    pub fn domain_names(&self) -> Result<Vec<String>, ClientError> {
+        self.name_list(pdu::CLASS_DOMAIN, None)
+    }
+
+    /// MMS variable names of a logical device, following continue-after paging.
+    pub fn variable_names(&self, domain: &str) -> Result<Vec<String>, ClientError> {
+        self.name_list(pdu::CLASS_NAMED_VARIABLE, Some(domain))
+    }
+
+    /// All names of `object_class` in the VMD or a domain, page after page.
+    fn name_list(
+        &self,
+        object_class: u8,
+        domain: Option<&str>,
+    ) -> Result<Vec<String>, ClientError> {
+        let mut all = Vec::new();
+        let mut request = NameListRequest {
+            object_class,
+            domain: domain.map(str::to_owned),
+            continue_after: None,
+        };
+        loop {
+            match self.call(|proto, out| proto.get_name_list(&request, out))? {
+                ConfirmedServiceResponse::GetNameList {
+                    names,
+                    more_follows,
+                } => {
+                    let last = names.last().cloned();
+                    all.extend(names);
+                    match last {
+                        // A server that says "more" without giving names would loop forever.
+                        Some(last) if more_follows => request.continue_after = Some(last),
+                        _ => return Ok(all),
+                    }
+                }
+                _ => return Err(ClientError::MalformedMessage),
+            }
+        }
+    }
+
+    /// Submits a confirmed request built by `encode` and waits for its response.
+    fn call(
+        &self,
+        encode: impl FnOnce(&mut ClientProtocol, &mut Vec<u8>) -> Result<u32, RequestError>,
+    ) -> Result<ConfirmedServiceResponse, ClientError> {
+        let slot = Arc::new(Slot::default());
+        let mut notices = Vec::new();
+        let id = {
+            let mut guard = self.shared.inner.lock();
+            let inner = &mut *guard;
+            let link = match (&mut inner.link, inner.state) {
+                (Some(link), State::Connected) => link,
+                _ => return Err(ClientError::ConnectionLost),
+            };
+            let id = encode(&mut link.proto, &mut link.outbox).map_err(|e| match e {
+                RequestError::NotAssociated => ClientError::ConnectionLost,
+                RequestError::OutstandingLimit => ClientError::OutstandingCallLimit,
+                RequestError::TooLarge | RequestError::InvalidValue => ClientError::InvalidArgument,
+            })?;
+            inner.pending.insert(id, slot.clone());
+            flush_or_close(inner, &mut notices);
+            id
+        };
+        self.notify(notices);
+        match self.wait(id, &slot)? {
+            Completion::Service(response) => Ok(response),
+            Completion::Concluded => Err(ClientError::MalformedMessage),
+        }
+    }
+
+    /// Waits for `slot` up to the request timeout; on timeout the request is forgotten.
+    fn wait(&self, id: u32, slot: &Slot) -> Outcome {
+        let timeout = self.shared.inner.lock().config.request_timeout;
+        let deadline = Instant::now() + timeout;
+        let outcome = if self.shared.threaded {
+            slot.wait_until(deadline)
+        } else {
+            self.drive_until(slot, deadline)
+        };
+        outcome.unwrap_or_else(|| {
+            let mut inner = self.shared.inner.lock();
+            inner.pending.remove(&id);
+            if let Some(link) = inner.link.as_mut() {
+                link.proto.forget(id);
+            }
+            // The slot may have been completed between the wait and the lock.
+            slot.take().unwrap_or(Err(ClientError::Timeout))
+        })
+    }
+
+    /// Tick mode: drives the socket on the calling thread until `slot` completes or the deadline.
+    fn drive_until(&self, slot: &Slot, deadline: Instant) -> Option<Outcome> {
+        loop {
+            if let Some(outcome) = slot.take() {
+                return Some(outcome);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return None;
+            }
+            let readable = {
+                let inner = self.shared.inner.lock();
+                match inner.link.as_ref() {
+                    Some(link) => {
+                        tcp::wait_readable(&link.stream, Some(deadline - now)).unwrap_or(true)
+                    }
+                    None => true,
+                }
+            };
+            if readable {
+                let mut notices = Vec::new();
+                pump(&mut self.shared.inner.lock(), &mut notices);
+                self.notify(notices);
+            }
+        }
+    }
+
+    /// Delivers notices raised by the caller's own action: before the call returns, in order.
+    fn notify(&self, notices: Vec<Notice>) {
+        if notices.is_empty() {
+            return;
+        }
+        if self.shared.threaded {
+            dispatcher::dispatch_and_wait(move || run_notices(notices));
+        } else {
+            run_notices(notices);
+        }
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        let mut inner = self.shared.inner.lock();
+        let mut notices = Vec::new();
+        shut_down(&mut inner, &mut notices);
+        // Nobody is left to tell: the handle is being destroyed.
+    }
+}
+
+fn run_notices(notices: Vec<Notice>) {
+    for notice in notices {
+        match notice {
+            Notice::State(listener, state) => listener(state),
+            Notice::Closed(listener) => listener(),
+        }
+    }
+}
+
+/// Hands notices raised by the peer or the reactor to the callback thread (or runs them in tick mode).
+fn deliver(threaded: bool, notices: Vec<Notice>) {
+    if notices.is_empty() {
+        return;
+    }
+    if threaded {
+        dispatcher::dispatch(move || run_notices(notices));
+    } else {
+        run_notices(notices);
+    }
+}
+
+fn set_state(inner: &mut Inner, state: State, notices: &mut Vec<Notice>) {
+    if inner.state != state {
+        inner.state = state;
+        if let Some(listener) = &inner.on_state {
+            notices.push(Notice::State(listener.clone(), state));
+        }
+    }
+}
+
+/// Drops the link, fails every waiter with CONNECTION_LOST and reports the close.
+fn shut_down(inner: &mut Inner, notices: &mut Vec<Notice>) {
+    if let Some(mut link) = inner.link.take() {
+        if let Some(token) = link.token {
+            reactor().deregister(&mut link.stream, token);
+        }
+        for (_, slot) in inner.pending.drain() {
+            slot.complete(Err(ClientError::ConnectionLost));
+        }
+        report_closed(inner, notices);
+    }
+}
+
+/// CLOSING, CLOSED, then the closed handler: the reference reports every end of a
+/// connection attempt this way, a refused connect included.
+fn report_closed(inner: &mut Inner, notices: &mut Vec<Notice>) {
+    set_state(inner, State::Closing, notices);
+    set_state(inner, State::Closed, notices);
+    if let Some(listener) = &inner.on_closed {
+        notices.push(Notice::Closed(listener.clone()));
+    }
+}
+
+/// Writes as much of the outbox as the socket takes; closes the link on a write error.
+fn flush_or_close(inner: &mut Inner, notices: &mut Vec<Notice>) {
+    let failed = inner
+        .link
+        .as_mut()
+        .is_some_and(|link| write_out(link).is_err());
+    if failed {
+        shut_down(inner, notices);
+    }
+}
+
+fn write_out(link: &mut Link) -> io::Result<()> {
+    let mut written = 0;
+    while written < link.outbox.len() {
+        match link.stream.write(&link.outbox[written..]) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => written += n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    link.outbox.drain(..written);
+    Ok(())
+}
+
+/// Reads everything available, feeds the protocol and completes waiters; returns the bytes read.
+fn pump(inner: &mut Inner, notices: &mut Vec<Notice>) -> usize {
+    let mut buf = [0u8; 16 * 1024];
+    let mut total = 0;
+    let mut lost = false;
+    let Some(link) = inner.link.as_mut() else {
+        return 0;
+    };
+    loop {
+        match link.stream.read(&mut buf) {
+            Ok(0) => {
+                lost = true;
+                break;
+            }
+            Ok(n) => {
+                total += n;
+                link.proto
+                    .feed(&buf[..n], &mut link.outbox, &mut link.events);
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => {
+                lost = true;
+                break;
+            }
+        }
+    }
+    let events = std::mem::take(&mut link.events);
+    for event in events {
+        match event {
+            Event::Response { invoke_id, result } => {
+                if let Some(slot) = inner.pending.remove(&invoke_id) {
+                    slot.complete(result.map(Completion::Service).map_err(|f| match f {
+                        ServiceFailure::Error(e) | ServiceFailure::Rejected(e) => {
+                            ClientError::from_mms_error(e)
+                        }
+                    }));
+                }
+            }
+            Event::Concluded => {
+                if let Some(slot) = inner.pending.remove(&CONCLUDE) {
+                    slot.complete(Ok(Completion::Concluded));
+                }
+            }
+            Event::Closed | Event::Refused => lost = true,
+            Event::Associated(_) => {}
+        }
+    }
+    if lost
+        || inner
+            .link
+            .as_ref()
+            .is_some_and(|l| l.proto.phase() == Phase::Closed)
+    {
+        shut_down(inner, notices);
+    } else {
+        flush_or_close(inner, notices);
+    }
+    total
+}
+
+/// TCP connect plus COTP and ACSE/MMS association, on the calling thread.
+fn associate(config: &Config, host: &str, port: u16) -> Result<Link, ClientError> {
+    let addr = (host, port)
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or(ClientError::ConnectionRejected)?;
+    let stream = tcp::connect(addr, config.local_address, config.connect_timeout)
+        .map_err(|_| ClientError::ConnectionRejected)?;
+    let mut link = Link {
+        proto: ClientProtocol::new(config.iso.clone(), config.initiate.clone()),
+        stream: mio::net::TcpStream::from_std(stream),
+        token: None,
+        outbox: Vec::new(),
+        events: Vec::new(),
+    };
+    link.proto.start(&mut link.outbox);
+    let deadline = Instant::now() + config.request_timeout;
+    let mut buf = [0u8; 8192];
+    loop {
+        write_out(&mut link).map_err(|_| ClientError::ConnectionRejected)?;
+        if !link.events.is_empty() {
+            return match link.events.remove(0) {
+                Event::Associated(_) => Ok(link),
+                _ => Err(ClientError::ConnectionRejected),
+            };
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(ClientError::Timeout);
+        }
+        if !tcp::wait_readable(&link.stream, Some(deadline - now))
+            .map_err(|_| ClientError::ConnectionRejected)?
+        {
+            continue;
+        }
+        match link.stream.read(&mut buf) {
+            Ok(0) => return Err(ClientError::ConnectionRejected),
+            Ok(n) => link
+                .proto
+                .feed(&buf[..n], &mut link.outbox, &mut link.events),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                ) => {}
+            Err(_) => return Err(ClientError::ConnectionRejected),
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! The client side of one MMS association, sans-I/O.
+//!
+//! Bytes from the socket go in through [`ClientProtocol::feed`]; what must be
+//! sent comes out as complete TPKT frames in an output buffer; what happened
+//! comes out as [`Event`]s. The driver (threaded reactor or `tick`) owns the
+//! socket and the table of waiting callers.
+
+use std::collections::HashSet;
+
+use crate::mms::pdu::{
+    self, ConfirmedServiceResponse, InitiateParams, MmsPdu, NameListRequest, VariableRef,
+};
+use crate::mms::MmsValue;
+use crate::osi::tpkt::Framer;
+use crate::osi::{IsoClient, IsoEvent, IsoParams};
+
+/// Nesting limit for decoding Data from the peer (a hostile peer cannot recurse deeper).
+const MAX_DATA_DEPTH: usize = 64;
+
+/// Largest TPKT frame accepted from the peer.
+const MAX_FRAME: usize = 65_535;
+
+/// Where the association stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// COTP connection request sent.
+    TransportConnecting,
+    /// AARQ with MMS initiate sent.
+    Associating,
+    /// Initiate response received: services may be requested.
+    Associated,
+    /// Conclude request sent.
+    Concluding,
+    /// Association over (released, refused, aborted or broken).
+    Closed,
+}
+
+/// Why a confirmed service failed at the MMS level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceFailure {
+    /// Confirmed-ErrorPDU; the `MmsError` value of its class and code.
+    Error(i32),
+    /// RejectPDU; the `MmsError` value of its reason.
+    Rejected(i32),
+}
+
+/// Something the peer did.
+#[derive(Debug)]
+pub enum Event {
+    /// The association is up; the negotiated parameters.
+    Associated(InitiateParams),
+    /// The peer refused the association (ACSE or MMS initiate error).
+    Refused,
+    /// Response to the confirmed request with this invoke ID.
+    Response {
+        /// The request's invoke ID.
+        invoke_id: u32,
+        /// The service result.
+        result: Result<ConfirmedServiceResponse, ServiceFailure>,
+    },
+    /// Conclude response: the peer agreed to release.
+    Concluded,
+    /// The peer aborted, disconnected or sent something we cannot parse.
+    Closed,
+}
+
+/// Failures while encoding a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RequestError {
+    /// The association is not (or no longer) established.
+    #[error("association not established")]
+    NotAssociated,
+    /// As many requests are outstanding as the peer accepted.
+    #[error("outstanding call limit reached")]
+    OutstandingLimit,
+    /// A value cannot be encoded (e.g. an unset structure element).
+    #[error("value cannot be encoded")]
+    InvalidValue,
+    /// The encoded request exceeds the negotiated PDU size.
+    #[error("request larger than the negotiated PDU size")]
+    TooLarge,
+}
+
+/// One MMS association's protocol state.
+pub struct ClientProtocol {
+    iso: IsoClient,
+    framer: Framer,
+    phase: Phase,
+    proposed: InitiateParams,
+    negotiated: Option<InitiateParams>,
+    next_invoke_id: u32,
+    outstanding: HashSet<u32>,
+    scratch: Vec<u8>,
+}
+
+impl ClientProtocol {
+    /// A protocol instance that will propose `initiate` over an ISO stack with `iso`.
+    pub fn new(iso: IsoParams, initiate: InitiateParams) -> Self {
+        ClientProtocol {
+            iso: IsoClient::new(iso),
+            framer: Framer::new(MAX_FRAME),
+            phase: Phase::Closed,
+            proposed: initiate,
+            negotiated: None,
+            next_invoke_id: 0,
+            outstanding: HashSet::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Starts the connection: writes the COTP connection request to `out`.
+    pub fn start(&mut self, out: &mut Vec<u8>) {
+        self.iso.connect_request(out);
+        self.phase = Phase::TransportConnecting;
+    }
+
+    /// Current phase.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// Parameters agreed in the initiate exchange.
+    pub fn negotiated(&self) -> Option<&InitiateParams> {
+        self.negotiated.as_ref()
+    }
+
+    /// Number of confirmed requests awaiting a response.
+    pub fn outstanding(&self) -> usize {
+        self.outstanding.len()
+    }
+
+    /// Forgets an outstanding request (its caller gave up); a late response is then ignored.
+    pub fn forget(&mut self, invoke_id: u32) {
+        self.outstanding.remove(&invoke_id);
+    }
+
+    /// Feeds received bytes; answers go to `out`, events to `events`.
+    pub fn feed(&mut self, bytes: &[u8], out: &mut Vec<u8>, events: &mut Vec<Event>) {
+        self.framer.push(bytes);
+        while self.phase != Phase::Closed {
+            let frame = match self.framer.next_frame() {
+                Ok(Some(frame)) => frame,
+                Ok(None) => break,
+                Err(_) => {
+                    self.close(events);
+                    break;
+                }
+            };
+            let event = match self.iso.handle_frame(frame) {
+                Ok(Some(e)) => e,
+                Ok(None) => continue,
+                Err(_) => {
+                    self.phase = Phase::Closed;
+                    events.push(Event::Closed);
+                    break;
+                }
+            };
+            match event {
+                IsoEvent::TransportConnected => {
+                    self.scratch.clear();
+                    pdu::encode_initiate_request(&self.proposed, &mut self.scratch);
+                    self.iso.associate(&self.scratch, out);
+                    self.phase = Phase::Associating;
+                }
+                IsoEvent::Associated { user_data } => {
+                    match pdu::decode_pdu(&user_data, MAX_DATA_DEPTH) {
+                        Ok(MmsPdu::InitiateResponse(params)) => {
+                            self.phase = Phase::Associated;
+                            self.negotiated = Some(params.clone());
+                            events.push(Event::Associated(params));
+                        }
+                        _ => {
+                            self.phase = Phase::Closed;
+                            events.push(Event::Refused);
+                        }
+                    }
+                }
+                IsoEvent::AssociationRejected { .. } => {
+                    self.phase = Phase::Closed;
+                    events.push(Event::Refused);
+                }
+                IsoEvent::Data(data) => {
+                    let pdu = pdu::decode_pdu(&data, MAX_DATA_DEPTH);
+                    self.on_pdu(pdu, events);
+                }
+                IsoEvent::ReleaseResponse
+                | IsoEvent::Aborted
+                | IsoEvent::Disconnected
+                | IsoEvent::ReleaseRequest => self.close(events),
+                // Responder-side events never reach an initiator.
+                IsoEvent::TransportConnectRequest | IsoEvent::AssociateRequest { .. } => {
+                    self.close(events)
+                }
+            }
+        }
+    }
+
+    fn on_pdu(&mut self, pdu: Result<MmsPdu, pdu::MmsError>, events: &mut Vec<Event>) {
+        match pdu {
+            Ok(MmsPdu::ConfirmedResponse { invoke_id, service }) => {
+                if self.outstanding.remove(&invoke_id) {
+                    events.push(Event::Response {
+                        invoke_id,
+                        result: Ok(service),
+                    });
+                }
+            }
+            Ok(MmsPdu::ConfirmedError {
+                invoke_id,
+                class,
+                code,
+            }) => {
+                if self.outstanding.remove(&invoke_id) {
+                    let err = pdu::confirmed_error_to_mms_error(class, code);
+                    events.push(Event::Response {
+                        invoke_id,
+                        result: Err(ServiceFailure::Error(err)),
+                    });
+                }
+            }
+            Ok(MmsPdu::Reject {
+                invoke_id: Some(invoke_id),
+                class,
+                code,
+            }) => {
+                if self.outstanding.remove(&invoke_id) {
+                    let err = pdu::reject_to_mms_error(class, code);
+                    events.push(Event::Response {
+                        invoke_id,
+                        result: Err(ServiceFailure::Rejected(err)),
+                    });
+                }
+            }
+            Ok(MmsPdu::ConcludeResponse) => {
+                self.phase = Phase::Closed;
+                events.push(Event::Concluded);
+            }
+            // Unsolicited PDUs we do not (yet) act upon are dropped: reports are not subscribed here.
+            Ok(_) => {}
+            // An unparsable PDU means the peer speaks something else: the association cannot go on.
+            Err(_) => self.close(events),
+        }
+    }
+
+    fn close(&mut self, events: &mut Vec<Event>) {
+        if self.phase != Phase::Closed {
+            self.phase = Phase::Closed;
+            events.push(Event::Closed);
+        }
+        self.outstanding.clear();
+    }
+
+    /// Encodes a confirmed request with a fresh invoke ID and queues it; returns the invoke ID.
+    fn confirmed(
+        &mut self,
+        out: &mut Vec<u8>,
+        encode: impl FnOnce(u32, &mut Vec<u8>) -> Result<(), RequestError>,
+    ) -> Result<u32, RequestError> {
+        if self.phase != Phase::Associated {
+            return Err(RequestError::NotAssociated);
+        }
+        let negotiated = self.negotiated.as_ref();
+        let limit = negotiated.map_or(1, |n| n.max_serv_outstanding_calling.max(1) as usize);
+        if self.outstanding.len() >= limit {
+            return Err(RequestError::OutstandingLimit);
+        }
+        // A peer that announced no PDU size (0) gets the size we proposed.
+        let max_pdu = match negotiated.map_or(0, |n| n.local_detail) {
+            0 => self.proposed.local_detail,
+            n => n,
+        };
+        let id = self.next_invoke_id;
+        self.scratch.clear();
+        encode(id, &mut self.scratch)?;
+        if self.scratch.len() > max_pdu as usize {
+            return Err(RequestError::TooLarge);
+        }
+        self.next_invoke_id = self.next_invoke_id.wrapping_add(1);
+        self.iso.send_data(&self.scratch, out);
+        self.outstanding.insert(id);
+        Ok(id)
+    }
+
+    /// Writes a Read request for `vars`; returns its invoke ID.
+    pub fn read(&mut self, vars: &[VariableRef], out: &mut Vec<u8>) -> Result<u32, RequestError> {
+        self.confirmed(out, |id, buf| {
+            pdu::encode_read_request(id, vars, buf);
+            Ok(())
+        })
+    }
+
+    /// Writes a Write request of `values` to `vars`; returns its invoke ID.
+    pub fn write(
+        &mut self,
+        vars: &[VariableRef],
+        values: &[&MmsValue],
+        out: &mut Vec<u8>,
+    ) -> Result<u32, RequestError> {
+        self.confirmed(out, |id, buf| {
+            pdu::encode_write_request(id, vars, values, buf).map_err(|_| RequestError::InvalidValue)
+        })
+    }
+
+    /// Writes a GetNameList request; returns its invoke ID.
+    pub fn get_name_list(
+        &mut self,
+        request: &NameListRequest,
+        out: &mut Vec<u8>,
+    ) -> Result<u32, RequestError> {
+        self.confirmed(out, |id, buf| {
+            pdu::encode_get_name_list_request(id, request, buf);
+            Ok(())
+        })
+    }
+
+    /// Writes a Conclude request (orderly release).
+    pub fn conclude(&mut self, out: &mut Vec<u8>) -> Result<(), RequestError> {
+        if self.phase != Phase::Associated {
+            return Err(RequestError::NotAssociated);
+        }
+        self.scratch.clear();
+        pdu::encode_conclude_request(&mut self.scratch);
+        self.iso.send_data(&self.scratch, out);
+        self.phase = Phase::Concluding;
+        Ok(())
+    }
+
+    /// Writes an abort (ACSE ABRT) and closes the association.
+    pub fn abort(&mut self, out: &mut Vec<u8>) {
+        if self.phase != Phase::Closed {
+            self.iso.abort(out);
+        }
+        self.phase = Phase::Closed;
+        self.outstanding.clear();
+    }
+}
