@@ -334,3 +334,242 @@ impl ClientProtocol {
         self.outstanding.clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mms::pdu::{ConfirmedService, NameListRequest, CLASS_DOMAIN};
+    use crate::osi::IsoServer;
+
+    /// An in-memory peer: the responder side of the ISO stack plus MMS encoding.
+    struct Peer {
+        iso: IsoServer,
+        framer: Framer,
+        out: Vec<u8>,
+    }
+
+    impl Peer {
+        fn new() -> Self {
+            Peer {
+                iso: IsoServer::new(IsoParams::default()),
+                framer: Framer::new(MAX_FRAME),
+                out: Vec::new(),
+            }
+        }
+
+        /// Takes the client's frames and returns the MMS PDUs they carried.
+        fn receive(&mut self, bytes: &[u8]) -> Vec<Vec<u8>> {
+            self.framer.push(bytes);
+            let mut pdus = Vec::new();
+            while let Some(frame) = self.framer.next_frame().unwrap() {
+                let frame = frame.to_vec();
+                match self.iso.handle_frame(&frame).unwrap() {
+                    Some(IsoEvent::TransportConnectRequest) => {
+                        self.iso.accept_transport(&mut self.out)
+                    }
+                    Some(IsoEvent::AssociateRequest { user_data, .. }) => {
+                        pdus.push(user_data.to_vec())
+                    }
+                    Some(IsoEvent::Data(d)) => pdus.push(d.to_vec()),
+                    _ => {}
+                }
+            }
+            pdus
+        }
+
+        fn send(&mut self, mms: &[u8]) {
+            self.iso.send_data(mms, &mut self.out);
+        }
+    }
+
+    /// A client associated with a peer that offers `outstanding` calls.
+    fn associated(outstanding: u16) -> (ClientProtocol, Peer) {
+        let mut client =
+            ClientProtocol::new(IsoParams::default(), InitiateParams::client_default());
+        let mut peer = Peer::new();
+        let (mut out, mut events) = (Vec::new(), Vec::new());
+        client.start(&mut out);
+        assert_eq!(client.phase(), Phase::TransportConnecting);
+        assert!(peer.receive(&out).is_empty());
+        out.clear();
+        client.feed(&std::mem::take(&mut peer.out), &mut out, &mut events);
+        assert_eq!(client.phase(), Phase::Associating);
+        let initiate = peer.receive(&out);
+        assert!(matches!(
+            pdu::decode_pdu(&initiate[0], 8),
+            Ok(MmsPdu::InitiateRequest(_))
+        ));
+        let mut response = InitiateParams::client_default();
+        response.max_serv_outstanding_calling = outstanding;
+        let mut mms = Vec::new();
+        pdu::encode_initiate_response(&response, &mut mms);
+        peer.iso.accept_association(&mms, &mut peer.out);
+        out.clear();
+        client.feed(&std::mem::take(&mut peer.out), &mut out, &mut events);
+        assert!(
+            matches!(events.as_slice(), [Event::Associated(p)] if p.max_serv_outstanding_calling == outstanding)
+        );
+        assert_eq!(client.phase(), Phase::Associated);
+        (client, peer)
+    }
+
+    fn var() -> VariableRef {
+        VariableRef {
+            domain_id: Some("LD".into()),
+            item_id: "GGIO1$ST$Ind1$stVal".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn read_request_and_response_by_invoke_id() {
+        let (mut client, mut peer) = associated(5);
+        let (mut out, mut events) = (Vec::new(), Vec::new());
+        let id = client.read(&[var()], &mut out).unwrap();
+        let request = peer.receive(&out);
+        match pdu::decode_pdu(&request[0], 8).unwrap() {
+            MmsPdu::ConfirmedRequest {
+                invoke_id,
+                service: ConfirmedService::Read { vars },
+            } => {
+                assert_eq!(invoke_id, id);
+                assert_eq!(vars, vec![var()]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // A response to an invoke ID nobody waits for is dropped.
+        let mut mms = Vec::new();
+        pdu::encode_read_response(id + 100, &[Ok(MmsValue::Boolean(false))], &mut mms).unwrap();
+        peer.send(&mms);
+        mms.clear();
+        pdu::encode_read_response(id, &[Ok(MmsValue::Boolean(true))], &mut mms).unwrap();
+        peer.send(&mms);
+        client.feed(&std::mem::take(&mut peer.out), &mut out, &mut events);
+        assert_eq!(events.len(), 1);
+        match &events[0] {
+            Event::Response {
+                invoke_id,
+                result: Ok(ConfirmedServiceResponse::Read(r)),
+            } => {
+                assert_eq!(*invoke_id, id);
+                assert_eq!(r, &vec![Ok(MmsValue::Boolean(true))]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(client.outstanding(), 0);
+    }
+
+    #[test]
+    fn errors_and_rejects_complete_their_request() {
+        let (mut client, mut peer) = associated(5);
+        let (mut out, mut events) = (Vec::new(), Vec::new());
+        let a = client
+            .write(&[var()], &[&MmsValue::Boolean(true)], &mut out)
+            .unwrap();
+        let b = client
+            .get_name_list(
+                &NameListRequest {
+                    object_class: CLASS_DOMAIN,
+                    domain: None,
+                    continue_after: None,
+                },
+                &mut out,
+            )
+            .unwrap();
+        assert_eq!(peer.receive(&out).len(), 2);
+        let mut mms = Vec::new();
+        // access (7) / object-non-existent (2)
+        pdu::encode_confirmed_error(a, 7, 2, &mut mms);
+        peer.send(&mms);
+        mms.clear();
+        // confirmed-requestPDU (1) / unrecognized-service (1)
+        pdu::encode_reject(Some(b), 1, 1, &mut mms);
+        peer.send(&mms);
+        client.feed(&std::mem::take(&mut peer.out), &mut out, &mut events);
+        assert!(
+            matches!(events[0], Event::Response { invoke_id, result: Err(ServiceFailure::Error(81)) } if invoke_id == a)
+        );
+        assert!(
+            matches!(events[1], Event::Response { invoke_id, result: Err(ServiceFailure::Rejected(_)) } if invoke_id == b)
+        );
+        assert_eq!(client.phase(), Phase::Associated);
+    }
+
+    #[test]
+    fn outstanding_limit_and_forget() {
+        let (mut client, _peer) = associated(2);
+        let mut out = Vec::new();
+        let first = client.read(&[var()], &mut out).unwrap();
+        client.read(&[var()], &mut out).unwrap();
+        assert_eq!(
+            client.read(&[var()], &mut out),
+            Err(RequestError::OutstandingLimit)
+        );
+        client.forget(first);
+        assert!(client.read(&[var()], &mut out).is_ok());
+    }
+
+    #[test]
+    fn unset_element_cannot_be_written() {
+        let (mut client, _peer) = associated(5);
+        let mut out = Vec::new();
+        let broken = MmsValue::Structure(vec![None]);
+        assert_eq!(
+            client.write(&[var()], &[&broken], &mut out),
+            Err(RequestError::InvalidValue)
+        );
+        assert!(out.is_empty());
+        assert_eq!(client.outstanding(), 0);
+    }
+
+    #[test]
+    fn garbage_after_association_closes() {
+        let (mut client, mut peer) = associated(5);
+        let (mut out, mut events) = (Vec::new(), Vec::new());
+        client.read(&[var()], &mut out).unwrap();
+        peer.send(&[0xFF, 0x00]);
+        client.feed(&std::mem::take(&mut peer.out), &mut out, &mut events);
+        assert!(matches!(events.as_slice(), [Event::Closed]));
+        assert_eq!(client.phase(), Phase::Closed);
+        assert_eq!(
+            client.read(&[var()], &mut out),
+            Err(RequestError::NotAssociated)
+        );
+        // A broken TPKT header also ends the association.
+        let (mut client, _peer) = associated(5);
+        events.clear();
+        client.feed(&[9, 0, 0, 4], &mut out, &mut events);
+        assert!(matches!(events.as_slice(), [Event::Closed]));
+    }
+
+    #[test]
+    fn conclude_then_response() {
+        let (mut client, mut peer) = associated(5);
+        let (mut out, mut events) = (Vec::new(), Vec::new());
+        client.conclude(&mut out).unwrap();
+        assert_eq!(peer.receive(&out), vec![vec![0x8B, 0x00]]);
+        let mut mms = Vec::new();
+        pdu::encode_conclude_response(&mut mms);
+        peer.send(&mms);
+        client.feed(&std::mem::take(&mut peer.out), &mut out, &mut events);
+        assert!(matches!(events.as_slice(), [Event::Concluded]));
+        assert_eq!(client.phase(), Phase::Closed);
+    }
+
+    #[test]
+    fn refused_association() {
+        let mut client =
+            ClientProtocol::new(IsoParams::default(), InitiateParams::client_default());
+        let mut peer = Peer::new();
+        let (mut out, mut events) = (Vec::new(), Vec::new());
+        client.start(&mut out);
+        peer.receive(&out);
+        out.clear();
+        client.feed(&std::mem::take(&mut peer.out), &mut out, &mut events);
+        peer.receive(&out);
+        peer.iso.refuse_association(&mut peer.out);
+        client.feed(&std::mem::take(&mut peer.out), &mut out, &mut events);
+        assert!(matches!(events.as_slice(), [Event::Refused]));
+        assert_eq!(client.phase(), Phase::Closed);
+    }
+}
