@@ -17,6 +17,7 @@ pub mod mms_common;
 pub mod mms_type_spec;
 pub mod mms_types;
 pub mod mms_value;
+pub mod tls_ciphers;
 pub mod tls_config;
 
 use std::ffi::{c_char, CStr};
