@@ -5,4 +5,7 @@ pub mod acse;
 pub mod cotp;
 pub mod presentation;
 pub mod session;
+mod stack;
 pub mod tpkt;
+
+pub use stack::{IsoClient, IsoEvent, IsoParams, IsoServer, OsiError};
