@@ -1,0 +1,138 @@
+//! A scripted fake IED on loopback for the client integration tests.
+#![allow(dead_code)] // Each test binary uses a different part.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+
+use iec61850::mms::pdu::{self, ConfirmedService, InitiateParams, MmsPdu, VariableRef};
+use iec61850::mms::MmsValue;
+use iec61850::osi::tpkt::Framer;
+use iec61850::osi::{IsoEvent, IsoParams, IsoServer};
+
+/// A scripted IED: answers reads of `X$n` with Integer(n), never answers `silent`,
+/// closes the connection on `drop`, answers `missing` with object-non-existent.
+pub struct FakeIed {
+    /// Listening port on 127.0.0.1.
+    pub port: u16,
+    /// Connections accepted so far.
+    pub connections: Arc<AtomicUsize>,
+}
+
+impl FakeIed {
+    /// Starts listening on a free port.
+    pub fn start() -> FakeIed {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let count = connections.clone();
+        thread::Builder::new()
+            .name("fake-ied".into())
+            .spawn(move || {
+                for stream in listener.incoming().flatten() {
+                    count.fetch_add(1, Ordering::SeqCst);
+                    thread::Builder::new()
+                        .name("fake-ied".into())
+                        .spawn(move || serve(stream))
+                        .unwrap();
+                }
+            })
+            .unwrap();
+        FakeIed { port, connections }
+    }
+}
+
+fn serve(mut stream: TcpStream) {
+    let mut iso = IsoServer::new(IsoParams::default());
+    let mut framer = Framer::new(65_535);
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        framer.push(&buf[..n]);
+        let mut out = Vec::new();
+        while let Ok(Some(frame)) = framer.next_frame() {
+            let frame = frame.to_vec();
+            let mms = match iso.handle_frame(&frame) {
+                Ok(Some(IsoEvent::TransportConnectRequest)) => {
+                    iso.accept_transport(&mut out);
+                    continue;
+                }
+                Ok(Some(IsoEvent::AssociateRequest { .. })) => {
+                    let mut resp = Vec::new();
+                    pdu::encode_initiate_response(&InitiateParams::client_default(), &mut resp);
+                    iso.accept_association(&resp, &mut out);
+                    continue;
+                }
+                Ok(Some(IsoEvent::Data(d))) => d.to_vec(),
+                _ => return,
+            };
+            let mut resp = Vec::new();
+            match pdu::decode_pdu(&mms, 10) {
+                Ok(MmsPdu::ConfirmedRequest {
+                    invoke_id,
+                    service: ConfirmedService::Read { vars },
+                }) => {
+                    let item = vars[0].item_id.as_str();
+                    match item {
+                        "silent" => continue,
+                        "drop" => return,
+                        "missing" => {
+                            pdu::encode_read_response(invoke_id, &[Err(10)], &mut resp).unwrap()
+                        }
+                        _ => {
+                            let n: i64 = item.rsplit('$').next().unwrap().parse().unwrap_or(-1);
+                            pdu::encode_read_response(
+                                invoke_id,
+                                &[Ok(MmsValue::Integer(n))],
+                                &mut resp,
+                            )
+                            .unwrap()
+                        }
+                    }
+                }
+                Ok(MmsPdu::ConfirmedRequest {
+                    invoke_id,
+                    service: ConfirmedService::Write { vars, .. },
+                }) => {
+                    let result = if vars[0].item_id == "readonly" {
+                        Err(3)
+                    } else {
+                        Ok(())
+                    };
+                    pdu::encode_write_response(invoke_id, &[result], &mut resp);
+                }
+                Ok(MmsPdu::ConfirmedRequest {
+                    invoke_id,
+                    service: ConfirmedService::GetNameList(req),
+                }) => {
+                    // Two pages: continue-after paging must be followed.
+                    let (names, more): (&[&str], bool) = match req.continue_after.as_deref() {
+                        None => (&["LD1", "LD2"], true),
+                        _ => (&["LD3"], false),
+                    };
+                    pdu::encode_get_name_list_response(invoke_id, names, more, &mut resp);
+                }
+                Ok(MmsPdu::ConcludeRequest) => pdu::encode_conclude_response(&mut resp),
+                _ => return,
+            }
+            iso.send_data(&resp, &mut out);
+        }
+        if stream.write_all(&out).is_err() {
+            return;
+        }
+    }
+}
+
+/// A domain-specific variable of domain `LD`.
+pub fn var(item: &str) -> VariableRef {
+    VariableRef {
+        domain_id: Some("LD".into()),
+        item_id: item.into(),
+        ..Default::default()
+    }
+}
