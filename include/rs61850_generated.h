@@ -2455,14 +2455,26 @@ extern "C" {
 #endif // __cplusplus
 
 // `Dbpos_fromMmsValue`: the bit string read with bit 0 most significant (`10` → ON).
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 Dbpos Dbpos_fromMmsValue(const MmsValue *mmsValue);
 
 // `Dbpos_toMmsValue`: writes the two low bits of `dbpos` into a 2-bit string (a new one when
 // `mmsValue` is NULL); NULL when `mmsValue` is not a 2-bit string.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 MmsValue *Dbpos_toMmsValue(MmsValue *mmsValue, Dbpos dbpos);
 
 // `FunctionalConstraint_fromString`: matches the first two characters (case-sensitive);
 // `IEC61850_FC_NONE` otherwise.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 FunctionalConstraint FunctionalConstraint_fromString(const char *fcString);
 
 // `FunctionalConstraint_toString`: the two-letter name; NULL for ALL, NONE and unknown values.
@@ -2730,52 +2742,108 @@ void IedConnection_writeVisibleStringValue(IedConnection self_,
 char *LibIEC61850_getVersionString(void);
 
 // `LinkedList_add`: appends `data`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void LinkedList_add(LinkedList list, void *data);
 
 // `LinkedList_contains`: whether some element equals `data`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 bool LinkedList_contains(LinkedList list, void *data);
 
 // `LinkedList_create`: an empty list (a head node).
 LinkedList LinkedList_create(void);
 
 // `LinkedList_destroy`: frees the list and each element with `free()`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void LinkedList_destroy(LinkedList list);
 
 // `LinkedList_destroyDeep`: frees the list, releasing each element with `valueDeleteFunction`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void LinkedList_destroyDeep(LinkedList list, LinkedListValueDeleteFunction valueDeleteFunction);
 
 // `LinkedList_destroyStatic`: frees the nodes only.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void LinkedList_destroyStatic(LinkedList list);
 
 // `LinkedList_get`: the node of element `index` (a negative index gives the first); NULL past the end.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 LinkedList LinkedList_get(LinkedList list,
                           int index);
 
 // `LinkedList_getData`: the element of a node.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void *LinkedList_getData(LinkedList listElement);
 
 // `LinkedList_getLastElement`: the last node (the head itself when empty).
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 LinkedList LinkedList_getLastElement(LinkedList list);
 
 // `LinkedList_getNext`: the node after `list`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 LinkedList LinkedList_getNext(LinkedList list);
 
 // `LinkedList_insertAfter`: inserts `data` right after `listElement`; returns the new node.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 LinkedList LinkedList_insertAfter(LinkedList listElement, void *data);
 
 // `LinkedList_printStringList`: prints each element as a C string on its own line (C stdio).
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void LinkedList_printStringList(LinkedList list);
 
 // `LinkedList_remove`: unlinks and frees the first node holding `data` (not the data).
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 bool LinkedList_remove(LinkedList list, void *data);
 
 // `LinkedList_size`: number of nodes after `list`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 int LinkedList_size(LinkedList list);
 
 // `MmsError_toString`: the reference's name for an `MmsError`, `"unknown"` for other values.
 const char *MmsError_toString(MmsError err);
 
 // `MmsValue_clone`: a deep copy (deletable marks included); NULL for NULL.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 MmsValue *MmsValue_clone(const MmsValue *value);
 
 // `MmsValue_createEmptyArray`: `size` unset elements; NULL for a negative size.
@@ -2784,89 +2852,230 @@ MmsValue *MmsValue_createEmptyArray(int size);
 // `MmsValue_createEmptyStructure`: `size` unset components; NULL for a negative size.
 MmsValue *MmsValue_createEmptyStructure(int size);
 
+// `MmsValue_decodeMmsData`: decodes the Data TLV at `buffer[bufPos..bufferLength]`, sets
+// `*endBufPos` to the position after it; NULL (and `*endBufPos` untouched) on error.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+MmsValue *MmsValue_decodeMmsData(uint8_t *buffer, int bufPos, int bufferLength, int *endBufPos);
+
+// `MmsValue_decodeMmsDataMaxRecursion`: as `MmsValue_decodeMmsData` with at most
+// `maxDepth` nesting levels, the innermost scalar included.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+MmsValue *MmsValue_decodeMmsDataMaxRecursion(uint8_t *buffer,
+                                             int bufPos,
+                                             int bufferLength,
+                                             int *endBufPos,
+                                             int maxDepth);
+
 // `MmsValue_delete`: frees the value and all its elements; NULL is a no-op.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_delete(MmsValue *value);
 
 // `MmsValue_deleteAllBitStringBits`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_deleteAllBitStringBits(MmsValue *value);
 
 // `MmsValue_deleteConditional`: deletes the value only if it is marked deletable.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_deleteConditional(MmsValue *value);
 
+// `MmsValue_encodeMmsData`: with `encode`, writes the BER encoding at `buffer + bufPos` and
+// returns the position after it; without, returns the encoded size. Values without an
+// encoding (unset elements, access errors) write nothing and count 0 bytes.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+int MmsValue_encodeMmsData(MmsValue *self_, uint8_t *buffer, int bufPos, bool encode);
+
 // `MmsValue_equalTypes`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 bool MmsValue_equalTypes(const MmsValue *self_, const MmsValue *otherValue);
 
 // `MmsValue_equals`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 bool MmsValue_equals(const MmsValue *self_, const MmsValue *otherValue);
 
 // `MmsValue_getArraySize`: number of elements of an array or structure (0 otherwise).
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint32_t MmsValue_getArraySize(const MmsValue *array);
 
 // `MmsValue_getBinaryTimeAsUtcMs`: milliseconds since 1970 (time of day for the short form).
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint64_t MmsValue_getBinaryTimeAsUtcMs(const MmsValue *value);
 
 // `MmsValue_getBitStringAsInteger`: bit 0 is the least significant bit.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint32_t MmsValue_getBitStringAsInteger(const MmsValue *value);
 
 // `MmsValue_getBitStringAsIntegerBigEndian`: bit 0 is the most significant bit.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint32_t MmsValue_getBitStringAsIntegerBigEndian(const MmsValue *value);
 
 // `MmsValue_getBitStringBit`: false out of range.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 bool MmsValue_getBitStringBit(const MmsValue *value, int bitPos);
 
 // `MmsValue_getBitStringByteSize`: number of octets holding the bits.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 int MmsValue_getBitStringByteSize(const MmsValue *value);
 
 // `MmsValue_getBitStringSize`: number of bits.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 int MmsValue_getBitStringSize(const MmsValue *value);
 
 // `MmsValue_getBoolean`; false for other types.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 bool MmsValue_getBoolean(const MmsValue *value);
 
 // `MmsValue_getDataAccessError`; `DATA_ACCESS_ERROR_SUCCESS` for values that are no error.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 MmsDataAccessError MmsValue_getDataAccessError(const MmsValue *value);
 
 // `MmsValue_getElement`: borrows element `index` of an array or structure; NULL when absent.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 MmsValue *MmsValue_getElement(const MmsValue *array, int index);
 
 // `MmsValue_getNumberOfSetBits`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 int MmsValue_getNumberOfSetBits(const MmsValue *value);
 
 // `MmsValue_getOctetStringBuffer`: the octets, writable up to the maximum size.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint8_t *MmsValue_getOctetStringBuffer(MmsValue *value);
 
 // `MmsValue_getOctetStringMaxSize`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint16_t MmsValue_getOctetStringMaxSize(MmsValue *value);
 
 // `MmsValue_getOctetStringOctet`: the octet at `pos`, 0 beyond the size.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint8_t MmsValue_getOctetStringOctet(MmsValue *value, int pos);
 
 // `MmsValue_getOctetStringSize`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint16_t MmsValue_getOctetStringSize(const MmsValue *value);
 
 // `MmsValue_getStringSize`: length of a visible or MMS string (0 for other types).
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 int MmsValue_getStringSize(MmsValue *value);
 
 // `MmsValue_getType`; `MMS_DATA_ACCESS_ERROR` for NULL.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 MmsType MmsValue_getType(const MmsValue *value);
 
 // `MmsValue_getTypeString`: a static name such as `"visible-string"`; NULL for NULL.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 const char *MmsValue_getTypeString(MmsValue *value);
 
 // `MmsValue_getUtcTimeBuffer`: the 8 octets inside the value; NULL for other types.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint8_t *MmsValue_getUtcTimeBuffer(MmsValue *value);
 
 // `MmsValue_getUtcTimeInMs`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint64_t MmsValue_getUtcTimeInMs(const MmsValue *value);
 
 // `MmsValue_getUtcTimeInMsWithUs`: milliseconds, and the microseconds within the last
 // millisecond in `*usec` (when not NULL).
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint64_t MmsValue_getUtcTimeInMsWithUs(const MmsValue *value, uint32_t *usec);
 
 // `MmsValue_getUtcTimeQuality`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint8_t MmsValue_getUtcTimeQuality(const MmsValue *value);
 
 // `MmsValue_isDeletable`: 1 after `MmsValue_setDeletable`, else 0.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 int MmsValue_isDeletable(MmsValue *value);
 
 // `MmsValue_newBinaryTime`: 4 octets (time of day) or 6 octets (with date), all zero.
@@ -2903,9 +3112,17 @@ MmsValue *MmsValue_newIntegerFromInt64(int64_t integer);
 MmsValue *MmsValue_newIntegerFromInt8(int8_t integer);
 
 // `MmsValue_newMmsString`; NULL for a NULL string.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 MmsValue *MmsValue_newMmsString(const char *string);
 
 // `MmsValue_newMmsStringFromByteArray`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 MmsValue *MmsValue_newMmsStringFromByteArray(const uint8_t *byteArray, int size);
 
 // `MmsValue_newMmsStringWithSize`: an empty MMS string (our strings grow as needed).
@@ -2927,220 +3144,492 @@ MmsValue *MmsValue_newUtcTime(uint32_t timeval);
 MmsValue *MmsValue_newUtcTimeByMsTime(uint64_t timeval);
 
 // `MmsValue_newVisibleString`; NULL for a NULL string.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 MmsValue *MmsValue_newVisibleString(const char *string);
 
 // `MmsValue_newVisibleStringFromByteArray`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 MmsValue *MmsValue_newVisibleStringFromByteArray(const uint8_t *byteArray, int size);
 
 // `MmsValue_newVisibleStringWithSize`: an empty visible string (our strings grow as needed).
 MmsValue *MmsValue_newVisibleStringWithSize(int _size);
 
 // `MmsValue_printToBuffer`: the value as text, cut to `bufferSize - 1` bytes; returns `buffer`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 const char *MmsValue_printToBuffer(const MmsValue *value, char *buffer, int bufferSize);
 
 // `MmsValue_setAllBitStringBits`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setAllBitStringBits(MmsValue *value);
 
 // `MmsValue_setBinaryTime`: milliseconds since 1970 (times before 1984 store zero).
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setBinaryTime(MmsValue *value, uint64_t timestamp);
 
 // `MmsValue_setBitStringBit`: ignored out of range.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setBitStringBit(MmsValue *value, int bitPos, bool bitValue);
 
 // `MmsValue_setBitStringFromInteger`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setBitStringFromInteger(MmsValue *value, uint32_t intValue);
 
 // `MmsValue_setBitStringFromIntegerBigEndian`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setBitStringFromIntegerBigEndian(MmsValue *value, uint32_t intValue);
 
 // `MmsValue_setBoolean`; other types are left alone.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setBoolean(MmsValue *value, bool boolValue);
 
 // `MmsValue_setDeletable`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setDeletable(MmsValue *value);
 
 // `MmsValue_setDeletableRecursive`: marks the value and every element below it.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setDeletableRecursive(MmsValue *value);
 
 // `MmsValue_setDouble`: a 32-bit float value stores the value rounded to `f32`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setDouble(MmsValue *value, double newDoubleValue);
 
 // `MmsValue_setElement`: stores `elementValue` (taking ownership) at `index` of an array or
 // structure. As in libiec61850 the element it replaces is not freed: it stays with the
 // caller. An element that cannot be stored (bad index, not a container) is freed.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setElement(MmsValue *complexValue, int index, MmsValue *elementValue);
 
 // `MmsValue_setFloat`: a double value keeps its width.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setFloat(MmsValue *value, float newFloatValue);
 
 // `MmsValue_setInt16`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setInt16(MmsValue *value, int16_t integer);
 
 // `MmsValue_setInt32`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setInt32(MmsValue *value, int32_t integer);
 
 // `MmsValue_setInt64`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setInt64(MmsValue *value, int64_t integer);
 
 // `MmsValue_setInt8`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setInt8(MmsValue *value, int8_t integer);
 
 // `MmsValue_setMmsString`; other types (even visible strings) are left alone.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setMmsString(MmsValue *value, const char *string);
 
 // `MmsValue_setOctetString`: replaces the content unless `size` exceeds the maximum size.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setOctetString(MmsValue *value, const uint8_t *buf, int size);
 
 // `MmsValue_setOctetStringOctet`: sets one octet below the maximum size, growing the string
 // to include it.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setOctetStringOctet(MmsValue *value, int octetPos, uint8_t octet);
 
 // `MmsValue_setUint16`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setUint16(MmsValue *value, uint16_t integer);
 
 // `MmsValue_setUint32`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setUint32(MmsValue *value, uint32_t integer);
 
 // `MmsValue_setUint8`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setUint8(MmsValue *value, uint8_t integer);
 
 // `MmsValue_setUtcTime`: sets the seconds, keeping fraction and quality; returns `value`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 MmsValue *MmsValue_setUtcTime(MmsValue *value, uint32_t timeval);
 
 // `MmsValue_setUtcTimeByBuffer`: copies the 8 octets of the MMS encoding.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setUtcTimeByBuffer(MmsValue *value, const uint8_t *buffer);
 
 // `MmsValue_setUtcTimeMs`: sets the time and the default quality; returns `value`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 MmsValue *MmsValue_setUtcTimeMs(MmsValue *value, uint64_t timeval);
 
 // `MmsValue_setUtcTimeMsEx`: sets the time and quality; returns `value`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 MmsValue *MmsValue_setUtcTimeMsEx(MmsValue *value, uint64_t timeval, uint8_t timeQuality);
 
 // `MmsValue_setUtcTimeQuality`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setUtcTimeQuality(MmsValue *value, uint8_t timeQuality);
 
 // `MmsValue_setVisibleString`; other types (even MMS strings) are left alone.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void MmsValue_setVisibleString(MmsValue *value, const char *string);
 
 // `MmsValue_toDouble`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 double MmsValue_toDouble(const MmsValue *value);
 
 // `MmsValue_toFloat`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 float MmsValue_toFloat(const MmsValue *value);
 
 // `MmsValue_toInt32`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 int32_t MmsValue_toInt32(const MmsValue *value);
 
 // `MmsValue_toInt64`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 int64_t MmsValue_toInt64(const MmsValue *value);
 
 // `MmsValue_toString`: the text of a visible or MMS string, valid until the value changes;
 // NULL for other types.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 const char *MmsValue_toString(MmsValue *value);
 
 // `MmsValue_toUint32`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint32_t MmsValue_toUint32(const MmsValue *value);
 
 // `MmsValue_toUnixTimestamp`: seconds of a UTC time.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint32_t MmsValue_toUnixTimestamp(const MmsValue *value);
 
 // `MmsValue_update`: copies `source` into `self_` when their types fit.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 bool MmsValue_update(MmsValue *self_, const MmsValue *source);
 
 // `Quality_fromMmsValue`: bit i of the bit string is quality bit i.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 Quality Quality_fromMmsValue(const MmsValue *mmsValue);
 
 // `Quality_getValidity`: the two validity bits.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 Validity Quality_getValidity(Quality *self_);
 
 // `Quality_isFlagSet`: whether any bit of `flag` is set.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 bool Quality_isFlagSet(Quality *self_, int flag);
 
 // `Quality_setFlag`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void Quality_setFlag(Quality *self_, int flag);
 
 // `Quality_setValidity`: replaces the validity bits (the value is OR-ed in unmasked, as in libiec61850).
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void Quality_setValidity(Quality *self_,
                          Validity validity);
 
 // `Quality_toMmsValue`: writes the quality into `mmsValue` (a new 13-bit string when NULL).
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 MmsValue *Quality_toMmsValue(Quality *self_, MmsValue *mmsValue);
 
 // `Quality_unsetFlag`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void Quality_unsetFlag(Quality *self_, int flag);
 
 // `Timestamp_clearFlags`: clears the whole time quality octet.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void Timestamp_clearFlags(union Timestamp *self_);
 
 // `Timestamp_create`: a zero timestamp.
 union Timestamp *Timestamp_create(void);
 
 // `Timestamp_createFromByteArray`: a timestamp holding the 8 octets at `byteArray`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 union Timestamp *Timestamp_createFromByteArray(const uint8_t *byteArray);
 
 // `Timestamp_destroy`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void Timestamp_destroy(union Timestamp *self_);
 
 // `Timestamp_fromMmsValue`: copies a UTC time value into `self_` (a new timestamp when NULL);
 // NULL when the value is not a UTC time.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 union Timestamp *Timestamp_fromMmsValue(union Timestamp *self_, MmsValue *mmsValue);
 
 // `Timestamp_getFractionOfSecond`: the fraction in seconds.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 float Timestamp_getFractionOfSecond(union Timestamp *self_);
 
 // `Timestamp_getFractionOfSecondPart`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint32_t Timestamp_getFractionOfSecondPart(union Timestamp *self_);
 
 // `Timestamp_getSubsecondPrecision`: the 5 precision bits of the quality octet.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 int Timestamp_getSubsecondPrecision(union Timestamp *self_);
 
 // `Timestamp_getTimeInMs`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 msSinceEpoch Timestamp_getTimeInMs(union Timestamp *self_);
 
 // `Timestamp_getTimeInNs`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 nsSinceEpoch Timestamp_getTimeInNs(union Timestamp *self_);
 
 // `Timestamp_getTimeInSeconds`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 uint32_t Timestamp_getTimeInSeconds(union Timestamp *self_);
 
 // `Timestamp_hasClockFailure`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 bool Timestamp_hasClockFailure(union Timestamp *self_);
 
 // `Timestamp_isClockNotSynchronized`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 bool Timestamp_isClockNotSynchronized(union Timestamp *self_);
 
 // `Timestamp_isLeapSecondKnown`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 bool Timestamp_isLeapSecondKnown(union Timestamp *self_);
 
 // `Timestamp_setByMmsUtcTime`: copies a UTC time value; other values are ignored.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void Timestamp_setByMmsUtcTime(union Timestamp *self_, const MmsValue *mmsValue);
 
 // `Timestamp_setClockFailure`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void Timestamp_setClockFailure(union Timestamp *self_, bool value);
 
 // `Timestamp_setClockNotSynchronized`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void Timestamp_setClockNotSynchronized(union Timestamp *self_, bool value);
 
 // `Timestamp_setFractionOfSecondPart`: the 24-bit fraction (units of 2^-24 s).
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void Timestamp_setFractionOfSecondPart(union Timestamp *self_, uint32_t fractionOfSecond);
 
 // `Timestamp_setLeapSecondKnown`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void Timestamp_setLeapSecondKnown(union Timestamp *self_, bool value);
 
 // `Timestamp_setSubsecondPrecision`: keeps the low 5 bits of `subsecondPrecision`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void Timestamp_setSubsecondPrecision(union Timestamp *self_, int subsecondPrecision);
 
 // `Timestamp_setTimeInMilliseconds`: keeps the time quality octet.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void Timestamp_setTimeInMilliseconds(union Timestamp *self_, msSinceEpoch msTime);
 
 // `Timestamp_setTimeInNanoseconds`: keeps the time quality octet.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void Timestamp_setTimeInNanoseconds(union Timestamp *self_, nsSinceEpoch nsTime);
 
 // `Timestamp_setTimeInSeconds`: whole seconds, clearing the fraction.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 void Timestamp_setTimeInSeconds(union Timestamp *self_, uint32_t secondsSinceEpoch);
 
 // `Timestamp_toMmsValue`: writes the timestamp into a UTC time value (a new one when NULL);
 // another type of value is returned unchanged.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
 MmsValue *Timestamp_toMmsValue(union Timestamp *self_, MmsValue *mmsValue);
 
 #ifdef __cplusplus

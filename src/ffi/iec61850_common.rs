@@ -334,48 +334,67 @@ use std::ptr::null_mut;
 
 /// Functional constraint names, indexed by their `FunctionalConstraint` value.
 const FC_NAMES: [&std::ffi::CStr; 19] = [
-    c"ST", c"MX", c"SP", c"SV", c"CF", c"DC", c"SG", c"SE", c"SR", c"OR", c"BL", c"EX", c"CO", c"US", c"MS", c"RP",
-    c"BR", c"LG", c"GO",
+    c"ST", c"MX", c"SP", c"SV", c"CF", c"DC", c"SG", c"SE", c"SR", c"OR", c"BL", c"EX", c"CO",
+    c"US", c"MS", c"RP", c"BR", c"LG", c"GO",
 ];
 
 /// `LibIEC61850_getVersionString`: the libiec61850 version this library is compatible with.
 #[no_mangle]
-pub unsafe extern "C" fn LibIEC61850_getVersionString() -> *mut c_char {
+pub extern "C" fn LibIEC61850_getVersionString() -> *mut c_char {
     c"1.6.1".as_ptr().cast_mut()
 }
 
 /// `FunctionalConstraint_toString`: the two-letter name; NULL for ALL, NONE and unknown values.
 #[no_mangle]
-pub unsafe extern "C" fn FunctionalConstraint_toString(fc: FunctionalConstraint) -> *mut c_char {
+pub extern "C" fn FunctionalConstraint_toString(fc: FunctionalConstraint) -> *mut c_char {
     guard(null_mut(), || {
-        usize::try_from(fc).ok().and_then(|i| FC_NAMES.get(i)).map_or(null_mut(), |n| n.as_ptr().cast_mut())
+        usize::try_from(fc)
+            .ok()
+            .and_then(|i| FC_NAMES.get(i))
+            .map_or(null_mut(), |n| n.as_ptr().cast_mut())
     })
 }
 
 /// `FunctionalConstraint_fromString`: matches the first two characters (case-sensitive);
 /// `IEC61850_FC_NONE` otherwise.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
-pub unsafe extern "C" fn FunctionalConstraint_fromString(fcString: *const c_char) -> FunctionalConstraint {
+pub unsafe extern "C" fn FunctionalConstraint_fromString(
+    fcString: *const c_char,
+) -> FunctionalConstraint {
     // SAFETY: NULL or a C string.
-    guard(IEC61850_FC_NONE, || match unsafe { super::c_str(fcString) } {
-        Some(s) => {
-            let prefix = s.to_bytes().get(..2);
-            FC_NAMES
-                .iter()
-                .position(|n| Some(n.to_bytes()) == prefix)
-                .map_or(IEC61850_FC_NONE, |i| i as FunctionalConstraint)
+    guard(IEC61850_FC_NONE, || {
+        match unsafe { super::c_str(fcString) } {
+            Some(s) => {
+                let prefix = s.to_bytes().get(..2);
+                FC_NAMES
+                    .iter()
+                    .position(|n| Some(n.to_bytes()) == prefix)
+                    .map_or(IEC61850_FC_NONE, |i| i as FunctionalConstraint)
+            }
+            None => IEC61850_FC_NONE,
         }
-        None => IEC61850_FC_NONE,
     })
 }
 
 /// Runs `f` on the quality behind `q`; `fallback` for NULL.
-unsafe fn with_quality<R: Copy>(q: *mut Quality, fallback: R, f: impl FnOnce(&mut Quality) -> R) -> R {
+unsafe fn with_quality<R: Copy>(
+    q: *mut Quality,
+    fallback: R,
+    f: impl FnOnce(&mut Quality) -> R,
+) -> R {
     // SAFETY: NULL or a writable Quality, per the callers' contract.
     guard(fallback, || unsafe { q.as_mut() }.map_or(fallback, f))
 }
 
 /// `Quality_getValidity`: the two validity bits.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Quality_getValidity(self_: *mut Quality) -> Validity {
     // SAFETY: NULL or a valid Quality.
@@ -383,6 +402,10 @@ pub unsafe extern "C" fn Quality_getValidity(self_: *mut Quality) -> Validity {
 }
 
 /// `Quality_setValidity`: replaces the validity bits (the value is OR-ed in unmasked, as in libiec61850).
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Quality_setValidity(self_: *mut Quality, validity: Validity) {
     // SAFETY: NULL or a valid Quality.
@@ -390,6 +413,10 @@ pub unsafe extern "C" fn Quality_setValidity(self_: *mut Quality, validity: Vali
 }
 
 /// `Quality_setFlag`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Quality_setFlag(self_: *mut Quality, flag: c_int) {
     // SAFETY: NULL or a valid Quality.
@@ -397,6 +424,10 @@ pub unsafe extern "C" fn Quality_setFlag(self_: *mut Quality, flag: c_int) {
 }
 
 /// `Quality_unsetFlag`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Quality_unsetFlag(self_: *mut Quality, flag: c_int) {
     // SAFETY: NULL or a valid Quality.
@@ -404,6 +435,10 @@ pub unsafe extern "C" fn Quality_unsetFlag(self_: *mut Quality, flag: c_int) {
 }
 
 /// `Quality_isFlagSet`: whether any bit of `flag` is set.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Quality_isFlagSet(self_: *mut Quality, flag: c_int) -> bool {
     // SAFETY: NULL or a valid Quality.
@@ -411,7 +446,11 @@ pub unsafe extern "C" fn Quality_isFlagSet(self_: *mut Quality, flag: c_int) -> 
 }
 
 /// Runs `f` on the bit string behind `value`; `fallback` for NULL and other types.
-unsafe fn with_bits<R: Copy>(value: *mut MmsValue, fallback: R, f: impl FnOnce(&mut BitString) -> R) -> R {
+unsafe fn with_bits<R: Copy>(
+    value: *mut MmsValue,
+    fallback: R,
+    f: impl FnOnce(&mut BitString) -> R,
+) -> R {
     // SAFETY: NULL or a live value, per the callers' contract.
     guard(fallback, || match unsafe { value.as_mut() } {
         Some(MmsValue::BitString(b)) => f(b),
@@ -420,6 +459,10 @@ unsafe fn with_bits<R: Copy>(value: *mut MmsValue, fallback: R, f: impl FnOnce(&
 }
 
 /// `Quality_fromMmsValue`: bit i of the bit string is quality bit i.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Quality_fromMmsValue(mmsValue: *const MmsValue) -> Quality {
     // SAFETY: NULL or a live value; only read.
@@ -427,18 +470,34 @@ pub unsafe extern "C" fn Quality_fromMmsValue(mmsValue: *const MmsValue) -> Qual
 }
 
 /// `Quality_toMmsValue`: writes the quality into `mmsValue` (a new 13-bit string when NULL).
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
-pub unsafe extern "C" fn Quality_toMmsValue(self_: *mut Quality, mmsValue: *mut MmsValue) -> *mut MmsValue {
+pub unsafe extern "C" fn Quality_toMmsValue(
+    self_: *mut Quality,
+    mmsValue: *mut MmsValue,
+) -> *mut MmsValue {
     // SAFETY: NULL or a valid Quality.
-    let Some(q) = (unsafe { with_quality(self_, None, |q| Some(*q)) }) else { return null_mut() };
-    // SAFETY: NULL or a live value.
-    let value = if mmsValue.is_null() { unsafe { MmsValue_newBitString(13) } } else { mmsValue };
+    let Some(q) = (unsafe { with_quality(self_, None, |q| Some(*q)) }) else {
+        return null_mut();
+    };
+    let value = if mmsValue.is_null() {
+        MmsValue_newBitString(13)
+    } else {
+        mmsValue
+    };
     // SAFETY: a live value.
     unsafe { with_bits(value, (), |b| b.set_from_integer(q.into())) };
     value
 }
 
 /// `Dbpos_fromMmsValue`: the bit string read with bit 0 most significant (`10` → ON).
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Dbpos_fromMmsValue(mmsValue: *const MmsValue) -> Dbpos {
     // SAFETY: NULL or a live value; only read.
@@ -447,10 +506,18 @@ pub unsafe extern "C" fn Dbpos_fromMmsValue(mmsValue: *const MmsValue) -> Dbpos 
 
 /// `Dbpos_toMmsValue`: writes the two low bits of `dbpos` into a 2-bit string (a new one when
 /// `mmsValue` is NULL); NULL when `mmsValue` is not a 2-bit string.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Dbpos_toMmsValue(mmsValue: *mut MmsValue, dbpos: Dbpos) -> *mut MmsValue {
-    // SAFETY: NULL or a live value.
-    let value = if mmsValue.is_null() { unsafe { MmsValue_newBitString(2) } } else { mmsValue };
+    let value = if mmsValue.is_null() {
+        MmsValue_newBitString(2)
+    } else {
+        mmsValue
+    };
+    // SAFETY: a live value (ours or the caller's).
     let done = unsafe {
         with_bits(value, false, |b| {
             b.size == 2 && {
@@ -469,7 +536,9 @@ pub unsafe extern "C" fn Dbpos_toMmsValue(mmsValue: *mut MmsValue, dbpos: Dbpos)
 /// Runs `f` on the octets of the timestamp behind `t`; `fallback` for NULL.
 unsafe fn with_ts<R: Copy>(t: *mut Timestamp, fallback: R, f: impl FnOnce(&mut [u8; 8]) -> R) -> R {
     // SAFETY: NULL or a writable Timestamp; every bit pattern of the union is a valid `val`.
-    guard(fallback, || unsafe { t.as_mut() }.map_or(fallback, |t| f(unsafe { &mut t.val })))
+    guard(fallback, || {
+        unsafe { t.as_mut() }.map_or(fallback, |t| f(unsafe { &mut t.val }))
+    })
 }
 
 /// A calloc'ed timestamp holding `octets` (released by `Timestamp_destroy` or `free`).
@@ -486,11 +555,15 @@ fn new_timestamp(octets: [u8; 8]) -> *mut Timestamp {
 
 /// `Timestamp_create`: a zero timestamp.
 #[no_mangle]
-pub unsafe extern "C" fn Timestamp_create() -> *mut Timestamp {
+pub extern "C" fn Timestamp_create() -> *mut Timestamp {
     guard(null_mut(), || new_timestamp([0; 8]))
 }
 
 /// `Timestamp_createFromByteArray`: a timestamp holding the 8 octets at `byteArray`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_createFromByteArray(byteArray: *const u8) -> *mut Timestamp {
     guard(null_mut(), || {
@@ -503,6 +576,10 @@ pub unsafe extern "C" fn Timestamp_createFromByteArray(byteArray: *const u8) -> 
 }
 
 /// `Timestamp_destroy`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_destroy(self_: *mut Timestamp) {
     // SAFETY: NULL or a timestamp from `Timestamp_create*`.
@@ -510,6 +587,10 @@ pub unsafe extern "C" fn Timestamp_destroy(self_: *mut Timestamp) {
 }
 
 /// `Timestamp_clearFlags`: clears the whole time quality octet.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_clearFlags(self_: *mut Timestamp) {
     // SAFETY: NULL or a valid Timestamp.
@@ -517,6 +598,10 @@ pub unsafe extern "C" fn Timestamp_clearFlags(self_: *mut Timestamp) {
 }
 
 /// `Timestamp_getTimeInSeconds`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_getTimeInSeconds(self_: *mut Timestamp) -> u32 {
     // SAFETY: NULL or a valid Timestamp.
@@ -524,6 +609,10 @@ pub unsafe extern "C" fn Timestamp_getTimeInSeconds(self_: *mut Timestamp) -> u3
 }
 
 /// `Timestamp_getTimeInMs`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_getTimeInMs(self_: *mut Timestamp) -> msSinceEpoch {
     // SAFETY: NULL or a valid Timestamp.
@@ -531,6 +620,10 @@ pub unsafe extern "C" fn Timestamp_getTimeInMs(self_: *mut Timestamp) -> msSince
 }
 
 /// `Timestamp_getTimeInNs`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_getTimeInNs(self_: *mut Timestamp) -> nsSinceEpoch {
     // SAFETY: NULL or a valid Timestamp.
@@ -555,6 +648,10 @@ const CLOCK_NOT_SYNCHRONIZED: u8 = 0x20;
 const SUBSECOND_PRECISION: u8 = 0x1f;
 
 /// `Timestamp_isLeapSecondKnown`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_isLeapSecondKnown(self_: *mut Timestamp) -> bool {
     // SAFETY: NULL or a valid Timestamp.
@@ -562,6 +659,10 @@ pub unsafe extern "C" fn Timestamp_isLeapSecondKnown(self_: *mut Timestamp) -> b
 }
 
 /// `Timestamp_setLeapSecondKnown`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_setLeapSecondKnown(self_: *mut Timestamp, value: bool) {
     // SAFETY: NULL or a valid Timestamp.
@@ -569,6 +670,10 @@ pub unsafe extern "C" fn Timestamp_setLeapSecondKnown(self_: *mut Timestamp, val
 }
 
 /// `Timestamp_hasClockFailure`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_hasClockFailure(self_: *mut Timestamp) -> bool {
     // SAFETY: NULL or a valid Timestamp.
@@ -576,6 +681,10 @@ pub unsafe extern "C" fn Timestamp_hasClockFailure(self_: *mut Timestamp) -> boo
 }
 
 /// `Timestamp_setClockFailure`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_setClockFailure(self_: *mut Timestamp, value: bool) {
     // SAFETY: NULL or a valid Timestamp.
@@ -583,6 +692,10 @@ pub unsafe extern "C" fn Timestamp_setClockFailure(self_: *mut Timestamp, value:
 }
 
 /// `Timestamp_isClockNotSynchronized`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_isClockNotSynchronized(self_: *mut Timestamp) -> bool {
     // SAFETY: NULL or a valid Timestamp.
@@ -590,6 +703,10 @@ pub unsafe extern "C" fn Timestamp_isClockNotSynchronized(self_: *mut Timestamp)
 }
 
 /// `Timestamp_setClockNotSynchronized`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_setClockNotSynchronized(self_: *mut Timestamp, value: bool) {
     // SAFETY: NULL or a valid Timestamp.
@@ -597,6 +714,10 @@ pub unsafe extern "C" fn Timestamp_setClockNotSynchronized(self_: *mut Timestamp
 }
 
 /// `Timestamp_getSubsecondPrecision`: the 5 precision bits of the quality octet.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_getSubsecondPrecision(self_: *mut Timestamp) -> c_int {
     // SAFETY: NULL or a valid Timestamp.
@@ -604,8 +725,15 @@ pub unsafe extern "C" fn Timestamp_getSubsecondPrecision(self_: *mut Timestamp) 
 }
 
 /// `Timestamp_setSubsecondPrecision`: keeps the low 5 bits of `subsecondPrecision`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
-pub unsafe extern "C" fn Timestamp_setSubsecondPrecision(self_: *mut Timestamp, subsecondPrecision: c_int) {
+pub unsafe extern "C" fn Timestamp_setSubsecondPrecision(
+    self_: *mut Timestamp,
+    subsecondPrecision: c_int,
+) {
     // SAFETY: NULL or a valid Timestamp.
     unsafe {
         with_ts(self_, (), |t| {
@@ -615,13 +743,24 @@ pub unsafe extern "C" fn Timestamp_setSubsecondPrecision(self_: *mut Timestamp, 
 }
 
 /// `Timestamp_setFractionOfSecondPart`: the 24-bit fraction (units of 2^-24 s).
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
-pub unsafe extern "C" fn Timestamp_setFractionOfSecondPart(self_: *mut Timestamp, fractionOfSecond: u32) {
+pub unsafe extern "C" fn Timestamp_setFractionOfSecondPart(
+    self_: *mut Timestamp,
+    fractionOfSecond: u32,
+) {
     // SAFETY: NULL or a valid Timestamp.
     unsafe { with_ts(self_, (), |t| utc::set_fraction(t, fractionOfSecond)) }
 }
 
 /// `Timestamp_getFractionOfSecondPart`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_getFractionOfSecondPart(self_: *mut Timestamp) -> u32 {
     // SAFETY: NULL or a valid Timestamp.
@@ -629,6 +768,10 @@ pub unsafe extern "C" fn Timestamp_getFractionOfSecondPart(self_: *mut Timestamp
 }
 
 /// `Timestamp_getFractionOfSecond`: the fraction in seconds.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_getFractionOfSecond(self_: *mut Timestamp) -> f32 {
     // SAFETY: NULL or a valid Timestamp.
@@ -636,6 +779,10 @@ pub unsafe extern "C" fn Timestamp_getFractionOfSecond(self_: *mut Timestamp) ->
 }
 
 /// `Timestamp_setTimeInSeconds`: whole seconds, clearing the fraction.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn Timestamp_setTimeInSeconds(self_: *mut Timestamp, secondsSinceEpoch: u32) {
     // SAFETY: NULL or a valid Timestamp.
@@ -648,15 +795,29 @@ pub unsafe extern "C" fn Timestamp_setTimeInSeconds(self_: *mut Timestamp, secon
 }
 
 /// `Timestamp_setTimeInMilliseconds`: keeps the time quality octet.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
-pub unsafe extern "C" fn Timestamp_setTimeInMilliseconds(self_: *mut Timestamp, msTime: msSinceEpoch) {
+pub unsafe extern "C" fn Timestamp_setTimeInMilliseconds(
+    self_: *mut Timestamp,
+    msTime: msSinceEpoch,
+) {
     // SAFETY: NULL or a valid Timestamp.
     unsafe { with_ts(self_, (), |t| utc::set_ms(t, msTime)) }
 }
 
 /// `Timestamp_setTimeInNanoseconds`: keeps the time quality octet.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
-pub unsafe extern "C" fn Timestamp_setTimeInNanoseconds(self_: *mut Timestamp, nsTime: nsSinceEpoch) {
+pub unsafe extern "C" fn Timestamp_setTimeInNanoseconds(
+    self_: *mut Timestamp,
+    nsTime: nsSinceEpoch,
+) {
     // SAFETY: NULL or a valid Timestamp.
     unsafe { with_ts(self_, (), |t| utc::set_ns(t, nsTime)) }
 }
@@ -671,8 +832,15 @@ unsafe fn utc_octets(value: *const MmsValue) -> Option<[u8; 8]> {
 }
 
 /// `Timestamp_setByMmsUtcTime`: copies a UTC time value; other values are ignored.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
-pub unsafe extern "C" fn Timestamp_setByMmsUtcTime(self_: *mut Timestamp, mmsValue: *const MmsValue) {
+pub unsafe extern "C" fn Timestamp_setByMmsUtcTime(
+    self_: *mut Timestamp,
+    mmsValue: *const MmsValue,
+) {
     // SAFETY: NULL or a live value; NULL or a valid Timestamp.
     guard((), || unsafe {
         if let Some(octets) = utc_octets(mmsValue) {
@@ -683,11 +851,20 @@ pub unsafe extern "C" fn Timestamp_setByMmsUtcTime(self_: *mut Timestamp, mmsVal
 
 /// `Timestamp_toMmsValue`: writes the timestamp into a UTC time value (a new one when NULL);
 /// another type of value is returned unchanged.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
-pub unsafe extern "C" fn Timestamp_toMmsValue(self_: *mut Timestamp, mmsValue: *mut MmsValue) -> *mut MmsValue {
+pub unsafe extern "C" fn Timestamp_toMmsValue(
+    self_: *mut Timestamp,
+    mmsValue: *mut MmsValue,
+) -> *mut MmsValue {
     guard(null_mut(), || {
         // SAFETY: NULL or a valid Timestamp.
-        let Some(octets) = (unsafe { with_ts(self_, None, |t| Some(*t)) }) else { return null_mut() };
+        let Some(octets) = (unsafe { with_ts(self_, None, |t| Some(*t)) }) else {
+            return null_mut();
+        };
         // SAFETY: NULL or a live value.
         match unsafe { mmsValue.as_mut() } {
             None => Box::into_raw(Box::new(MmsValue::UtcTime(octets))),
@@ -702,11 +879,20 @@ pub unsafe extern "C" fn Timestamp_toMmsValue(self_: *mut Timestamp, mmsValue: *
 
 /// `Timestamp_fromMmsValue`: copies a UTC time value into `self_` (a new timestamp when NULL);
 /// NULL when the value is not a UTC time.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
 #[no_mangle]
-pub unsafe extern "C" fn Timestamp_fromMmsValue(self_: *mut Timestamp, mmsValue: *mut MmsValue) -> *mut Timestamp {
+pub unsafe extern "C" fn Timestamp_fromMmsValue(
+    self_: *mut Timestamp,
+    mmsValue: *mut MmsValue,
+) -> *mut Timestamp {
     guard(null_mut(), || {
         // SAFETY: NULL or a live value.
-        let Some(octets) = (unsafe { utc_octets(mmsValue) }) else { return null_mut() };
+        let Some(octets) = (unsafe { utc_octets(mmsValue) }) else {
+            return null_mut();
+        };
         if self_.is_null() {
             return new_timestamp(octets);
         }
