@@ -1131,6 +1131,12 @@ typedef void (*IedConnection_StateChangedHandler)(void *parameter,
                                                   IedConnection connection,
                                                   IedConnectionState newState);
 
+// C callback `IedConnection_ReadObjectHandler` (NULL allowed).
+typedef void (*IedConnection_ReadObjectHandler)(uint32_t invokeId,
+                                                void *parameter,
+                                                IedClientError err,
+                                                MmsValue *value);
+
 // C `uint16_t` typedef `Quality`.
 typedef uint16_t Quality;
 
@@ -1139,6 +1145,11 @@ typedef union Timestamp {
   // Seconds (4 bytes), fraction (3 bytes), time quality (1 byte), big-endian.
   uint8_t val[8];
 } Timestamp;
+
+// C callback `IedConnection_GenericServiceHandler` (NULL allowed).
+typedef void (*IedConnection_GenericServiceHandler)(uint32_t invokeId,
+                                                    void *parameter,
+                                                    IedClientError err);
 
 // Node of a singly linked list whose first node is a dummy head (`struct sLinkedList`).
 typedef struct sLinkedList {
@@ -1296,11 +1307,6 @@ typedef bool (*IedConnection_FileDirectoryEntryHandler)(uint32_t invokeId,
                                                         uint64_t lastModfified,
                                                         bool moreFollows);
 
-// C callback `IedConnection_GenericServiceHandler` (NULL allowed).
-typedef void (*IedConnection_GenericServiceHandler)(uint32_t invokeId,
-                                                    void *parameter,
-                                                    IedClientError err);
-
 // C callback `IedConnection_GetDataSetDirectoryHandler` (NULL allowed).
 typedef void (*IedConnection_GetDataSetDirectoryHandler)(uint32_t invokeId,
                                                          void *parameter,
@@ -1419,12 +1425,6 @@ typedef void (*IedConnection_ReadDataSetHandler)(uint32_t invokeId,
                                                  void *parameter,
                                                  IedClientError err,
                                                  ClientDataSet dataSet);
-
-// C callback `IedConnection_ReadObjectHandler` (NULL allowed).
-typedef void (*IedConnection_ReadObjectHandler)(uint32_t invokeId,
-                                                void *parameter,
-                                                IedClientError err,
-                                                MmsValue *value);
 
 // C callback `IedConnection_WriteDataSetHandler` (NULL allowed).
 typedef void (*IedConnection_WriteDataSetHandler)(uint32_t invokeId,
@@ -2604,6 +2604,18 @@ MmsValue *IedConnection_readObject(IedConnection self_,
                                    const char *dataAttributeReference,
                                    FunctionalConstraint fc);
 
+// Reads a functionally constrained data (attribute) asynchronously; `handler` receives the
+// value (the handler owns it and frees it with `MmsValue_delete`). Returns the invoke ID.
+//
+// # Safety
+// As for `IedConnection_readObject`; `handler` stays callable with `parameter` until it ran.
+uint32_t IedConnection_readObjectAsync(IedConnection self_,
+                                       IedClientError *error,
+                                       const char *objRef,
+                                       FunctionalConstraint fc,
+                                       IedConnection_ReadObjectHandler handler,
+                                       void *parameter);
+
 // Reads a quality attribute (bit string) as `Quality` bits (bit n of the string is 1 << n).
 //
 // # Safety
@@ -2717,6 +2729,19 @@ void IedConnection_writeObject(IedConnection self_,
                                const char *dataAttributeReference,
                                FunctionalConstraint fc,
                                MmsValue *value);
+
+// Writes a functionally constrained data (attribute) asynchronously; the value stays the
+// caller's. Returns the invoke ID.
+//
+// # Safety
+// As for `IedConnection_writeObject`; `handler` stays callable with `parameter` until it ran.
+uint32_t IedConnection_writeObjectAsync(IedConnection self_,
+                                        IedClientError *error,
+                                        const char *objectReference,
+                                        FunctionalConstraint fc,
+                                        MmsValue *value,
+                                        IedConnection_GenericServiceHandler handler,
+                                        void *parameter);
 
 // Writes an unsigned32 attribute.
 //

@@ -157,3 +157,80 @@ fn refused_connect() {
         Err(ClientError::ConnectionRejected)
     );
 }
+
+#[test]
+fn async_handlers_get_results_and_timeouts() {
+    let ied = FakeIed::start();
+    let conn = Connection::new(true);
+    conn.configure(|c| c.request_timeout = Duration::from_millis(300));
+    conn.connect("127.0.0.1", ied.port).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let start = Instant::now();
+    let t = tx.clone();
+    let silent = conn
+        .read_async(&var("silent"), move |r| t.send(("silent", r)).unwrap())
+        .unwrap();
+    let t = tx.clone();
+    let answered = conn
+        .read_async(&var("x$9"), move |r| t.send(("x$9", r)).unwrap())
+        .unwrap();
+    assert_eq!(answered, silent + 1);
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(2)).unwrap(),
+        ("x$9", Ok(MmsValue::Integer(9)))
+    );
+    // Nobody waits synchronously: only the reactor's timer can end the silent request.
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(2)).unwrap(),
+        ("silent", Err(ClientError::Timeout))
+    );
+    assert!(start.elapsed() >= Duration::from_millis(300));
+    conn.write_async(&var("readonly"), &MmsValue::Boolean(true), move |r| {
+        tx.send(("w", r.map(|_| MmsValue::Boolean(true)))).unwrap()
+    })
+    .unwrap();
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(2)).unwrap(),
+        ("w", Err(ClientError::AccessDenied))
+    );
+    // Closing fails what is still pending.
+    let (tx, rx) = std::sync::mpsc::channel();
+    conn.read_async(&var("silent"), move |r| tx.send(r).unwrap())
+        .unwrap();
+    conn.close();
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(2)).unwrap(),
+        Err(ClientError::ConnectionLost)
+    );
+}
+
+#[test]
+fn tick_mode_runs_handlers_in_tick() {
+    let ied = FakeIed::start();
+    let conn = Connection::new(false);
+    conn.configure(|c| c.request_timeout = Duration::from_millis(200));
+    conn.connect("127.0.0.1", ied.port).unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    for item in ["x$4", "silent"] {
+        let s = seen.clone();
+        conn.read_async(&var(item), move |r| {
+            s.lock()
+                .unwrap()
+                .push((item, r, thread::current().name().map(str::to_owned)))
+        })
+        .unwrap();
+    }
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while seen.lock().unwrap().len() < 2 && Instant::now() < deadline {
+        conn.tick();
+        thread::sleep(Duration::from_millis(5));
+    }
+    let me = thread::current().name().map(str::to_owned);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            ("x$4", Ok(MmsValue::Integer(4)), me.clone()),
+            ("silent", Err(ClientError::Timeout), me)
+        ]
+    );
+}

@@ -107,6 +107,40 @@ impl Slot {
     }
 }
 
+/// Called once with the result of an asynchronous request: on the callback thread, or in
+/// `tick` for a connection without threads.
+pub type ResponseHandler = Box<dyn FnOnce(Result<ConfirmedServiceResponse, ClientError>) + Send>;
+
+/// Who is waiting for a request.
+enum Waiter {
+    /// A synchronous caller blocked on its slot.
+    Sync(Arc<Slot>),
+    /// An asynchronous caller's handler.
+    Async(ResponseHandler),
+}
+
+/// An outstanding request.
+struct Pending {
+    waiter: Waiter,
+    deadline: Instant,
+}
+
+impl Pending {
+    /// Hands the outcome to the waiter; handlers run later, from `notices`.
+    fn complete(self, outcome: Outcome, notices: &mut Vec<Notice>) {
+        match self.waiter {
+            Waiter::Sync(slot) => slot.complete(outcome),
+            Waiter::Async(handler) => {
+                let result = outcome.and_then(|c| match c {
+                    Completion::Service(response) => Ok(response),
+                    Completion::Concluded => Err(ClientError::MalformedMessage),
+                });
+                notices.push(Notice::Response(handler, result));
+            }
+        }
+    }
+}
+
 /// Pending completion for the conclude request (it has no invoke ID).
 const CONCLUDE: u32 = u32::MAX;
 
@@ -123,7 +157,7 @@ struct Inner {
     state: State,
     config: Config,
     link: Option<Link>,
-    pending: HashMap<u32, Arc<Slot>>,
+    pending: HashMap<u32, Pending>,
     on_state: Option<StateListener>,
     on_closed: Option<ClosedListener>,
 }
@@ -132,6 +166,10 @@ struct Inner {
 enum Notice {
     State(StateListener, State),
     Closed(ClosedListener),
+    Response(
+        ResponseHandler,
+        Result<ConfirmedServiceResponse, ClientError>,
+    ),
 }
 
 struct Shared {
@@ -157,6 +195,12 @@ impl Readiness for Shared {
             }
             notices
         };
+        deliver(true, notices);
+    }
+
+    fn on_timer(&self) {
+        let mut notices = Vec::new();
+        expire(&mut self.inner.lock(), Instant::now(), &mut notices);
         deliver(true, notices);
     }
 }
@@ -286,7 +330,14 @@ impl Connection {
             link.proto
                 .conclude(&mut link.outbox)
                 .map_err(|_| ClientError::NotConnected)?;
-            inner.pending.insert(CONCLUDE, slot.clone());
+            let deadline = Instant::now() + inner.config.request_timeout;
+            inner.pending.insert(
+                CONCLUDE,
+                Pending {
+                    waiter: Waiter::Sync(slot.clone()),
+                    deadline,
+                },
+            );
             flush_or_close(inner, &mut notices);
         }
         self.notify(notices);
@@ -318,7 +369,9 @@ impl Connection {
         let idle = {
             let mut inner = self.shared.inner.lock();
             flush_or_close(&mut inner, &mut notices);
-            pump(&mut inner, &mut notices) == 0
+            let idle = pump(&mut inner, &mut notices) == 0;
+            expire(&mut inner, Instant::now(), &mut notices);
+            idle
         };
         self.notify(notices);
         idle
@@ -326,27 +379,37 @@ impl Connection {
 
     /// Reads one variable. A DataAccessError result comes back as `MmsValue::DataAccessError`.
     pub fn read(&self, var: &VariableRef) -> Result<MmsValue, ClientError> {
-        let response = self.call(|proto, out| proto.read(std::slice::from_ref(var), out))?;
-        match response {
-            ConfirmedServiceResponse::Read(mut results) if results.len() == 1 => {
-                Ok(results.pop().map_or(MmsValue::DataAccessError(12), |r| {
-                    r.unwrap_or_else(MmsValue::DataAccessError)
-                }))
-            }
-            _ => Err(ClientError::MalformedMessage),
-        }
+        read_result(self.call(|proto, out| proto.read(std::slice::from_ref(var), out))?)
+    }
+
+    /// Reads one variable asynchronously; returns the invoke ID.
+    pub fn read_async(
+        &self,
+        var: &VariableRef,
+        handler: impl FnOnce(Result<MmsValue, ClientError>) + Send + 'static,
+    ) -> Result<u32, ClientError> {
+        self.submit_async(
+            |proto, out| proto.read(std::slice::from_ref(var), out),
+            Box::new(move |r| handler(r.and_then(read_result))),
+        )
     }
 
     /// Writes one variable.
     pub fn write(&self, var: &VariableRef, value: &MmsValue) -> Result<(), ClientError> {
-        let response =
-            self.call(|proto, out| proto.write(std::slice::from_ref(var), &[value], out))?;
-        match response {
-            ConfirmedServiceResponse::Write(results) if results.len() == 1 => {
-                results[0].map_err(ClientError::from_data_access_error)
-            }
-            _ => Err(ClientError::MalformedMessage),
-        }
+        write_result(self.call(|proto, out| proto.write(std::slice::from_ref(var), &[value], out))?)
+    }
+
+    /// Writes one variable asynchronously; returns the invoke ID.
+    pub fn write_async(
+        &self,
+        var: &VariableRef,
+        value: &MmsValue,
+        handler: impl FnOnce(Result<(), ClientError>) + Send + 'static,
+    ) -> Result<u32, ClientError> {
+        self.submit_async(
+            |proto, out| proto.write(std::slice::from_ref(var), &[value], out),
+            Box::new(move |r| handler(r.and_then(write_result))),
+        )
     }
 
     /// Names of the logical devices (MMS domains), following continue-after paging.
@@ -396,6 +459,29 @@ impl Connection {
         encode: impl FnOnce(&mut ClientProtocol, &mut Vec<u8>) -> Result<u32, RequestError>,
     ) -> Result<ConfirmedServiceResponse, ClientError> {
         let slot = Arc::new(Slot::default());
+        let id = self.submit(encode, Waiter::Sync(slot.clone()))?;
+        match self.wait(id, &slot)? {
+            Completion::Service(response) => Ok(response),
+            Completion::Concluded => Err(ClientError::MalformedMessage),
+        }
+    }
+
+    /// Submits a confirmed request built by `encode`; `handler` gets its result (or TIMEOUT
+    /// after the request timeout, or CONNECTION_LOST). Returns the invoke ID.
+    pub fn submit_async(
+        &self,
+        encode: impl FnOnce(&mut ClientProtocol, &mut Vec<u8>) -> Result<u32, RequestError>,
+        handler: ResponseHandler,
+    ) -> Result<u32, ClientError> {
+        self.submit(encode, Waiter::Async(handler))
+    }
+
+    /// Encodes a request, registers its waiter with a deadline and sends it.
+    fn submit(
+        &self,
+        encode: impl FnOnce(&mut ClientProtocol, &mut Vec<u8>) -> Result<u32, RequestError>,
+        waiter: Waiter,
+    ) -> Result<u32, ClientError> {
         let mut notices = Vec::new();
         let id = {
             let mut guard = self.shared.inner.lock();
@@ -409,15 +495,17 @@ impl Connection {
                 RequestError::OutstandingLimit => ClientError::OutstandingCallLimit,
                 RequestError::TooLarge | RequestError::InvalidValue => ClientError::InvalidArgument,
             })?;
-            inner.pending.insert(id, slot.clone());
+            let deadline = Instant::now() + inner.config.request_timeout;
+            // Synchronous callers time out on their own; handlers need the reactor's timer.
+            if let (Waiter::Async(_), Some(token)) = (&waiter, link.token) {
+                reactor().schedule(token, deadline);
+            }
+            inner.pending.insert(id, Pending { waiter, deadline });
             flush_or_close(inner, &mut notices);
             id
         };
         self.notify(notices);
-        match self.wait(id, &slot)? {
-            Completion::Service(response) => Ok(response),
-            Completion::Concluded => Err(ClientError::MalformedMessage),
-        }
+        Ok(id)
     }
 
     /// Waits for `slot` up to the request timeout; on timeout the request is forgotten.
@@ -431,6 +519,7 @@ impl Connection {
         };
         outcome.unwrap_or_else(|| {
             let mut inner = self.shared.inner.lock();
+            // Dropping the entry drops only our own slot: nothing else waits on it.
             inner.pending.remove(&id);
             if let Some(link) = inner.link.as_mut() {
                 link.proto.forget(id);
@@ -494,6 +583,7 @@ fn run_notices(notices: Vec<Notice>) {
         match notice {
             Notice::State(listener, state) => listener(state),
             Notice::Closed(listener) => listener(),
+            Notice::Response(handler, result) => handler(result),
         }
     }
 }
@@ -525,8 +615,8 @@ fn shut_down(inner: &mut Inner, notices: &mut Vec<Notice>) {
         if let Some(token) = link.token {
             reactor().deregister(&mut link.stream, token);
         }
-        for (_, slot) in inner.pending.drain() {
-            slot.complete(Err(ClientError::ConnectionLost));
+        for (_, pending) in inner.pending.drain() {
+            pending.complete(Err(ClientError::ConnectionLost), notices);
         }
         report_closed(inner, notices);
     }
@@ -539,6 +629,44 @@ fn report_closed(inner: &mut Inner, notices: &mut Vec<Notice>) {
     set_state(inner, State::Closed, notices);
     if let Some(listener) = &inner.on_closed {
         notices.push(Notice::Closed(listener.clone()));
+    }
+}
+
+/// The value of a one-variable Read response.
+fn read_result(response: ConfirmedServiceResponse) -> Result<MmsValue, ClientError> {
+    match response {
+        ConfirmedServiceResponse::Read(mut results) if results.len() == 1 => {
+            Ok(results.pop().map_or(MmsValue::DataAccessError(12), |r| {
+                r.unwrap_or_else(MmsValue::DataAccessError)
+            }))
+        }
+        _ => Err(ClientError::MalformedMessage),
+    }
+}
+
+/// The outcome of a one-variable Write response.
+fn write_result(response: ConfirmedServiceResponse) -> Result<(), ClientError> {
+    match response {
+        ConfirmedServiceResponse::Write(results) if results.len() == 1 => {
+            results[0].map_err(ClientError::from_data_access_error)
+        }
+        _ => Err(ClientError::MalformedMessage),
+    }
+}
+
+/// Completes every request whose deadline has passed with TIMEOUT; the connection stays up.
+fn expire(inner: &mut Inner, now: Instant, notices: &mut Vec<Notice>) {
+    let due: Vec<u32> = inner
+        .pending
+        .iter()
+        .filter(|(_, p)| p.deadline <= now)
+        .map(|(id, _)| *id)
+        .collect();
+    for id in due {
+        if let (Some(pending), Some(link)) = (inner.pending.remove(&id), inner.link.as_mut()) {
+            link.proto.forget(id);
+            pending.complete(Err(ClientError::Timeout), notices);
+        }
     }
 }
 
@@ -599,17 +727,18 @@ fn pump(inner: &mut Inner, notices: &mut Vec<Notice>) -> usize {
     for event in events {
         match event {
             Event::Response { invoke_id, result } => {
-                if let Some(slot) = inner.pending.remove(&invoke_id) {
-                    slot.complete(result.map(Completion::Service).map_err(|f| match f {
+                if let Some(pending) = inner.pending.remove(&invoke_id) {
+                    let outcome = result.map(Completion::Service).map_err(|f| match f {
                         ServiceFailure::Error(e) | ServiceFailure::Rejected(e) => {
                             ClientError::from_mms_error(e)
                         }
-                    }));
+                    });
+                    pending.complete(outcome, notices);
                 }
             }
             Event::Concluded => {
-                if let Some(slot) = inner.pending.remove(&CONCLUDE) {
-                    slot.complete(Ok(Completion::Concluded));
+                if let Some(pending) = inner.pending.remove(&CONCLUDE) {
+                    pending.complete(Ok(Completion::Concluded), notices);
                 }
             }
             Event::Closed | Event::Refused => lost = true,

@@ -102,7 +102,7 @@ impl ClientProtocol {
             phase: Phase::Closed,
             proposed: initiate,
             negotiated: None,
-            next_invoke_id: 0,
+            next_invoke_id: 1,
             outstanding: HashSet::new(),
             scratch: Vec::new(),
         }
@@ -275,7 +275,12 @@ impl ClientProtocol {
         if self.scratch.len() > max_pdu as usize {
             return Err(RequestError::TooLarge);
         }
-        self.next_invoke_id = self.next_invoke_id.wrapping_add(1);
+        // IDs run 1, 2, ... as the reference's; 0 and u32::MAX are never used (the
+        // connection keys its conclude waiter with u32::MAX).
+        self.next_invoke_id = match self.next_invoke_id.wrapping_add(1) {
+            u32::MAX => 1,
+            next => next,
+        };
         self.iso.send_data(&self.scratch, out);
         self.outstanding.insert(id);
         Ok(id)

@@ -792,6 +792,18 @@ pub unsafe extern "C" fn IedConnection_installStateChangedHandler(
     })
 }
 
+/// The connection behind a handle if it is connected; CONNECTION_LOST otherwise (as the reference).
+///
+/// # Safety
+/// `handle` is NULL or a live handle.
+unsafe fn connected<'a>(handle: IedConnection) -> Result<&'a Connection, ClientError> {
+    // SAFETY: caller's contract.
+    match unsafe { connection(handle) } {
+        Some(conn) if conn.state() == State::Connected => Ok(conn),
+        _ => Err(ClientError::ConnectionLost),
+    }
+}
+
 /// Maps a reference and FC to its MMS variable, or the error code to report.
 ///
 /// # Safety
@@ -818,10 +830,7 @@ unsafe fn read_value(
     fc: FunctionalConstraint,
 ) -> Result<MmsValue, ClientError> {
     // SAFETY: caller's contract.
-    let conn = unsafe { connection(self_) }.ok_or(ClientError::ConnectionLost)?;
-    if conn.state() != State::Connected {
-        return Err(ClientError::ConnectionLost);
-    }
+    let conn = unsafe { connected(self_) }?;
     // SAFETY: caller's contract.
     let var = unsafe { variable(reference, fc) }?;
     conn.read(&var)
@@ -871,16 +880,11 @@ unsafe fn write_value(
 ) {
     let code = guard(IED_ERROR_UNKNOWN, || {
         // SAFETY: caller's contract.
-        let result = unsafe { connection(self_) }
-            .ok_or(ClientError::ConnectionLost)
-            .and_then(|conn| {
-                if conn.state() != State::Connected {
-                    return Err(ClientError::ConnectionLost);
-                }
-                // SAFETY: caller's contract.
-                let var = unsafe { variable(reference, fc) }?;
-                conn.write(&var, value)
-            });
+        let result = unsafe { connected(self_) }.and_then(|conn| {
+            // SAFETY: caller's contract.
+            let var = unsafe { variable(reference, fc) }?;
+            conn.write(&var, value)
+        });
         code_of(&result)
     });
     // SAFETY: caller's contract.
@@ -1231,4 +1235,97 @@ pub unsafe extern "C" fn IedConnection_writeVisibleStringValue(
         // SAFETY: caller's contract.
         None => unsafe { set_error(error, IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT) },
     }
+}
+
+/// Reads a functionally constrained data (attribute) asynchronously; `handler` receives the
+/// value (the handler owns it and frees it with `MmsValue_delete`). Returns the invoke ID.
+///
+/// # Safety
+/// As for `IedConnection_readObject`; `handler` stays callable with `parameter` until it ran.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_readObjectAsync(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objRef: *const c_char,
+    fc: FunctionalConstraint,
+    handler: IedConnection_ReadObjectHandler,
+    parameter: *mut c_void,
+) -> u32 {
+    let (code, id) = guard((IED_ERROR_UNKNOWN, 0), || {
+        let Some(function) = handler else {
+            return (IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT, 0);
+        };
+        let parameter = parameter as usize;
+        // SAFETY: caller's contract.
+        let submitted = unsafe { connected(self_) }.and_then(|conn| {
+            // SAFETY: caller's contract.
+            let var = unsafe { variable(objRef, fc) }?;
+            let invoke = Arc::new(std::sync::atomic::AtomicU32::new(0));
+            let seen = invoke.clone();
+            let id = conn.read_async(&var, move |result| {
+                let (code, value) = match result {
+                    Ok(v) => (IED_ERROR_OK, Box::into_raw(Box::new(v))),
+                    Err(e) => (e as IedClientError, std::ptr::null_mut()),
+                };
+                let id = seen.load(std::sync::atomic::Ordering::Acquire);
+                // SAFETY: the application keeps the handler valid until it ran.
+                unsafe { function(id, parameter as *mut c_void, code, value) }
+            })?;
+            invoke.store(id, std::sync::atomic::Ordering::Release);
+            Ok(id)
+        });
+        match submitted {
+            Ok(id) => (IED_ERROR_OK, id),
+            Err(e) => (e as IedClientError, 0),
+        }
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
+    id
+}
+
+/// Writes a functionally constrained data (attribute) asynchronously; the value stays the
+/// caller's. Returns the invoke ID.
+///
+/// # Safety
+/// As for `IedConnection_writeObject`; `handler` stays callable with `parameter` until it ran.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_writeObjectAsync(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+    value: *mut MmsValue,
+    handler: IedConnection_GenericServiceHandler,
+    parameter: *mut c_void,
+) -> u32 {
+    let (code, id) = guard((IED_ERROR_UNKNOWN, 0), || {
+        // SAFETY: caller's contract.
+        let (Some(function), Some(value)) = (handler, unsafe { value.as_ref() }) else {
+            return (IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT, 0);
+        };
+        let parameter = parameter as usize;
+        // SAFETY: caller's contract.
+        let submitted = unsafe { connected(self_) }.and_then(|conn| {
+            // SAFETY: caller's contract.
+            let var = unsafe { variable(objectReference, fc) }?;
+            let invoke = Arc::new(std::sync::atomic::AtomicU32::new(0));
+            let seen = invoke.clone();
+            let id = conn.write_async(&var, value, move |result| {
+                let code = code_of(&result);
+                let id = seen.load(std::sync::atomic::Ordering::Acquire);
+                // SAFETY: the application keeps the handler valid until it ran.
+                unsafe { function(id, parameter as *mut c_void, code) }
+            })?;
+            invoke.store(id, std::sync::atomic::Ordering::Release);
+            Ok(id)
+        });
+        match submitted {
+            Ok(id) => (IED_ERROR_OK, id),
+            Err(e) => (e as IedClientError, 0),
+        }
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
+    id
 }

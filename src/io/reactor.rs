@@ -2,17 +2,25 @@
 //!
 //! Sockets are registered edge-triggered for reading and writing; on an event
 //! the reactor calls the owner's [`Readiness::on_ready`], which does the
-//! non-blocking reads and writes and feeds the sans-I/O protocol. The reactor
-//! never runs user code: owners hand callbacks to the dispatcher thread.
+//! non-blocking reads and writes and feeds the sans-I/O protocol. Owners may
+//! also ask for a timer ([`Reactor::schedule`]), which calls
+//! [`Readiness::on_timer`] once the instant has passed: request timeouts need no
+//! thread of their own. The reactor never runs user code: owners hand
+//! callbacks to the dispatcher thread.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::io;
 use std::sync::{Arc, OnceLock, Weak};
 use std::thread;
+use std::time::Instant;
 
 use mio::net::TcpStream;
-use mio::{Events, Interest, Poll, Registry, Token};
+use mio::{Events, Interest, Poll, Registry, Token, Waker};
 use parking_lot::Mutex;
+
+/// The token of the waker that interrupts the poll when an earlier timer is scheduled.
+const WAKER: Token = Token(usize::MAX);
 
 /// What a socket is ready for.
 #[derive(Debug, Clone, Copy)]
@@ -27,12 +35,16 @@ pub struct Ready {
 pub trait Readiness: Send + Sync {
     /// The socket of this owner became ready; called on the reactor thread.
     fn on_ready(&self, ready: Ready);
+    /// A timer this owner scheduled has expired; called on the reactor thread.
+    fn on_timer(&self);
 }
 
 /// Handle to the reactor thread.
 pub struct Reactor {
     registry: Registry,
     owners: Mutex<Owners>,
+    timers: Mutex<BinaryHeap<Reverse<(Instant, usize)>>>,
+    waker: Waker,
 }
 
 struct Owners {
@@ -49,6 +61,7 @@ pub fn reactor() -> &'static Reactor {
             .registry()
             .try_clone()
             .expect("cannot clone the poll registry");
+        let waker = Waker::new(poll.registry(), WAKER).expect("cannot create the I/O waker");
         thread::Builder::new()
             .name("rs61850-io".into())
             .spawn(move || run(poll))
@@ -59,6 +72,8 @@ pub fn reactor() -> &'static Reactor {
                 next: 0,
                 by_token: HashMap::new(),
             }),
+            timers: Mutex::new(BinaryHeap::new()),
+            waker,
         }
     })
 }
@@ -66,7 +81,12 @@ pub fn reactor() -> &'static Reactor {
 fn run(mut poll: Poll) {
     let mut events = Events::with_capacity(256);
     loop {
-        if let Err(e) = poll.poll(&mut events, None) {
+        let timeout = reactor()
+            .timers
+            .lock()
+            .peek()
+            .map(|Reverse((at, _))| at.saturating_duration_since(Instant::now()));
+        if let Err(e) = poll.poll(&mut events, timeout) {
             if e.kind() == io::ErrorKind::Interrupted {
                 continue;
             }
@@ -74,17 +94,28 @@ fn run(mut poll: Poll) {
             return;
         }
         for event in events.iter() {
-            let owner = reactor()
-                .owners
-                .lock()
-                .by_token
-                .get(&event.token().0)
-                .and_then(Weak::upgrade);
-            if let Some(owner) = owner {
+            if event.token() == WAKER {
+                continue;
+            }
+            if let Some(owner) = reactor().owner(event.token().0) {
                 owner.on_ready(Ready {
                     readable: event.is_readable() || event.is_read_closed() || event.is_error(),
                     writable: event.is_writable(),
                 });
+            }
+        }
+        let now = Instant::now();
+        loop {
+            let due = {
+                let mut timers = reactor().timers.lock();
+                match timers.peek() {
+                    Some(Reverse((at, _))) if *at <= now => timers.pop().map(|Reverse((_, t))| t),
+                    _ => None,
+                }
+            };
+            let Some(token) = due else { break };
+            if let Some(owner) = reactor().owner(token) {
+                owner.on_timer();
             }
         }
     }
@@ -112,6 +143,27 @@ impl Reactor {
         self.owners.lock().by_token.remove(&token.0);
         // Deregistering a socket that is being closed anyway cannot fail in a way we could act on.
         let _ = self.registry.deregister(stream);
+    }
+
+    /// Calls the owner of `token` back with [`Readiness::on_timer`] once `at` has passed.
+    pub fn schedule(&self, token: Token, at: Instant) {
+        let mut timers = self.timers.lock();
+        let earliest = timers.peek().is_none_or(|Reverse((first, _))| at < *first);
+        timers.push(Reverse((at, token.0)));
+        drop(timers);
+        if earliest {
+            // The poll may be sleeping past `at`; a failed wake-up only delays the timer
+            // until the next socket event, it loses nothing.
+            let _ = self.waker.wake();
+        }
+    }
+
+    fn owner(&self, token: usize) -> Option<Arc<dyn Readiness>> {
+        self.owners
+            .lock()
+            .by_token
+            .get(&token)
+            .and_then(Weak::upgrade)
     }
 
     /// Number of registered sockets.
