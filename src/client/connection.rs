@@ -160,6 +160,8 @@ struct Inner {
     pending: HashMap<u32, Pending>,
     on_state: Option<StateListener>,
     on_closed: Option<ClosedListener>,
+    /// A `release` is under way: it, not the reactor, closes the link.
+    releasing: bool,
 }
 
 /// A notification to deliver outside the lock.
@@ -218,6 +220,7 @@ impl Connection {
                     pending: HashMap::new(),
                     on_state: None,
                     on_closed: None,
+                    releasing: false,
                 }),
             }),
         }
@@ -331,6 +334,7 @@ impl Connection {
                 .conclude(&mut link.outbox)
                 .map_err(|_| ClientError::NotConnected)?;
             let deadline = Instant::now() + inner.config.request_timeout;
+            inner.releasing = true;
             inner.pending.insert(
                 CONCLUDE,
                 Pending {
@@ -611,6 +615,7 @@ fn set_state(inner: &mut Inner, state: State, notices: &mut Vec<Notice>) {
 
 /// Drops the link, fails every waiter with CONNECTION_LOST and reports the close.
 fn shut_down(inner: &mut Inner, notices: &mut Vec<Notice>) {
+    inner.releasing = false;
     if let Some(mut link) = inner.link.take() {
         if let Some(token) = link.token {
             reactor().deregister(&mut link.stream, token);
@@ -745,12 +750,18 @@ fn pump(inner: &mut Inner, notices: &mut Vec<Notice>) -> usize {
             Event::Associated(_) => {}
         }
     }
-    if lost
+    let ended = lost
         || inner
             .link
             .as_ref()
-            .is_some_and(|l| l.proto.phase() == Phase::Closed)
-    {
+            .is_some_and(|l| l.proto.phase() == Phase::Closed);
+    if ended && inner.releasing {
+        // `release` closes the link itself, so that its caller sees the close reported
+        // before it returns; only its waiter needs an answer now.
+        if let Some(pending) = inner.pending.remove(&CONCLUDE) {
+            pending.complete(Err(ClientError::ConnectionLost), notices);
+        }
+    } else if ended {
         shut_down(inner, notices);
     } else {
         flush_or_close(inner, notices);
