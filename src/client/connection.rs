@@ -426,8 +426,9 @@ impl Connection {
         self.name_list(pdu::CLASS_NAMED_VARIABLE, Some(domain))
     }
 
-    /// All names of `object_class` in the VMD or a domain, page after page.
-    fn name_list(
+    /// All names of `object_class` (`pdu::CLASS_*`) in the VMD (`None`) or a domain, page
+    /// after page (GetNameList with continue-after).
+    pub fn name_list(
         &self,
         object_class: u8,
         domain: Option<&str>,

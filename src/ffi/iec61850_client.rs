@@ -3,15 +3,21 @@
 
 use super::iec61850_common::ControlAddCause;
 use super::iec61850_common::ControlLastApplError;
+use super::iec61850_common::{
+    ACSIClass, ACSI_CLASS_GoCB, ACSI_CLASS_GsCB, ACSI_CLASS_BRCB, ACSI_CLASS_DATA_OBJECT,
+    ACSI_CLASS_DATA_SET, ACSI_CLASS_LCB, ACSI_CLASS_LOG, ACSI_CLASS_MSVCB, ACSI_CLASS_SGCB,
+    ACSI_CLASS_URCB, ACSI_CLASS_USVCB,
+};
 use super::iec61850_common::{FunctionalConstraint, Quality, Timestamp};
+use super::linked_list::string_list;
 use super::linked_list::LinkedList;
 use super::mms_types::MmsVariableSpecification;
 use super::tls_config::TLSConfiguration;
 use super::{c_str, guard, malloc_c_string};
 use crate::client::connection::{ClosedListener, StateListener};
 use crate::client::{Connection, State};
-use crate::iec61850::{object_reference_to_variable, ClientError};
-use crate::mms::pdu::VariableRef;
+use crate::iec61850::{directory, fc_name, object_reference_to_variable, ClientError};
+use crate::mms::pdu::{self, VariableRef};
 use crate::mms::MmsValue;
 use std::ffi::{c_char, c_int, c_uint, c_void};
 use std::sync::Arc;
@@ -1328,4 +1334,280 @@ pub unsafe extern "C" fn IedConnection_writeObjectAsync(
     // SAFETY: caller's contract.
     unsafe { set_error(error, code) };
     id
+}
+
+/// Runs a directory query and converts its names to a C list; errors go to `error`.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable.
+unsafe fn directory(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    query: impl FnOnce(&Connection) -> Result<Vec<String>, ClientError>,
+) -> LinkedList {
+    let (code, list) = guard((IED_ERROR_UNKNOWN, std::ptr::null_mut()), || {
+        // SAFETY: caller's contract.
+        match unsafe { connected(self_) }.and_then(query) {
+            Ok(names) => (IED_ERROR_OK, string_list(&names)),
+            Err(e) => (e as IedClientError, std::ptr::null_mut()),
+        }
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
+    list
+}
+
+/// A C string argument as `&str`; `error` when NULL or not UTF-8.
+///
+/// # Safety
+/// `p` is NULL or a C string that outlives `'a`.
+unsafe fn text<'a>(p: *const c_char, error: ClientError) -> Result<&'a str, ClientError> {
+    // SAFETY: caller's contract.
+    unsafe { c_str(p) }
+        .and_then(|s| s.to_str().ok())
+        .ok_or(error)
+}
+
+/// Variable names of logical device `ld`; any failure reads as an invalid reference, as on the reference.
+fn device_names(conn: &Connection, ld: &str) -> Result<Vec<String>, ClientError> {
+    conn.variable_names(ld)
+        .map_err(|_| ClientError::ObjectReferenceInvalid)
+}
+
+/// `LD/LN.DO[.DA...]` split into the device, the node and the path below it.
+fn split_data_reference(reference: &str) -> Option<(&str, &str, Vec<&str>)> {
+    let (ld, rest) = reference.split_once('/')?;
+    let mut parts = rest.split('.');
+    let ln = parts.next()?;
+    let path: Vec<&str> = parts.collect();
+    (!ld.is_empty() && !ln.is_empty() && !path.is_empty() && path.iter().all(|p| !p.is_empty()))
+        .then_some((ld, ln, path))
+}
+
+/// Logical devices of the server (`getFileNames` = true would list files: not supported yet,
+/// IED_ERROR_SERVICE_NOT_SUPPORTED).
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getServerDirectory(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    getFileNames: bool,
+) -> LinkedList {
+    // SAFETY: caller's contract.
+    unsafe {
+        directory(self_, error, |conn| {
+            if getFileNames {
+                return Err(ClientError::ServiceNotSupported);
+            }
+            conn.domain_names()
+        })
+    }
+}
+
+/// Logical nodes of a logical device.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable; `logicalDeviceName` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getLogicalDeviceDirectory(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    logicalDeviceName: *const c_char,
+) -> LinkedList {
+    // SAFETY: caller's contract.
+    unsafe {
+        directory(self_, error, |conn| {
+            let ld = text(logicalDeviceName, ClientError::ObjectReferenceInvalid)?;
+            Ok(directory::logical_nodes(&device_names(conn, ld)?))
+        })
+    }
+}
+
+/// The objects of one ACSI class in a logical node (`LD/LN`).
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable; `logicalNodeReference` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getLogicalNodeDirectory(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    logicalNodeReference: *const c_char,
+    acsiClass: ACSIClass,
+) -> LinkedList {
+    // SAFETY: caller's contract.
+    unsafe {
+        directory(self_, error, |conn| {
+            let reference = text(logicalNodeReference, ClientError::InvalidArgument)?;
+            let (ld, ln) = reference
+                .split_once('/')
+                .ok_or(ClientError::InvalidArgument)?;
+            let in_domain = |class| {
+                conn.name_list(class, Some(ld))
+                    .map_err(|_| ClientError::ObjectReferenceInvalid)
+            };
+            let fc = match acsiClass {
+                ACSI_CLASS_DATA_OBJECT => {
+                    return Ok(directory::data_objects(&device_names(conn, ld)?, ln))
+                }
+                ACSI_CLASS_DATA_SET => {
+                    let sets = in_domain(pdu::CLASS_NAMED_VARIABLE_LIST)?;
+                    return Ok(directory::logical_node_variables(&sets, ln));
+                }
+                ACSI_CLASS_LOG => {
+                    let logs = in_domain(pdu::CLASS_JOURNAL)?;
+                    return Ok(directory::logical_node_variables(&logs, ln));
+                }
+                ACSI_CLASS_SGCB => {
+                    let names = device_names(conn, ld)?;
+                    return Ok(directory::setting_group_control_blocks(&names, ln));
+                }
+                ACSI_CLASS_BRCB => "BR",
+                ACSI_CLASS_URCB => "RP",
+                ACSI_CLASS_LCB => "LG",
+                ACSI_CLASS_GoCB => "GO",
+                ACSI_CLASS_GsCB => "GS",
+                ACSI_CLASS_MSVCB => "MS",
+                ACSI_CLASS_USVCB => "US",
+                _ => return Ok(Vec::new()),
+            };
+            Ok(directory::control_blocks(&device_names(conn, ld)?, ln, fc))
+        })
+    }
+}
+
+/// Every MMS variable below a logical node (`LD/LN`), without the `LN$` prefix.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable; `logicalNodeReference` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getLogicalNodeVariables(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    logicalNodeReference: *const c_char,
+) -> LinkedList {
+    // SAFETY: caller's contract.
+    unsafe {
+        directory(self_, error, |conn| {
+            let reference = text(logicalNodeReference, ClientError::ObjectReferenceInvalid)?;
+            let (ld, ln) = reference
+                .split_once('/')
+                .ok_or(ClientError::ObjectReferenceInvalid)?;
+            Ok(directory::logical_node_variables(
+                &device_names(conn, ld)?,
+                ln,
+            ))
+        })
+    }
+}
+
+/// Every MMS variable name of a logical device.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable; `ldName` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getLogicalDeviceVariables(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    ldName: *const c_char,
+) -> LinkedList {
+    // SAFETY: caller's contract.
+    unsafe {
+        directory(self_, error, |conn| {
+            conn.variable_names(text(ldName, ClientError::ObjectReferenceInvalid)?)
+        })
+    }
+}
+
+/// Data set names of a logical device (`LN$name`).
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable; `ldName` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getLogicalDeviceDataSets(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    ldName: *const c_char,
+) -> LinkedList {
+    // SAFETY: caller's contract.
+    unsafe {
+        directory(self_, error, |conn| {
+            let ld = text(ldName, ClientError::ObjectReferenceInvalid)?;
+            conn.name_list(pdu::CLASS_NAMED_VARIABLE_LIST, Some(ld))
+        })
+    }
+}
+
+/// Children of a data object or attribute (`LD/LN.DO[.DA]`): `with_fc` appends `[FC]`,
+/// `only_fc` keeps one functional constraint.
+///
+/// # Safety
+/// As for `IedConnection_getDataDirectory`.
+unsafe fn data_directory(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    dataReference: *const c_char,
+    with_fc: bool,
+    only_fc: Option<FunctionalConstraint>,
+) -> LinkedList {
+    // SAFETY: caller's contract.
+    unsafe {
+        directory(self_, error, |conn| {
+            let reference = text(dataReference, ClientError::ObjectReferenceInvalid)?;
+            let (ld, ln, path) =
+                split_data_reference(reference).ok_or(ClientError::ObjectReferenceInvalid)?;
+            let only_fc = match only_fc {
+                Some(fc) => Some(fc_name(fc).ok_or(ClientError::ObjectReferenceInvalid)?),
+                None => None,
+            };
+            let names = device_names(conn, ld)?;
+            Ok(directory::data_directory(
+                &names, ln, &path, with_fc, only_fc,
+            ))
+        })
+    }
+}
+
+/// Names of the children of a data object or attribute (`LD/LN.DO[.DA]`).
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable; `dataReference` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getDataDirectory(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    dataReference: *const c_char,
+) -> LinkedList {
+    // SAFETY: caller's contract.
+    unsafe { data_directory(self_, error, dataReference, false, None) }
+}
+
+/// Names of the children of a data object or attribute, each with its `[FC]`.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable; `dataReference` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getDataDirectoryFC(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    dataReference: *const c_char,
+) -> LinkedList {
+    // SAFETY: caller's contract.
+    unsafe { data_directory(self_, error, dataReference, true, None) }
+}
+
+/// Names of the children of a data object or attribute with functional constraint `fc`.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable; `dataReference` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getDataDirectoryByFC(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    dataReference: *const c_char,
+    fc: FunctionalConstraint,
+) -> LinkedList {
+    // SAFETY: caller's contract.
+    unsafe { data_directory(self_, error, dataReference, false, Some(fc)) }
 }

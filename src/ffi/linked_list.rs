@@ -60,6 +60,35 @@ unsafe fn destroy(list: LinkedList, free_data: impl Fn(*mut c_void)) {
     }
 }
 
+/// A new list of `malloc`ed C-string copies of `items`, released by C with
+/// `LinkedList_destroy`; NULL if out of memory.
+pub(crate) fn string_list<S: AsRef<[u8]>>(items: &[S]) -> LinkedList {
+    let head = new_node(null_mut(), null_mut());
+    append_strings(head, items);
+    head
+}
+
+/// Appends `malloc`ed C-string copies of `items` to `list` (built in one pass, not per item).
+pub(crate) fn append_strings<S: AsRef<[u8]>>(list: LinkedList, items: &[S]) {
+    // SAFETY: `list` is NULL or a live list of malloc'ed nodes; each new node is linked once.
+    unsafe {
+        let mut tail = LinkedList_getLastElement(list);
+        for item in items {
+            if tail.is_null() {
+                return;
+            }
+            let text = crate::ffi::malloc_c_string(item.as_ref());
+            let node = new_node(text.cast(), null_mut());
+            if node.is_null() {
+                libc::free(text.cast());
+                return;
+            }
+            (*tail).next = node;
+            tail = node;
+        }
+    }
+}
+
 /// `LinkedList_create`: an empty list (a head node).
 #[no_mangle]
 pub extern "C" fn LinkedList_create() -> LinkedList {

@@ -1,6 +1,8 @@
 //! ACSI over MMS (IEC 61850-8-1): functional constraints, object references
 //! and their MMS variable names, and the mapping of MMS errors to ACSI errors.
 
+pub mod directory;
+
 use crate::mms::pdu::VariableRef;
 
 /// The two-letter names of the functional constraints, indexed by the `FunctionalConstraint` value.

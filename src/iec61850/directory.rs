@@ -1,0 +1,198 @@
+//! ACSI directory services derived from the MMS variable names of a logical device.
+//!
+//! IEC 61850-8-1 maps a logical device to an MMS domain whose variable names are
+//! `LN`, `LN$FC`, `LN$FC$DO`, `LN$FC$DO$DA`, ... in the server's order. Every
+//! directory answer is a pure function of that list (and of the data set and
+//! journal lists), so these functions need no connection.
+
+/// Functional constraints whose variables are control blocks, not data objects.
+const CONTROL_BLOCK_FCS: [&str; 7] = ["BR", "RP", "LG", "GO", "GS", "MS", "US"];
+
+/// The parts of an MMS name below a logical node: `LN$FC$a$b` → (`LN`, `FC`, [`a`, `b`]).
+fn split(name: &str) -> (&str, Option<&str>, Vec<&str>) {
+    let mut parts = name.split('$');
+    let ln = parts.next().unwrap_or("");
+    let fc = parts.next();
+    (ln, fc, parts.collect())
+}
+
+/// Appends `item` unless it is already present (keeps first-seen order).
+fn push_unique(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|x| x == item) {
+        list.push(item.to_owned());
+    }
+}
+
+/// Logical node names: the names without `$`.
+pub fn logical_nodes(names: &[String]) -> Vec<String> {
+    names.iter().filter(|n| !n.contains('$')).cloned().collect()
+}
+
+/// Data objects of logical node `ln`, each once, in order of first appearance.
+pub fn data_objects(names: &[String], ln: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for name in names {
+        if let (l, Some(fc), rest) = split(name) {
+            if l == ln && rest.len() == 1 && !CONTROL_BLOCK_FCS.contains(&fc) {
+                push_unique(&mut out, rest[0]);
+            }
+        }
+    }
+    out
+}
+
+/// Control blocks of logical node `ln` with functional constraint `fc` (e.g. `RP`, `BR`, `GO`).
+pub fn control_blocks(names: &[String], ln: &str, fc: &str) -> Vec<String> {
+    names
+        .iter()
+        .filter_map(|name| match split(name) {
+            (l, Some(f), rest) if l == ln && f == fc && rest.len() == 1 => Some(rest[0].to_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The setting group control block of `ln` (`LN$SP$SGCB`), if there is one.
+pub fn setting_group_control_blocks(names: &[String], ln: &str) -> Vec<String> {
+    let wanted = format!("{ln}$SP$SGCB");
+    names
+        .iter()
+        .filter(|n| **n == wanted)
+        .map(|_| "SGCB".to_owned())
+        .collect()
+}
+
+/// Names below logical node `ln`, without the `LN$` prefix (also: its data sets and
+/// journals from the lists of `LN$name` names).
+pub fn logical_node_variables(names: &[String], ln: &str) -> Vec<String> {
+    let prefix = format!("{ln}$");
+    names
+        .iter()
+        .filter_map(|n| n.strip_prefix(&prefix).map(str::to_owned))
+        .collect()
+}
+
+/// Children of the data object or attribute `path` (`DO`, `DO.sub`, ...) of `ln`, each once,
+/// in order of first appearance; `with_fc` appends `[FC]`, `only_fc` keeps one FC.
+pub fn data_directory(
+    names: &[String],
+    ln: &str,
+    path: &[&str],
+    with_fc: bool,
+    only_fc: Option<&str>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for name in names {
+        let (l, Some(fc), rest) = split(name) else {
+            continue;
+        };
+        if l != ln
+            || rest.len() != path.len() + 1
+            || rest[..path.len()] != *path
+            || only_fc.is_some_and(|f| f != fc)
+        {
+            continue;
+        }
+        let child = rest[path.len()];
+        if with_fc {
+            push_unique(&mut out, &format!("{child}[{fc}]"));
+        } else {
+            push_unique(&mut out, child);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A domain's names in the reference server's order (observed on demo.cfg).
+    fn names() -> Vec<String> {
+        [
+            "GGIO1",
+            "GGIO1$CF",
+            "GGIO1$CF$SPCSO1",
+            "GGIO1$CF$SPCSO1$ctlModel",
+            "GGIO1$CO",
+            "GGIO1$CO$SPCSO1",
+            "GGIO1$CO$SPCSO1$Oper",
+            "GGIO1$CO$SPCSO1$Oper$ctlVal",
+            "GGIO1$ST",
+            "GGIO1$ST$Ind1",
+            "GGIO1$ST$Ind1$stVal",
+            "GGIO1$ST$SPCSO1",
+            "GGIO1$ST$SPCSO1$q",
+            "GGIO1$ST$SPCSO1$stVal",
+            "LLN0",
+            "LLN0$BR",
+            "LLN0$BR$brcb01",
+            "LLN0$BR$brcb01$RptID",
+            "LLN0$CF",
+            "LLN0$CF$Mod",
+            "LLN0$RP",
+            "LLN0$RP$urcb01",
+            "LLN0$SP",
+            "LLN0$SP$SGCB",
+            "LLN0$ST",
+            "LLN0$ST$Mod",
+            "LLN0$ST$Beh",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    }
+
+    #[test]
+    fn logical_nodes_and_data_objects() {
+        let n = names();
+        assert_eq!(logical_nodes(&n), ["GGIO1", "LLN0"]);
+        assert_eq!(data_objects(&n, "GGIO1"), ["SPCSO1", "Ind1"]);
+        // Control blocks are not data objects.
+        assert_eq!(data_objects(&n, "LLN0"), ["Mod", "SGCB", "Beh"]);
+        assert!(data_objects(&n, "NOPE").is_empty());
+    }
+
+    #[test]
+    fn control_blocks_by_fc() {
+        let n = names();
+        assert_eq!(control_blocks(&n, "LLN0", "BR"), ["brcb01"]);
+        assert_eq!(control_blocks(&n, "LLN0", "RP"), ["urcb01"]);
+        assert!(control_blocks(&n, "GGIO1", "RP").is_empty());
+        assert_eq!(setting_group_control_blocks(&n, "LLN0"), ["SGCB"]);
+        assert!(setting_group_control_blocks(&n, "GGIO1").is_empty());
+    }
+
+    #[test]
+    fn data_directory_variants() {
+        let n = names();
+        assert_eq!(
+            data_directory(&n, "GGIO1", &["SPCSO1"], false, None),
+            ["ctlModel", "Oper", "q", "stVal"]
+        );
+        assert_eq!(
+            data_directory(&n, "GGIO1", &["SPCSO1"], true, None),
+            ["ctlModel[CF]", "Oper[CO]", "q[ST]", "stVal[ST]"]
+        );
+        assert_eq!(
+            data_directory(&n, "GGIO1", &["SPCSO1"], false, Some("CO")),
+            ["Oper"]
+        );
+        assert_eq!(
+            data_directory(&n, "GGIO1", &["SPCSO1", "Oper"], false, None),
+            ["ctlVal"]
+        );
+        assert!(data_directory(&n, "GGIO1", &["Nope"], false, None).is_empty());
+    }
+
+    #[test]
+    fn variables_below_a_logical_node() {
+        let n = names();
+        assert_eq!(
+            logical_node_variables(&n, "LLN0")[..3],
+            ["BR", "BR$brcb01", "BR$brcb01$RptID"]
+        );
+        let sets = vec!["LLN0$Events".to_string(), "GGIO1$X".to_string()];
+        assert_eq!(logical_node_variables(&sets, "LLN0"), ["Events"]);
+    }
+}
