@@ -162,7 +162,12 @@ struct Inner {
     on_closed: Option<ClosedListener>,
     /// A `release` is under way: it, not the reactor, closes the link.
     releasing: bool,
+    /// Logical devices and their variable names, once `load_model` fetched them.
+    model: Option<Arc<DeviceNames>>,
 }
+
+/// The variable names of each logical device, in the server's order.
+type DeviceNames = Vec<(String, Vec<String>)>;
 
 /// A notification to deliver outside the lock.
 enum Notice {
@@ -221,6 +226,7 @@ impl Connection {
                     on_state: None,
                     on_closed: None,
                     releasing: false,
+                    model: None,
                 }),
             }),
         }
@@ -267,6 +273,7 @@ impl Connection {
             if inner.state != State::Closed {
                 return Err(ClientError::AlreadyConnected);
             }
+            inner.model = None;
             let mut notices = Vec::new();
             set_state(&mut inner, State::Connecting, &mut notices);
             drop(inner);
@@ -416,14 +423,42 @@ impl Connection {
         )
     }
 
-    /// Names of the logical devices (MMS domains), following continue-after paging.
+    /// Names of the logical devices (MMS domains), following continue-after paging; from the
+    /// loaded model when there is one.
     pub fn domain_names(&self) -> Result<Vec<String>, ClientError> {
-        self.name_list(pdu::CLASS_DOMAIN, None)
+        match self.model() {
+            Some(model) => Ok(model.iter().map(|(d, _)| d.clone()).collect()),
+            None => self.name_list(pdu::CLASS_DOMAIN, None),
+        }
     }
 
-    /// MMS variable names of a logical device, following continue-after paging.
+    /// MMS variable names of a logical device, following continue-after paging; from the
+    /// loaded model when there is one.
     pub fn variable_names(&self, domain: &str) -> Result<Vec<String>, ClientError> {
-        self.name_list(pdu::CLASS_NAMED_VARIABLE, Some(domain))
+        match self.model() {
+            Some(model) => model
+                .iter()
+                .find(|(d, _)| d == domain)
+                .map(|(_, names)| names.clone())
+                .ok_or(ClientError::ObjectDoesNotExist),
+            None => self.name_list(pdu::CLASS_NAMED_VARIABLE, Some(domain)),
+        }
+    }
+
+    /// Fetches every logical device's variable names once; later directory queries answer
+    /// from this copy until the next connect.
+    pub fn load_model(&self) -> Result<(), ClientError> {
+        let mut model = Vec::new();
+        for domain in self.name_list(pdu::CLASS_DOMAIN, None)? {
+            let names = self.name_list(pdu::CLASS_NAMED_VARIABLE, Some(&domain))?;
+            model.push((domain, names));
+        }
+        self.shared.inner.lock().model = Some(Arc::new(model));
+        Ok(())
+    }
+
+    fn model(&self) -> Option<Arc<DeviceNames>> {
+        self.shared.inner.lock().model.clone()
     }
 
     /// All names of `object_class` (`pdu::CLASS_*`) in the VMD (`None`) or a domain, page
@@ -654,7 +689,7 @@ fn read_result(response: ConfirmedServiceResponse) -> Result<MmsValue, ClientErr
 fn write_result(response: ConfirmedServiceResponse) -> Result<(), ClientError> {
     match response {
         ConfirmedServiceResponse::Write(results) if results.len() == 1 => {
-            results[0].map_err(ClientError::from_data_access_error)
+            results[0].map_err(ClientError::from_write_access_error)
         }
         _ => Err(ClientError::MalformedMessage),
     }

@@ -1,12 +1,11 @@
 //! Declarations of `iec61850_client.h`.
-#![allow(non_camel_case_types, non_snake_case)]
+#![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 
 use super::iec61850_common::ControlAddCause;
 use super::iec61850_common::ControlLastApplError;
 use super::iec61850_common::{
-    ACSIClass, ACSI_CLASS_GoCB, ACSI_CLASS_GsCB, ACSI_CLASS_BRCB, ACSI_CLASS_DATA_OBJECT,
-    ACSI_CLASS_DATA_SET, ACSI_CLASS_LCB, ACSI_CLASS_LOG, ACSI_CLASS_MSVCB, ACSI_CLASS_SGCB,
-    ACSI_CLASS_URCB, ACSI_CLASS_USVCB,
+    ACSIClass, ACSI_CLASS_GoCB, ACSI_CLASS_BRCB, ACSI_CLASS_DATA_OBJECT, ACSI_CLASS_DATA_SET,
+    ACSI_CLASS_LCB, ACSI_CLASS_LOG, ACSI_CLASS_SGCB, ACSI_CLASS_URCB,
 };
 use super::iec61850_common::{FunctionalConstraint, Quality, Timestamp};
 use super::linked_list::string_list;
@@ -1377,7 +1376,8 @@ fn device_names(conn: &Connection, ld: &str) -> Result<Vec<String>, ClientError>
 /// `LD/LN.DO[.DA...]` split into the device, the node and the path below it.
 fn split_data_reference(reference: &str) -> Option<(&str, &str, Vec<&str>)> {
     let (ld, rest) = reference.split_once('/')?;
-    let mut parts = rest.split('.');
+    // The reference accepts MMS-style `$` separators below the node too.
+    let mut parts = rest.split(['.', '$']);
     let ln = parts.next()?;
     let path: Vec<&str> = parts.collect();
     (!ld.is_empty() && !ln.is_empty() && !path.is_empty() && path.iter().all(|p| !p.is_empty()))
@@ -1443,34 +1443,34 @@ pub unsafe extern "C" fn IedConnection_getLogicalNodeDirectory(
             let (ld, ln) = reference
                 .split_once('/')
                 .ok_or(ClientError::InvalidArgument)?;
-            let in_domain = |class| {
-                conn.name_list(class, Some(ld))
-                    .map_err(|_| ClientError::ObjectReferenceInvalid)
-            };
+            // Data sets and logs come from their own name lists, whose errors pass through.
             let fc = match acsiClass {
+                ACSI_CLASS_DATA_SET | ACSI_CLASS_LOG => {
+                    let class = if acsiClass == ACSI_CLASS_LOG {
+                        pdu::CLASS_JOURNAL
+                    } else {
+                        pdu::CLASS_NAMED_VARIABLE_LIST
+                    };
+                    let names = conn.name_list(class, Some(ld))?;
+                    return Ok(directory::logical_node_variables(&names, ln));
+                }
                 ACSI_CLASS_DATA_OBJECT => {
                     return Ok(directory::data_objects(&device_names(conn, ld)?, ln))
                 }
-                ACSI_CLASS_DATA_SET => {
-                    let sets = in_domain(pdu::CLASS_NAMED_VARIABLE_LIST)?;
-                    return Ok(directory::logical_node_variables(&sets, ln));
-                }
-                ACSI_CLASS_LOG => {
-                    let logs = in_domain(pdu::CLASS_JOURNAL)?;
-                    return Ok(directory::logical_node_variables(&logs, ln));
-                }
                 ACSI_CLASS_SGCB => {
                     let names = device_names(conn, ld)?;
-                    return Ok(directory::setting_group_control_blocks(&names, ln));
+                    return Ok(directory::setting_group_control_blocks(&names));
                 }
                 ACSI_CLASS_BRCB => "BR",
                 ACSI_CLASS_URCB => "RP",
                 ACSI_CLASS_LCB => "LG",
                 ACSI_CLASS_GoCB => "GO",
-                ACSI_CLASS_GsCB => "GS",
-                ACSI_CLASS_MSVCB => "MS",
-                ACSI_CLASS_USVCB => "US",
-                _ => return Ok(Vec::new()),
+                // The reference lists no GSE/SV control blocks (nor unknown classes), but
+                // still checks the device.
+                _ => {
+                    device_names(conn, ld)?;
+                    return Ok(Vec::new());
+                }
             };
             Ok(directory::control_blocks(&device_names(conn, ld)?, ln, fc))
         })
@@ -1610,4 +1610,64 @@ pub unsafe extern "C" fn IedConnection_getDataDirectoryByFC(
 ) -> LinkedList {
     // SAFETY: caller's contract.
     unsafe { data_directory(self_, error, dataReference, false, Some(fc)) }
+}
+
+/// Logical devices of the server (as `getServerDirectory` without file names).
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getLogicalDeviceList(
+    self_: IedConnection,
+    error: *mut IedClientError,
+) -> LinkedList {
+    // SAFETY: caller's contract.
+    unsafe { directory(self_, error, Connection::domain_names) }
+}
+
+/// Writes an octet-string attribute from `valueLength` bytes at `value`.
+///
+/// # Safety
+/// As for `IedConnection_writeObject`; `value` is NULL or points to `valueLength` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_writeOctetString(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    objectReference: *const c_char,
+    fc: FunctionalConstraint,
+    value: *mut u8,
+    valueLength: c_int,
+) {
+    let bytes = match usize::try_from(valueLength) {
+        Ok(0) => Some(Vec::new()),
+        // SAFETY: caller's contract: `value` points to `valueLength` bytes.
+        Ok(n) if !value.is_null() => Some(unsafe { std::slice::from_raw_parts(value, n) }.to_vec()),
+        _ => None,
+    };
+    let Some(data) = bytes else {
+        // SAFETY: caller's contract.
+        return unsafe { set_error(error, IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT) };
+    };
+    let max_size = data.len();
+    let octets = MmsValue::OctetString(crate::mms::value::OctetString { data, max_size });
+    // SAFETY: caller's contract.
+    unsafe { write_value(self_, error, objectReference, fc, &octets) }
+}
+
+/// Fetches the names of every logical device and variable once; the directory services
+/// then answer from that copy.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getDeviceModelFromServer(
+    self_: IedConnection,
+    error: *mut IedClientError,
+) {
+    let code = guard(IED_ERROR_UNKNOWN, || {
+        // SAFETY: caller's contract.
+        code_of(&unsafe { connected(self_) }.and_then(Connection::load_model))
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
 }

@@ -5,8 +5,9 @@
 //! directory answer is a pure function of that list (and of the data set and
 //! journal lists), so these functions need no connection.
 
-/// Functional constraints whose variables are control blocks, not data objects.
-const CONTROL_BLOCK_FCS: [&str; 7] = ["BR", "RP", "LG", "GO", "GS", "MS", "US"];
+/// Functional constraints whose variables the reference does not list as data objects
+/// (log, SV and setting group control blocks it does list).
+const CONTROL_BLOCK_FCS: [&str; 3] = ["BR", "RP", "GO"];
 
 /// The parts of an MMS name below a logical node: `LN$FC$a$b` → (`LN`, `FC`, [`a`, `b`]).
 fn split(name: &str) -> (&str, Option<&str>, Vec<&str>) {
@@ -52,12 +53,12 @@ pub fn control_blocks(names: &[String], ln: &str, fc: &str) -> Vec<String> {
         .collect()
 }
 
-/// The setting group control block of `ln` (`LN$SP$SGCB`), if there is one.
-pub fn setting_group_control_blocks(names: &[String], ln: &str) -> Vec<String> {
-    let wanted = format!("{ln}$SP$SGCB");
+/// The setting group control block: `SGCB` for any logical node of a device whose
+/// LLN0 has one (`LLN0$SP$SGCB`), as the reference answers.
+pub fn setting_group_control_blocks(names: &[String]) -> Vec<String> {
     names
         .iter()
-        .filter(|n| **n == wanted)
+        .filter(|n| *n == "LLN0$SP$SGCB")
         .map(|_| "SGCB".to_owned())
         .collect()
 }
@@ -130,6 +131,8 @@ mod tests {
             "LLN0$BR$brcb01$RptID",
             "LLN0$CF",
             "LLN0$CF$Mod",
+            "LLN0$LG",
+            "LLN0$LG$log01",
             "LLN0$RP",
             "LLN0$RP$urcb01",
             "LLN0$SP",
@@ -148,8 +151,8 @@ mod tests {
         let n = names();
         assert_eq!(logical_nodes(&n), ["GGIO1", "LLN0"]);
         assert_eq!(data_objects(&n, "GGIO1"), ["SPCSO1", "Ind1"]);
-        // Control blocks are not data objects.
-        assert_eq!(data_objects(&n, "LLN0"), ["Mod", "SGCB", "Beh"]);
+        // Report control blocks are not data objects; log and setting group ones are.
+        assert_eq!(data_objects(&n, "LLN0"), ["Mod", "log01", "SGCB", "Beh"]);
         assert!(data_objects(&n, "NOPE").is_empty());
     }
 
@@ -159,8 +162,9 @@ mod tests {
         assert_eq!(control_blocks(&n, "LLN0", "BR"), ["brcb01"]);
         assert_eq!(control_blocks(&n, "LLN0", "RP"), ["urcb01"]);
         assert!(control_blocks(&n, "GGIO1", "RP").is_empty());
-        assert_eq!(setting_group_control_blocks(&n, "LLN0"), ["SGCB"]);
-        assert!(setting_group_control_blocks(&n, "GGIO1").is_empty());
+        assert_eq!(control_blocks(&n, "LLN0", "LG"), ["log01"]);
+        assert_eq!(setting_group_control_blocks(&n), ["SGCB"]);
+        assert!(setting_group_control_blocks(&n[..5]).is_empty());
     }
 
     #[test]

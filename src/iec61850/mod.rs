@@ -220,6 +220,17 @@ impl ClientError {
         }
     }
 
+    /// The ACSI error for the DataAccessError code of a Write result: the reference maps
+    /// fewer codes for writes than for reads (observed through a rewriting proxy), and an
+    /// out-of-range code as a malformed message.
+    pub fn from_write_access_error(code: i32) -> ClientError {
+        match code {
+            2 | 3 | 4 | 7 | 9 | 10 | 11 => ClientError::from_data_access_error(code),
+            0..=12 => ClientError::Unknown,
+            _ => ClientError::MalformedMessage,
+        }
+    }
+
     /// The ACSI error for an `MmsError` value (`mms_common.h`) of a confirmed-error or reject.
     pub fn from_mms_error(code: i32) -> ClientError {
         match code {
@@ -326,5 +337,12 @@ mod tests {
             ClientError::Unknown
         );
         assert_eq!(ClientError::from_mms_error(83), ClientError::AccessDenied);
+        let write: Vec<i32> = (0..14)
+            .map(|c| ClientError::from_write_access_error(c) as i32)
+            .collect();
+        assert_eq!(
+            write,
+            [99, 99, 26, 21, 27, 99, 99, 25, 99, 24, 22, 32, 99, 34]
+        );
     }
 }
