@@ -168,11 +168,11 @@ fn async_handlers_get_results_and_timeouts() {
     let start = Instant::now();
     let t = tx.clone();
     let silent = conn
-        .read_async(&var("silent"), move |r| t.send(("silent", r)).unwrap())
+        .read_async(&var("silent"), move |_, r| t.send(("silent", r)).unwrap())
         .unwrap();
     let t = tx.clone();
     let answered = conn
-        .read_async(&var("x$9"), move |r| t.send(("x$9", r)).unwrap())
+        .read_async(&var("x$9"), move |_, r| t.send(("x$9", r)).unwrap())
         .unwrap();
     assert_eq!(answered, silent + 1);
     assert_eq!(
@@ -185,7 +185,7 @@ fn async_handlers_get_results_and_timeouts() {
         ("silent", Err(ClientError::Timeout))
     );
     assert!(start.elapsed() >= Duration::from_millis(300));
-    conn.write_async(&var("readonly"), &MmsValue::Boolean(true), move |r| {
+    conn.write_async(&var("readonly"), &MmsValue::Boolean(true), move |_, r| {
         tx.send(("w", r.map(|_| MmsValue::Boolean(true)))).unwrap()
     })
     .unwrap();
@@ -195,7 +195,7 @@ fn async_handlers_get_results_and_timeouts() {
     );
     // Closing fails what is still pending.
     let (tx, rx) = std::sync::mpsc::channel();
-    conn.read_async(&var("silent"), move |r| tx.send(r).unwrap())
+    conn.read_async(&var("silent"), move |_, r| tx.send(r).unwrap())
         .unwrap();
     conn.close();
     assert_eq!(
@@ -213,7 +213,7 @@ fn tick_mode_runs_handlers_in_tick() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     for item in ["x$4", "silent"] {
         let s = seen.clone();
-        conn.read_async(&var(item), move |r| {
+        conn.read_async(&var(item), move |_, r| {
             s.lock()
                 .unwrap()
                 .push((item, r, thread::current().name().map(str::to_owned)))

@@ -109,7 +109,9 @@ impl Slot {
 
 /// Called once with the result of an asynchronous request: on the callback thread, or in
 /// `tick` for a connection without threads.
-pub type ResponseHandler = Box<dyn FnOnce(Result<ConfirmedServiceResponse, ClientError>) + Send>;
+/// It gets the request's invoke ID and its result.
+pub type ResponseHandler =
+    Box<dyn FnOnce(u32, Result<ConfirmedServiceResponse, ClientError>) + Send>;
 
 /// Who is waiting for a request.
 enum Waiter {
@@ -121,6 +123,7 @@ enum Waiter {
 
 /// An outstanding request.
 struct Pending {
+    invoke_id: u32,
     waiter: Waiter,
     deadline: Instant,
 }
@@ -135,7 +138,7 @@ impl Pending {
                     Completion::Service(response) => Ok(response),
                     Completion::Concluded => Err(ClientError::MalformedMessage),
                 });
-                notices.push(Notice::Response(handler, result));
+                notices.push(Notice::Response(handler, self.invoke_id, result));
             }
         }
     }
@@ -175,6 +178,7 @@ enum Notice {
     Closed(ClosedListener),
     Response(
         ResponseHandler,
+        u32,
         Result<ConfirmedServiceResponse, ClientError>,
     ),
 }
@@ -345,6 +349,7 @@ impl Connection {
             inner.pending.insert(
                 CONCLUDE,
                 Pending {
+                    invoke_id: CONCLUDE,
                     waiter: Waiter::Sync(slot.clone()),
                     deadline,
                 },
@@ -393,15 +398,16 @@ impl Connection {
         read_result(self.call(|proto, out| proto.read(std::slice::from_ref(var), out))?)
     }
 
-    /// Reads one variable asynchronously; returns the invoke ID.
+    /// Reads one variable asynchronously; `handler` gets the invoke ID and the value.
+    /// Returns the invoke ID.
     pub fn read_async(
         &self,
         var: &VariableRef,
-        handler: impl FnOnce(Result<MmsValue, ClientError>) + Send + 'static,
+        handler: impl FnOnce(u32, Result<MmsValue, ClientError>) + Send + 'static,
     ) -> Result<u32, ClientError> {
         self.submit_async(
             |proto, out| proto.read(std::slice::from_ref(var), out),
-            Box::new(move |r| handler(r.and_then(read_result))),
+            Box::new(move |id, r| handler(id, r.and_then(read_result))),
         )
     }
 
@@ -410,16 +416,17 @@ impl Connection {
         write_result(self.call(|proto, out| proto.write(std::slice::from_ref(var), &[value], out))?)
     }
 
-    /// Writes one variable asynchronously; returns the invoke ID.
+    /// Writes one variable asynchronously; `handler` gets the invoke ID and the outcome.
+    /// Returns the invoke ID.
     pub fn write_async(
         &self,
         var: &VariableRef,
         value: &MmsValue,
-        handler: impl FnOnce(Result<(), ClientError>) + Send + 'static,
+        handler: impl FnOnce(u32, Result<(), ClientError>) + Send + 'static,
     ) -> Result<u32, ClientError> {
         self.submit_async(
             |proto, out| proto.write(std::slice::from_ref(var), &[value], out),
-            Box::new(move |r| handler(r.and_then(write_result))),
+            Box::new(move |id, r| handler(id, r.and_then(write_result))),
         )
     }
 
@@ -493,6 +500,30 @@ impl Connection {
         }
     }
 
+    /// Runs one confirmed service: `encode` writes the request for an invoke ID, `parse`
+    /// turns the response into the result.
+    pub fn service<T>(
+        &self,
+        encode: impl FnOnce(u32, &mut Vec<u8>) -> Result<(), RequestError>,
+        parse: impl FnOnce(ConfirmedServiceResponse) -> Result<T, ClientError>,
+    ) -> Result<T, ClientError> {
+        parse(self.call(|proto, out| proto.request(out, encode))?)
+    }
+
+    /// Starts one confirmed service; `handler` gets the invoke ID and the parsed result.
+    /// Returns the invoke ID.
+    pub fn service_async<T>(
+        &self,
+        encode: impl FnOnce(u32, &mut Vec<u8>) -> Result<(), RequestError>,
+        parse: impl FnOnce(ConfirmedServiceResponse) -> Result<T, ClientError> + Send + 'static,
+        handler: impl FnOnce(u32, Result<T, ClientError>) + Send + 'static,
+    ) -> Result<u32, ClientError> {
+        self.submit_async(
+            |proto, out| proto.request(out, encode),
+            Box::new(move |id, r| handler(id, r.and_then(parse))),
+        )
+    }
+
     /// Submits a confirmed request built by `encode` and waits for its response.
     fn call(
         &self,
@@ -540,7 +571,14 @@ impl Connection {
             if let (Waiter::Async(_), Some(token)) = (&waiter, link.token) {
                 reactor().schedule(token, deadline);
             }
-            inner.pending.insert(id, Pending { waiter, deadline });
+            inner.pending.insert(
+                id,
+                Pending {
+                    invoke_id: id,
+                    waiter,
+                    deadline,
+                },
+            );
             flush_or_close(inner, &mut notices);
             id
         };
@@ -623,7 +661,7 @@ fn run_notices(notices: Vec<Notice>) {
         match notice {
             Notice::State(listener, state) => listener(state),
             Notice::Closed(listener) => listener(),
-            Notice::Response(handler, result) => handler(result),
+            Notice::Response(handler, id, result) => handler(id, result),
         }
     }
 }

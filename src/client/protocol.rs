@@ -250,8 +250,9 @@ impl ClientProtocol {
         self.outstanding.clear();
     }
 
-    /// Encodes a confirmed request with a fresh invoke ID and queues it; returns the invoke ID.
-    fn confirmed(
+    /// Encodes a confirmed request (`encode` gets the fresh invoke ID) and queues it;
+    /// returns the invoke ID.
+    pub fn request(
         &mut self,
         out: &mut Vec<u8>,
         encode: impl FnOnce(u32, &mut Vec<u8>) -> Result<(), RequestError>,
@@ -288,7 +289,7 @@ impl ClientProtocol {
 
     /// Writes a Read request for `vars`; returns its invoke ID.
     pub fn read(&mut self, vars: &[VariableRef], out: &mut Vec<u8>) -> Result<u32, RequestError> {
-        self.confirmed(out, |id, buf| {
+        self.request(out, |id, buf| {
             pdu::encode_read_request(id, vars, buf);
             Ok(())
         })
@@ -301,7 +302,7 @@ impl ClientProtocol {
         values: &[&MmsValue],
         out: &mut Vec<u8>,
     ) -> Result<u32, RequestError> {
-        self.confirmed(out, |id, buf| {
+        self.request(out, |id, buf| {
             pdu::encode_write_request(id, vars, values, buf).map_err(|_| RequestError::InvalidValue)
         })
     }
@@ -312,7 +313,7 @@ impl ClientProtocol {
         request: &NameListRequest,
         out: &mut Vec<u8>,
     ) -> Result<u32, RequestError> {
-        self.confirmed(out, |id, buf| {
+        self.request(out, |id, buf| {
             pdu::encode_get_name_list_request(id, request, buf);
             Ok(())
         })

@@ -89,6 +89,43 @@ pub(crate) fn append_strings<S: AsRef<[u8]>>(list: LinkedList, items: &[S]) {
     }
 }
 
+/// The data pointers of a C list's elements (after the head), in order.
+///
+/// # Safety
+/// `list` is NULL or a live list whose nodes are not changed meanwhile.
+pub(crate) unsafe fn items(list: LinkedList) -> Vec<*mut c_void> {
+    let mut out = Vec::new();
+    // SAFETY: walking live nodes of a C list, skipping the head.
+    unsafe {
+        let mut node = if list.is_null() {
+            null_mut()
+        } else {
+            (*list).next
+        };
+        while !node.is_null() {
+            out.push((*node).data);
+            node = (*node).next;
+        }
+    }
+    out
+}
+
+/// A new list whose elements are the given pointers (ownership passes to the list's owner).
+pub(crate) fn pointer_list(items: Vec<*mut c_void>) -> LinkedList {
+    let head = new_node(null_mut(), null_mut());
+    let mut tail = head;
+    for item in items {
+        if tail.is_null() {
+            break;
+        }
+        let node = new_node(item, null_mut());
+        // SAFETY: `tail` is the last live node of the list being built.
+        unsafe { (*tail).next = node };
+        tail = node;
+    }
+    head
+}
+
 /// `LinkedList_create`: an empty list (a head node).
 #[no_mangle]
 pub extern "C" fn LinkedList_create() -> LinkedList {

@@ -1,6 +1,7 @@
 //! ACSI over MMS (IEC 61850-8-1): functional constraints, object references
 //! and their MMS variable names, and the mapping of MMS errors to ACSI errors.
 
+pub mod dataset;
 pub mod directory;
 
 use crate::mms::pdu::VariableRef;

@@ -365,14 +365,63 @@ def new_client(lib, threads=None):
         client.destroy()
 
 
-def connect_verified(client, port, attempts=3):
-    """Connects and checks the association with a read, retrying when the reference
-    server dropped the fresh connection (see harness.retry_dropped_connections)."""
+def connect_verified(client, port, attempts=3, probe=(b"DEMOMeas/GAPC1.IntIn.stVal", FC_ST)):
+    """Connects and checks the association with readInt32Value of `probe` (an integer
+    attribute's reference and FC), retrying when the reference server dropped the fresh
+    connection (see harness.retry_dropped_connections)."""
     for _ in range(attempts):
         err = client.connect(port)
         if err == IED_ERROR_OK:
-            err = client.call("readInt32Value", b"DEMOMeas/GAPC1.IntIn.stVal", FC_ST)[1]
+            err = client.call("readInt32Value", *probe)[1]
             if err == IED_ERROR_OK:
                 return err
         client.lib.IedConnection_close(client.handle)
     return err
+
+
+class _ListNode(ctypes.Structure):
+    """A LinkedList element as py61850 walks it: {data, next}, the head's data is NULL."""
+
+
+_ListNode._fields_ = [("data", ctypes.c_void_p), ("next", ctypes.POINTER(_ListNode))]
+
+
+def list_pointers(ll):
+    """The data pointers of a LinkedList (after its NULL-data head), walked like py61850."""
+    out = []
+    node = ctypes.cast(ll, ctypes.POINTER(_ListNode)).contents.next
+    while node:
+        out.append(node.contents.data)
+        node = node.contents.next
+    return out
+
+
+def take_string_list(lib, ll):
+    """The strings of a returned LinkedList of char*, which is then freed with
+    LinkedList_destroy (the caller owns list and strings); None for a NULL list."""
+    if not ll:
+        return None
+    try:
+        return [ctypes.string_at(p).decode() for p in list_pointers(ll)]
+    finally:
+        lib.LinkedList_destroy(ll)
+
+
+def string_list_call(client, name, *args):
+    """IedConnection_<name> returning a LinkedList of strings: (list or None, err)."""
+    ll, err = client.call(name, *args)
+    return take_string_list(client.lib, ll), err
+
+
+@contextlib.contextmanager
+def c_string_list(lib, items):
+    """A LinkedList of the C strings `items` (bytes), owned by the caller: the strings
+    stay alive in Python and the list is freed with LinkedList_destroyStatic."""
+    buffers = [ctypes.create_string_buffer(i) for i in items]
+    ll = lib.LinkedList_create()
+    for b in buffers:
+        lib.LinkedList_add(ll, ctypes.cast(b, ctypes.c_void_p))
+    try:
+        yield ll
+    finally:
+        lib.LinkedList_destroyStatic(ll)

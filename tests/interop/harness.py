@@ -12,6 +12,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DEMO_MODEL = os.path.join(REPO, "tests", "fixtures", "demo.cfg")
+# Models of the directory and data set tests (tests/fixtures/gen_large.py writes large.cfg).
+DIRECTORY_MODEL = os.path.join(REPO, "tests", "fixtures", "directory.cfg")
+LARGE_MODEL = os.path.join(REPO, "tests", "fixtures", "large.cfg")
 REF_LIB_GLOB = os.path.join(
     REPO, ".venv", "lib", "python3*", "site-packages", "pyiec61850_ng.libs",
     "libiec61850-*.so.1.6.1")
