@@ -2,6 +2,7 @@
 
 pub mod data;
 pub mod pdu;
+pub mod type_spec;
 pub mod value;
 
 pub use value::MmsValue;

@@ -1,5 +1,6 @@
 //! MMS PDUs (ISO 9506-2) exchanged by a client and a server: initiate, conclude,
-//! confirmed request/response/error, reject, Read, Write and InformationReport.
+//! confirmed request/response/error, reject, Read, Write, InformationReport, Identify and
+//! the named variable list (data set) services.
 //!
 //! Encoders produce the same octets as the reference client (checked against captured
 //! traffic in the tests); `decode_pdu` handles both directions so that in-process fake
@@ -9,12 +10,13 @@ use std::convert::Infallible;
 
 use crate::ber::{self, BerError, Reader, Tlv};
 use crate::mms::data::{self, DataError};
+use crate::mms::type_spec;
 use crate::mms::value::MmsValue;
 
 /// confirmed-RequestPDU [0].
-const PDU_CONFIRMED_REQUEST: u32 = 0xA0;
+pub(crate) const PDU_CONFIRMED_REQUEST: u32 = 0xA0;
 /// confirmed-ResponsePDU [1].
-const PDU_CONFIRMED_RESPONSE: u32 = 0xA1;
+pub(crate) const PDU_CONFIRMED_RESPONSE: u32 = 0xA1;
 /// confirmed-ErrorPDU [2].
 const PDU_CONFIRMED_ERROR: u32 = 0xA2;
 /// unconfirmed-PDU [3].
@@ -47,6 +49,18 @@ const SERVICE_READ: u32 = 0xA4;
 const SERVICE_WRITE: u32 = 0xA5;
 /// getNameList [1] in ConfirmedServiceRequest/Response.
 const SERVICE_GET_NAME_LIST: u32 = 0xA1;
+/// identify [2] request (NULL).
+const SERVICE_IDENTIFY_REQUEST: u32 = 0x82;
+/// identify [2] response.
+const SERVICE_IDENTIFY_RESPONSE: u32 = 0xA2;
+/// defineNamedVariableList [11] request.
+const SERVICE_DEFINE_NVL_REQUEST: u32 = 0xAB;
+/// defineNamedVariableList [11] response (NULL).
+const SERVICE_DEFINE_NVL_RESPONSE: u32 = 0x8B;
+/// getNamedVariableListAttributes [12] in ConfirmedServiceRequest/Response.
+const SERVICE_GET_NVL_ATTRIBUTES: u32 = 0xAC;
+/// deleteNamedVariableList [13] in ConfirmedServiceRequest/Response.
+const SERVICE_DELETE_NVL: u32 = 0xAD;
 /// informationReport [0] in UnconfirmedService.
 const SERVICE_INFORMATION_REPORT: u32 = 0xA0;
 
@@ -178,11 +192,62 @@ pub enum ConfirmedService {
     },
     /// GetNameList: names of one object class in a scope.
     GetNameList(NameListRequest),
+    /// Write of the members of a named variable list.
+    WriteList {
+        /// The list.
+        list: ObjectName,
+        /// One value per list member.
+        values: Vec<MmsValue>,
+    },
+    /// Identify: vendor, model and revision of the server.
+    Identify,
+    /// DefineNamedVariableList: create a data set.
+    DefineNamedVariableList {
+        /// variableListName.
+        name: ObjectName,
+        /// The members.
+        vars: Vec<VariableRef>,
+    },
+    /// GetNamedVariableListAttributes of the named list.
+    GetNamedVariableListAttributes(ObjectName),
+    /// DeleteNamedVariableList.
+    DeleteNamedVariableList {
+        /// scopeOfDelete.
+        scope: DeleteScope,
+        /// listOfVariableListName (empty when absent).
+        names: Vec<ObjectName>,
+    },
+    /// GetVariableAccessAttributes of the named variable.
+    GetVariableAccessAttributes(ObjectName),
     /// Any other service, by its packed tag.
     Other {
         /// ConfirmedServiceRequest tag.
         tag: u32,
     },
+}
+
+/// scopeOfDelete of DeleteNamedVariableList.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeleteScope {
+    /// specific (0): the listed names.
+    Specific,
+    /// aa-specific (1): all lists of this association.
+    AaSpecific,
+    /// domain (2): all lists of the domain.
+    Domain(String),
+    /// vmd (3): all lists of the VMD.
+    Vmd,
+}
+
+/// Identify response: the server's self-description.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServerIdentity {
+    /// vendorName.
+    pub vendor: String,
+    /// modelName.
+    pub model: String,
+    /// revision.
+    pub revision: String,
 }
 
 /// basicObjectClass namedVariable.
@@ -210,7 +275,7 @@ pub struct NameListRequest {
 pub enum ConfirmedServiceResponse {
     /// Read results, one per variable.
     Read(Vec<AccessResult>),
-    /// Write results, one per variable (`Err` holds a `MmsDataAccessError` code).
+    /// Write results, one per variable (`Err` holds the DataAccessError code as received).
     Write(Vec<Result<(), i32>>),
     /// GetNameList: one page of names and whether more follow.
     GetNameList {
@@ -219,6 +284,26 @@ pub enum ConfirmedServiceResponse {
         /// moreFollows (DEFAULT TRUE).
         more_follows: bool,
     },
+    /// Identify.
+    Identify(ServerIdentity),
+    /// DefineNamedVariableList succeeded.
+    DefineNamedVariableList,
+    /// GetNamedVariableListAttributes.
+    GetNamedVariableListAttributes {
+        /// mmsDeletable.
+        deletable: bool,
+        /// The members.
+        vars: Vec<VariableRef>,
+    },
+    /// DeleteNamedVariableList: how many lists matched and how many were deleted.
+    DeleteNamedVariableList {
+        /// numberMatched.
+        matched: u32,
+        /// numberDeleted.
+        deleted: u32,
+    },
+    /// GetVariableAccessAttributes: the variable's type.
+    GetVariableAccessAttributes(type_spec::VariableAccessAttributes),
     /// Any other service, by its packed tag.
     Other {
         /// ConfirmedServiceResponse tag.
@@ -334,7 +419,7 @@ fn write_identifier(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Writes an ObjectName (a CHOICE, so its own tag is the alternative's).
-fn write_object_name(out: &mut Vec<u8>, name: &ObjectName) {
+pub(crate) fn write_object_name(out: &mut Vec<u8>, name: &ObjectName) {
     match name {
         ObjectName::Vmd(item) => ber::write_tlv(out, 0x80, item.as_bytes()),
         ObjectName::Domain(domain, item) => ber::write_constructed(out, 0xA1, |out| {
@@ -391,7 +476,7 @@ fn write_variable_list(out: &mut Vec<u8>, vars: &[VariableRef]) {
 }
 
 /// Writes a confirmed request or response envelope around `service`.
-fn write_confirmed<E>(
+pub(crate) fn write_confirmed<E>(
     out: &mut Vec<u8>,
     pdu_tag: u32,
     invoke_id: u32,
@@ -498,13 +583,36 @@ pub fn encode_write_request(
     if vars.len() != values.len() {
         return Err(DataError::Invalid("one value per variable is required"));
     }
+    encode_write(invoke_id, |out| write_variable_list(out, vars), values, out)
+}
+
+/// Writes a Write request of `values` to the members of the named variable list `list`
+/// (one value per member, in order); on error `out` is unchanged.
+pub fn encode_write_list_request(
+    invoke_id: u32,
+    list: &ObjectName,
+    values: &[&MmsValue],
+    out: &mut Vec<u8>,
+) -> Result<(), DataError> {
+    let spec =
+        |out: &mut Vec<u8>| ber::write_constructed(out, 0xA1, |out| write_object_name(out, list));
+    encode_write(invoke_id, spec, values, out)
+}
+
+/// Writes a Write request: the access specification written by `spec`, then the values.
+fn encode_write(
+    invoke_id: u32,
+    spec: impl FnOnce(&mut Vec<u8>),
+    values: &[&MmsValue],
+    out: &mut Vec<u8>,
+) -> Result<(), DataError> {
     write_confirmed(
         out,
         PDU_CONFIRMED_REQUEST,
         invoke_id,
         SERVICE_WRITE,
         |out| {
-            write_variable_list(out, vars);
+            spec(out);
             let mut result = Ok(());
             ber::write_constructed(out, 0xA0, |out| {
                 result = values.iter().try_for_each(|v| data::encode_data(v, out));
@@ -559,6 +667,165 @@ pub fn encode_write_response(invoke_id: u32, results: &[Result<(), i32>], out: &
                 }
             }
             Ok(())
+        },
+    );
+}
+
+/// Writes a confirmed request or response whose service body cannot fail.
+fn write_confirmed_ok(
+    out: &mut Vec<u8>,
+    pdu_tag: u32,
+    invoke_id: u32,
+    service_tag: u32,
+    service: impl FnOnce(&mut Vec<u8>),
+) {
+    let _ = write_confirmed::<Infallible>(out, pdu_tag, invoke_id, service_tag, |out| {
+        service(out);
+        Ok(())
+    });
+}
+
+/// Writes an Identify request.
+pub fn encode_identify_request(invoke_id: u32, out: &mut Vec<u8>) {
+    write_confirmed_ok(
+        out,
+        PDU_CONFIRMED_REQUEST,
+        invoke_id,
+        SERVICE_IDENTIFY_REQUEST,
+        |_| {},
+    );
+}
+
+/// Writes an Identify response (server side).
+pub fn encode_identify_response(invoke_id: u32, id: &ServerIdentity, out: &mut Vec<u8>) {
+    write_confirmed_ok(
+        out,
+        PDU_CONFIRMED_RESPONSE,
+        invoke_id,
+        SERVICE_IDENTIFY_RESPONSE,
+        |out| {
+            ber::write_tlv(out, 0x80, id.vendor.as_bytes());
+            ber::write_tlv(out, 0x81, id.model.as_bytes());
+            ber::write_tlv(out, 0x82, id.revision.as_bytes());
+        },
+    );
+}
+
+/// Writes a DefineNamedVariableList request creating the list `name` of `vars`.
+pub fn encode_define_named_variable_list_request(
+    invoke_id: u32,
+    name: &ObjectName,
+    vars: &[VariableRef],
+    out: &mut Vec<u8>,
+) {
+    write_confirmed_ok(
+        out,
+        PDU_CONFIRMED_REQUEST,
+        invoke_id,
+        SERVICE_DEFINE_NVL_REQUEST,
+        |out| {
+            write_object_name(out, name);
+            write_variable_list(out, vars);
+        },
+    );
+}
+
+/// Writes a DefineNamedVariableList response (server side).
+pub fn encode_define_named_variable_list_response(invoke_id: u32, out: &mut Vec<u8>) {
+    write_confirmed_ok(
+        out,
+        PDU_CONFIRMED_RESPONSE,
+        invoke_id,
+        SERVICE_DEFINE_NVL_RESPONSE,
+        |_| {},
+    );
+}
+
+/// Writes a GetNamedVariableListAttributes request for the list `name`.
+pub fn encode_get_named_variable_list_attributes_request(
+    invoke_id: u32,
+    name: &ObjectName,
+    out: &mut Vec<u8>,
+) {
+    write_confirmed_ok(
+        out,
+        PDU_CONFIRMED_REQUEST,
+        invoke_id,
+        SERVICE_GET_NVL_ATTRIBUTES,
+        |out| write_object_name(out, name),
+    );
+}
+
+/// Writes a GetNamedVariableListAttributes response (server side).
+pub fn encode_get_named_variable_list_attributes_response(
+    invoke_id: u32,
+    deletable: bool,
+    vars: &[VariableRef],
+    out: &mut Vec<u8>,
+) {
+    write_confirmed_ok(
+        out,
+        PDU_CONFIRMED_RESPONSE,
+        invoke_id,
+        SERVICE_GET_NVL_ATTRIBUTES,
+        |out| {
+            // The reference server sends TRUE as 0x01.
+            ber::write_tlv(out, 0x80, &[u8::from(deletable)]);
+            ber::write_constructed(out, 0xA1, |out| {
+                vars.iter().for_each(|v| write_variable(out, v))
+            });
+        },
+    );
+}
+
+/// Writes a DeleteNamedVariableList request; `names` are the lists of the specific scope.
+pub fn encode_delete_named_variable_list_request(
+    invoke_id: u32,
+    scope: &DeleteScope,
+    names: &[ObjectName],
+    out: &mut Vec<u8>,
+) {
+    write_confirmed_ok(
+        out,
+        PDU_CONFIRMED_REQUEST,
+        invoke_id,
+        SERVICE_DELETE_NVL,
+        |out| {
+            let code = match scope {
+                DeleteScope::Specific => 0,
+                DeleteScope::AaSpecific => 1,
+                DeleteScope::Domain(_) => 2,
+                DeleteScope::Vmd => 3,
+            };
+            // The reference client writes the DEFAULT scope explicitly.
+            ber::write_u64(out, 0x80, code);
+            if !names.is_empty() || *scope == DeleteScope::Specific {
+                ber::write_constructed(out, 0xA1, |out| {
+                    names.iter().for_each(|n| write_object_name(out, n))
+                });
+            }
+            if let DeleteScope::Domain(domain) = scope {
+                ber::write_tlv(out, 0x82, domain.as_bytes());
+            }
+        },
+    );
+}
+
+/// Writes a DeleteNamedVariableList response (server side).
+pub fn encode_delete_named_variable_list_response(
+    invoke_id: u32,
+    matched: u32,
+    deleted: u32,
+    out: &mut Vec<u8>,
+) {
+    write_confirmed_ok(
+        out,
+        PDU_CONFIRMED_RESPONSE,
+        invoke_id,
+        SERVICE_DELETE_NVL,
+        |out| {
+            ber::write_u64(out, 0x80, u64::from(matched));
+            ber::write_u64(out, 0x81, u64::from(deleted));
         },
     );
 }
@@ -767,27 +1034,51 @@ fn decode_confirmed_request(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsErr
         }
         SERVICE_WRITE => {
             let mut r = Reader::new(service.value);
-            let spec = r.read_tlv()?;
-            let vars = match decode_access_spec_tlv(&spec)? {
-                VariableAccessSpec::Variables(vars) => vars,
-                VariableAccessSpec::ListName(_) => {
-                    return Err(MmsError::Invalid(
-                        "write to a variable list is not supported",
-                    ))
-                }
-            };
+            let spec = decode_access_spec_tlv(&r.read_tlv()?)?;
             let values = read_all(r.expect(0xA0)?, |tlv| {
                 Ok(data::decode_data_tlv(tlv, max_depth)?)
             })?;
-            if values.len() != vars.len() {
-                return Err(MmsError::Invalid(
-                    "write value count differs from variables",
-                ));
+            if !r.is_empty() {
+                return Err(MmsError::Invalid("trailing bytes in Write request"));
             }
-            ConfirmedService::Write { vars, values }
+            match spec {
+                VariableAccessSpec::Variables(vars) if vars.len() == values.len() => {
+                    ConfirmedService::Write { vars, values }
+                }
+                VariableAccessSpec::Variables(_) => {
+                    return Err(MmsError::Invalid(
+                        "write value count differs from variables",
+                    ))
+                }
+                VariableAccessSpec::ListName(list) => ConfirmedService::WriteList { list, values },
+            }
         }
         SERVICE_GET_NAME_LIST => {
             ConfirmedService::GetNameList(decode_name_list_request(service.value)?)
+        }
+        SERVICE_IDENTIFY_REQUEST => {
+            expect_null(service.value)?;
+            ConfirmedService::Identify
+        }
+        SERVICE_DEFINE_NVL_REQUEST => {
+            let mut r = Reader::new(service.value);
+            let name = decode_object_name(&r.read_tlv()?)?;
+            let vars = read_all(r.expect(0xA0)?, decode_variable)?;
+            if !r.is_empty() {
+                return Err(MmsError::Invalid(
+                    "trailing bytes in DefineNamedVariableList",
+                ));
+            }
+            ConfirmedService::DefineNamedVariableList { name, vars }
+        }
+        SERVICE_GET_NVL_ATTRIBUTES => {
+            ConfirmedService::GetNamedVariableListAttributes(decode_object_name_in(service.value)?)
+        }
+        SERVICE_DELETE_NVL => decode_delete_list_request(service.value)?,
+        type_spec::SERVICE_GET_VARIABLE_ACCESS_ATTRIBUTES => {
+            ConfirmedService::GetVariableAccessAttributes(type_spec::decode_gvaa_request_body(
+                service.value,
+            )?)
         }
         tag => ConfirmedService::Other { tag },
     };
@@ -814,6 +1105,31 @@ fn decode_name_list_request(v: &[u8]) -> Result<NameListRequest, MmsError> {
     })
 }
 
+/// Decodes a DeleteNamedVariableList-Request body.
+fn decode_delete_list_request(v: &[u8]) -> Result<ConfirmedService, MmsError> {
+    let mut r = Reader::new(v);
+    let scope = r.read_optional(0x80)?.map(ber::decode_u64).transpose()?;
+    let names = r
+        .read_optional(0xA1)?
+        .map(|names| read_all(names, decode_object_name))
+        .transpose()?
+        .unwrap_or_default();
+    let domain = r.read_optional(0x82)?.map(identifier).transpose()?;
+    if !r.is_empty() {
+        return Err(MmsError::Invalid(
+            "trailing bytes in DeleteNamedVariableList",
+        ));
+    }
+    let scope = match (scope.unwrap_or(0), domain) {
+        (0, None) => DeleteScope::Specific,
+        (1, None) => DeleteScope::AaSpecific,
+        (2, Some(domain)) => DeleteScope::Domain(domain),
+        (3, None) => DeleteScope::Vmd,
+        _ => return Err(MmsError::Invalid("scopeOfDelete")),
+    };
+    Ok(ConfirmedService::DeleteNamedVariableList { scope, names })
+}
+
 /// Decodes confirmed-ResponsePDU.
 fn decode_confirmed_response(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsError> {
     let (invoke_id, service) = confirmed_parts(v)?;
@@ -827,9 +1143,8 @@ fn decode_confirmed_response(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsEr
         SERVICE_WRITE => {
             ConfirmedServiceResponse::Write(read_all(service.value, |tlv| match tlv.tag {
                 0x81 => Ok(Ok(())),
-                0x80 => Ok(Err(data_access_error_from_code(ber::decode_i64(
-                    tlv.value,
-                )?))),
+                // Kept raw: the client maps codes outside the standard's range itself.
+                0x80 => Ok(Err(i32::try_from(ber::decode_i64(tlv.value)?).unwrap_or(i32::MAX))),
                 _ => Err(MmsError::Invalid("write result")),
             })?)
         }
@@ -848,6 +1163,53 @@ fn decode_confirmed_response(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsEr
                 names,
                 more_follows,
             }
+        }
+        SERVICE_IDENTIFY_RESPONSE => {
+            let mut r = Reader::new(service.value);
+            let id = ServerIdentity {
+                vendor: visible_string(r.expect(0x80)?),
+                model: visible_string(r.expect(0x81)?),
+                revision: visible_string(r.expect(0x82)?),
+            };
+            // listOfAbstractSyntaxes [3] is optional and of no use to a client.
+            r.read_optional(0xA3)?;
+            if !r.is_empty() {
+                return Err(MmsError::Invalid("trailing bytes in Identify response"));
+            }
+            ConfirmedServiceResponse::Identify(id)
+        }
+        SERVICE_DEFINE_NVL_RESPONSE => {
+            expect_null(service.value)?;
+            ConfirmedServiceResponse::DefineNamedVariableList
+        }
+        SERVICE_GET_NVL_ATTRIBUTES => {
+            let mut r = Reader::new(service.value);
+            let deletable = ber::decode_bool(r.expect(0x80)?)?;
+            let vars = read_all(r.expect(0xA1)?, decode_variable)?;
+            // accessControlList [2] (ISO 9506 2003) carries nothing a client uses.
+            r.read_optional(0x82)?;
+            if !r.is_empty() {
+                return Err(MmsError::Invalid(
+                    "trailing bytes in GetNamedVariableListAttributes response",
+                ));
+            }
+            ConfirmedServiceResponse::GetNamedVariableListAttributes { deletable, vars }
+        }
+        SERVICE_DELETE_NVL => {
+            let mut r = Reader::new(service.value);
+            let matched = ber::decode_u32(r.expect(0x80)?)?;
+            let deleted = ber::decode_u32(r.expect(0x81)?)?;
+            if !r.is_empty() {
+                return Err(MmsError::Invalid(
+                    "trailing bytes in DeleteNamedVariableList response",
+                ));
+            }
+            ConfirmedServiceResponse::DeleteNamedVariableList { matched, deleted }
+        }
+        type_spec::SERVICE_GET_VARIABLE_ACCESS_ATTRIBUTES => {
+            ConfirmedServiceResponse::GetVariableAccessAttributes(
+                type_spec::decode_gvaa_response_body(service.value)?,
+            )
         }
         tag => ConfirmedServiceResponse::Other { tag },
     };
@@ -972,12 +1334,17 @@ fn decode_alternate_access(v: &[u8], var: &mut VariableRef) -> Result<(), MmsErr
 }
 
 /// Decodes the single ObjectName TLV held in `content`.
-fn decode_object_name_in(content: &[u8]) -> Result<ObjectName, MmsError> {
+pub(crate) fn decode_object_name_in(content: &[u8]) -> Result<ObjectName, MmsError> {
     let mut r = Reader::new(content);
     let tlv = r.read_tlv()?;
     if !r.is_empty() {
         return Err(MmsError::Invalid("trailing bytes after object name"));
     }
+    decode_object_name(&tlv)
+}
+
+/// Decodes an ObjectName TLV.
+fn decode_object_name(tlv: &Tlv) -> Result<ObjectName, MmsError> {
     match tlv.tag {
         0x80 => Ok(ObjectName::Vmd(identifier(tlv.value)?)),
         0xA1 => {
@@ -994,6 +1361,20 @@ fn decode_object_name_in(content: &[u8]) -> Result<ObjectName, MmsError> {
 /// An Identifier as text.
 fn identifier(v: &[u8]) -> Result<String, MmsError> {
     String::from_utf8(v.to_vec()).map_err(|_| MmsError::Invalid("identifier is not text"))
+}
+
+/// Checks that a NULL has no content.
+fn expect_null(v: &[u8]) -> Result<(), MmsError> {
+    match v {
+        [] => Ok(()),
+        _ => Err(MmsError::Invalid("NULL with content")),
+    }
+}
+
+/// A free-text VisibleString; stray non-ASCII octets from a device are replaced rather
+/// than failing the whole response.
+fn visible_string(v: &[u8]) -> String {
+    String::from_utf8_lossy(v).into_owned()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1485,19 +1866,20 @@ mod tests {
 
     #[test]
     fn other_services() {
-        // getVariableAccessAttributes request [6] and identify response [2].
+        // fileOpen request [72] and a response of an unhandled service.
         assert_eq!(
-            decode(&hex("a0 05 020101 a600")),
+            decode(&hex("a0 06 020101 bf4800")),
             MmsPdu::ConfirmedRequest {
                 invoke_id: 1,
-                service: ConfirmedService::Other { tag: 0xA6 }
+                service: ConfirmedService::Other { tag: 0xBF48 }
             }
         );
         assert_eq!(
-            decode(&hex("a1 05 020101 a200")),
+            // fileDirectory [77] response.
+            decode(&hex("a1 06 020101 bf4d00")),
             MmsPdu::ConfirmedResponse {
                 invoke_id: 1,
-                service: ConfirmedServiceResponse::Other { tag: 0xA2 }
+                service: ConfirmedServiceResponse::Other { tag: 0xBF4D }
             }
         );
     }
@@ -1647,5 +2029,479 @@ mod tests {
             0xA1, 0x0A, 0x02, 0x01, 0x07, 0xA1, 0x05, 0xA0, 0x03, 0x04, 0x01, b'A',
         ];
         assert!(decode_pdu(&bytes, 10).is_err());
+    }
+
+    /// `1a 08 "DEMOProt"`: the domain of the captured data set traffic.
+    const DEMO_PROT: &str = "1a08 44454d4f50726f74";
+    /// Item `LLN0$NewDS`.
+    const NEW_DS: &str = "1a0a 4c4c4e30244e65774453";
+    /// Members `GGIO1$ST$Ind1$stVal` and `GGIO1$ST$SPCSO1` of `DEMOProt/LLN0.NewDS`.
+    const NEW_DS_MEMBERS: &str = "3023 a021 a11f 1a0844454d4f50726f74
+        1a13 4747494f3124535424496e643124737456616c
+        301f a01d a11b 1a0844454d4f50726f74 1a0f 4747494f3124535424535043534f31";
+
+    fn demo_list() -> ObjectName {
+        ObjectName::Domain("DEMOProt".into(), "LLN0$NewDS".into())
+    }
+
+    fn aa_list() -> ObjectName {
+        ObjectName::Aa("NewDS".into())
+    }
+
+    fn new_ds_members() -> Vec<VariableRef> {
+        vec![
+            var("DEMOProt", "GGIO1$ST$Ind1$stVal"),
+            var("DEMOProt", "GGIO1$ST$SPCSO1"),
+        ]
+    }
+
+    /// Captured request bytes must decode to `service`.
+    fn assert_request(bytes: &[u8], invoke_id: u32, service: ConfirmedService) {
+        assert_eq!(
+            decode(bytes),
+            MmsPdu::ConfirmedRequest { invoke_id, service }
+        );
+    }
+
+    /// Captured response bytes must decode to `service`.
+    fn assert_response(bytes: &[u8], invoke_id: u32, service: ConfirmedServiceResponse) {
+        assert_eq!(
+            decode(bytes),
+            MmsPdu::ConfirmedResponse { invoke_id, service }
+        );
+    }
+
+    #[test]
+    fn define_named_variable_list_matches_reference() {
+        // createDataSet("DEMOProt/LLN0.NewDS", [GGIO1.Ind1.stVal[ST], GGIO1.SPCSO1[ST]])
+        let request = hex(&format!(
+            "a065 020101 ab60 a116 {DEMO_PROT} {NEW_DS} a046 {NEW_DS_MEMBERS}"
+        ));
+        let mut out = Vec::new();
+        encode_define_named_variable_list_request(1, &demo_list(), &new_ds_members(), &mut out);
+        assert_eq!(out, request);
+        assert_request(
+            &request,
+            1,
+            ConfirmedService::DefineNamedVariableList {
+                name: demo_list(),
+                vars: new_ds_members(),
+            },
+        );
+        let response = hex("a105 020101 8b00");
+        out.clear();
+        encode_define_named_variable_list_response(1, &mut out);
+        assert_eq!(out, response);
+        assert_response(
+            &response,
+            1,
+            ConfirmedServiceResponse::DefineNamedVariableList,
+        );
+
+        // createDataSet("@NewDS", [GGIO1.Ind1.stVal[ST], GGIO1.Ind2.stVal[ST]])
+        let vars = vec![
+            var("DEMOProt", "GGIO1$ST$Ind1$stVal"),
+            var("DEMOProt", "GGIO1$ST$Ind2$stVal"),
+        ];
+        let request = hex(&format!(
+            "a058 02010d ab53 8205 4e65774453 a04a
+             3023 a021 a11f {DEMO_PROT} 1a13 4747494f3124535424496e643124737456616c
+             3023 a021 a11f {DEMO_PROT} 1a13 4747494f3124535424496e643224737456616c"
+        ));
+        out.clear();
+        encode_define_named_variable_list_request(13, &aa_list(), &vars, &mut out);
+        assert_eq!(out, request);
+        assert_request(
+            &request,
+            13,
+            ConfirmedService::DefineNamedVariableList {
+                name: aa_list(),
+                vars,
+            },
+        );
+
+        // createDataSet("NoSlash", ...) names a VMD-specific list; an array member
+        // "GGIO1.Ind1(1).stVal[ST]" becomes index and component alternate access.
+        let member = var("DEMOProt", "GGIO1$ST$Ind1$stVal");
+        let request = hex(&format!(
+            "a035 020105 ab30 8007 4e6f536c617368
+             a025 3023 a021 a11f {DEMO_PROT} 1a13 4747494f3124535424496e643124737456616c"
+        ));
+        out.clear();
+        let vmd = ObjectName::Vmd("NoSlash".into());
+        encode_define_named_variable_list_request(5, &vmd, &[member], &mut out);
+        assert_eq!(out, request);
+        let member = VariableRef {
+            array_index: Some(1),
+            component: Some("stVal".into()),
+            ..var("DEMOProt", "GGIO1$ST$Ind1")
+        };
+        let name = ObjectName::Domain("DEMOProt".into(), "LLN0$Arr".into());
+        let request = hex(&format!(
+            "a04c 020107 ab47 a114 {DEMO_PROT} 1a08 4c4c4e3024417272
+             a02f 302d a01b a119 {DEMO_PROT} 1a0d 4747494f3124535424496e6431
+             a50e a00c 810101 3007 8105 737456616c"
+        ));
+        out.clear();
+        encode_define_named_variable_list_request(
+            7,
+            &name,
+            std::slice::from_ref(&member),
+            &mut out,
+        );
+        assert_eq!(out, request);
+        assert_request(
+            &request,
+            7,
+            ConfirmedService::DefineNamedVariableList {
+                name,
+                vars: vec![member],
+            },
+        );
+
+        // Data set exists: definition/object-exists; a member missing: object-undefined;
+        // no members: definition/other.
+        for (bytes, code, mms_error) in [
+            ("a20a 800102 a205 a003 820105", 5, 35),
+            ("a20a 800103 a205 a003 820101", 1, 34),
+            ("a20a 800101 a205 a003 820100", 0, 30),
+        ] {
+            let MmsPdu::ConfirmedError { class, code: c, .. } = decode(&hex(bytes)) else {
+                panic!("not an error: {bytes}")
+            };
+            assert_eq!((class, c), (2, code));
+            assert_eq!(confirmed_error_to_mms_error(class, c), mms_error);
+        }
+    }
+
+    #[test]
+    fn get_named_variable_list_attributes_both_directions() {
+        let request = hex(&format!("a01d 020104 ac18 a116 {DEMO_PROT} {NEW_DS}"));
+        let mut out = Vec::new();
+        encode_get_named_variable_list_attributes_request(4, &demo_list(), &mut out);
+        assert_eq!(out, request);
+        assert_request(
+            &request,
+            4,
+            ConfirmedService::GetNamedVariableListAttributes(demo_list()),
+        );
+        let response = hex(&format!("a150 020104 ac4b 800101 a146 {NEW_DS_MEMBERS}"));
+        out.clear();
+        encode_get_named_variable_list_attributes_response(4, true, &new_ds_members(), &mut out);
+        assert_eq!(out, response);
+        assert_response(
+            &response,
+            4,
+            ConfirmedServiceResponse::GetNamedVariableListAttributes {
+                deletable: true,
+                vars: new_ds_members(),
+            },
+        );
+
+        // The aa-specific list.
+        let request = hex("a00c 02010e ac07 8205 4e65774453");
+        out.clear();
+        encode_get_named_variable_list_attributes_request(14, &aa_list(), &mut out);
+        assert_eq!(out, request);
+        assert_request(
+            &request,
+            14,
+            ConfirmedService::GetNamedVariableListAttributes(aa_list()),
+        );
+
+        // The configured (not deletable) data set Events, with long-form lengths.
+        let members = ["Ind1$stVal", "Ind2$stVal", "SPCSO1$stVal", "SPCSO2$stVal"]
+            .map(|m| var("DEMOProt", &format!("GGIO1$ST${m}")));
+        let response = hex(&format!(
+            "a181a4 020105 ac819e 800100 a18198
+             3023 a021 a11f {DEMO_PROT} 1a13 4747494f3124535424496e643124737456616c
+             3023 a021 a11f {DEMO_PROT} 1a13 4747494f3124535424496e643224737456616c
+             3025 a023 a121 {DEMO_PROT} 1a15 4747494f3124535424535043534f3124737456616c
+             3025 a023 a121 {DEMO_PROT} 1a15 4747494f3124535424535043534f3224737456616c"
+        ));
+        out.clear();
+        encode_get_named_variable_list_attributes_response(5, false, &members, &mut out);
+        assert_eq!(out, response);
+        assert_response(
+            &response,
+            5,
+            ConfirmedServiceResponse::GetNamedVariableListAttributes {
+                deletable: false,
+                vars: members.to_vec(),
+            },
+        );
+        // A missing data set: access/object-non-existent.
+        assert_eq!(
+            decode(&hex("a20a 800106 a205 a003 870102")),
+            MmsPdu::ConfirmedError {
+                invoke_id: 6,
+                class: 7,
+                code: 2
+            }
+        );
+    }
+
+    #[test]
+    fn delete_named_variable_list_both_directions() {
+        let request = hex(&format!(
+            "a022 02010a ad1d 800100 a118 a116 {DEMO_PROT} {NEW_DS}"
+        ));
+        let mut out = Vec::new();
+        let names = [demo_list()];
+        encode_delete_named_variable_list_request(10, &DeleteScope::Specific, &names, &mut out);
+        assert_eq!(out, request);
+        assert_request(
+            &request,
+            10,
+            ConfirmedService::DeleteNamedVariableList {
+                scope: DeleteScope::Specific,
+                names: names.to_vec(),
+            },
+        );
+        let request = hex("a011 020111 ad0c 800100 a107 8205 4e65774453");
+        out.clear();
+        encode_delete_named_variable_list_request(
+            17,
+            &DeleteScope::Specific,
+            &[aa_list()],
+            &mut out,
+        );
+        assert_eq!(out, request);
+        assert_request(
+            &request,
+            17,
+            ConfirmedService::DeleteNamedVariableList {
+                scope: DeleteScope::Specific,
+                names: vec![aa_list()],
+            },
+        );
+        // Deleted; missing (0 matched); not deletable (matched, 0 deleted).
+        for (bytes, matched, deleted) in [
+            ("a10b 02010a ad06 800101 810101", 1, 1),
+            ("a10b 02010a ad06 800100 810100", 0, 0),
+            ("a10b 02010a ad06 800101 810100", 1, 0),
+        ] {
+            let bytes = hex(bytes);
+            assert_response(
+                &bytes,
+                10,
+                ConfirmedServiceResponse::DeleteNamedVariableList { matched, deleted },
+            );
+            out.clear();
+            encode_delete_named_variable_list_response(10, matched, deleted, &mut out);
+            assert_eq!(out, bytes);
+        }
+        // Other scopes round-trip; an absent scope is specific.
+        for scope in [
+            DeleteScope::AaSpecific,
+            DeleteScope::Domain("LD".into()),
+            DeleteScope::Vmd,
+        ] {
+            out.clear();
+            encode_delete_named_variable_list_request(1, &scope, &[], &mut out);
+            assert_request(
+                &out,
+                1,
+                ConfirmedService::DeleteNamedVariableList {
+                    scope,
+                    names: vec![],
+                },
+            );
+        }
+        assert_eq!(&out[5..], hex("ad 03 800103"));
+        assert_request(
+            &hex("a0 07 020101 ad 02 a100"),
+            1,
+            ConfirmedService::DeleteNamedVariableList {
+                scope: DeleteScope::Specific,
+                names: vec![],
+            },
+        );
+    }
+
+    #[test]
+    fn data_set_read_and_write_by_list_name() {
+        // readDataSetValues("DEMOProt/LLN0.NewDS"): specificationWithResult, echoed back.
+        let request = hex(&format!(
+            "a024 020107 a41f 800101 a11a a118 a116 {DEMO_PROT} {NEW_DS}"
+        ));
+        let mut out = Vec::new();
+        encode_read_list_request(7, &demo_list(), true, &mut out);
+        assert_eq!(out, request);
+        let response = hex(&format!(
+            "a13a 020107 a435 a01a a118 a116 {DEMO_PROT} {NEW_DS}
+             a117 830100 a212 830100 8403030000 91080000000000000000"
+        ));
+        let spcso1 = MmsValue::structure(vec![
+            MmsValue::Boolean(false),
+            MmsValue::BitString(BitString::new(13)),
+            MmsValue::UtcTime([0; 8]),
+        ]);
+        assert_response(
+            &response,
+            7,
+            ConfirmedServiceResponse::Read(vec![Ok(MmsValue::Boolean(false)), Ok(spcso1)]),
+        );
+        // readDataSetValues("@NewDS"); the reference server echoes the aa-specific name
+        // as [2] constructed around an Identifier, which the decoder skips.
+        let request = hex("a013 02010f a40e 800101 a109 a107 8205 4e65774453");
+        out.clear();
+        encode_read_list_request(15, &aa_list(), true, &mut out);
+        assert_eq!(out, request);
+        let response = hex("a11a 02010f a415 a00b a109 a207 1a05 4e65774453 a106 830100 830101");
+        assert_response(
+            &response,
+            15,
+            ConfirmedServiceResponse::Read(vec![
+                Ok(MmsValue::Boolean(false)),
+                Ok(MmsValue::Boolean(true)),
+            ]),
+        );
+
+        // writeDataSetValues("DEMOProt/LLN0.NewDS", [true, false]).
+        let values = [MmsValue::Boolean(true), MmsValue::Boolean(false)];
+        let refs: Vec<&MmsValue> = values.iter().collect();
+        let request = hex(&format!(
+            "a027 020109 a522 a118 a116 {DEMO_PROT} {NEW_DS} a006 830101 830100"
+        ));
+        out.clear();
+        encode_write_list_request(9, &demo_list(), &refs, &mut out).unwrap();
+        assert_eq!(out, request);
+        assert_request(
+            &request,
+            9,
+            ConfirmedService::WriteList {
+                list: demo_list(),
+                values: values.to_vec(),
+            },
+        );
+        // Access denied to the ST member, type inconsistent for the structure.
+        assert_response(
+            &hex("a10b 020109 a506 800103 800107"),
+            9,
+            ConfirmedServiceResponse::Write(vec![Err(3), Err(7)]),
+        );
+        // A CF member written, an ST member denied.
+        assert_response(
+            &hex("a10a 020103 a505 8100 800103"),
+            3,
+            ConfirmedServiceResponse::Write(vec![Ok(()), Err(3)]),
+        );
+        let request = hex("a016 020110 a511 a107 8205 4e65774453 a006 830101 830100");
+        out.clear();
+        encode_write_list_request(16, &aa_list(), &refs, &mut out).unwrap();
+        assert_eq!(out, request);
+        assert_request(
+            &request,
+            16,
+            ConfirmedService::WriteList {
+                list: aa_list(),
+                values: values.to_vec(),
+            },
+        );
+        // An unencodable value leaves the output unchanged.
+        out = vec![0x55];
+        let unset = MmsValue::Structure(vec![None]);
+        assert!(encode_write_list_request(1, &aa_list(), &[&unset], &mut out).is_err());
+        assert_eq!(out, [0x55]);
+    }
+
+    #[test]
+    fn identify_both_directions() {
+        let request = hex("a005 020113 8200");
+        let mut out = Vec::new();
+        encode_identify_request(19, &mut out);
+        assert_eq!(out, request);
+        assert_request(&request, 19, ConfirmedService::Identify);
+        let response = hex(
+            "a12a 020113 a225 800f 6c696269656336313835302e636f6d 810b 4c494249454336313835 30
+             8205 312e362e31",
+        );
+        let id = ServerIdentity {
+            vendor: "libiec61850.com".into(),
+            model: "LIBIEC61850".into(),
+            revision: "1.6.1".into(),
+        };
+        assert_response(
+            &response,
+            19,
+            ConfirmedServiceResponse::Identify(id.clone()),
+        );
+        out.clear();
+        encode_identify_response(19, &id, &mut out);
+        assert_eq!(out, response);
+        // listOfAbstractSyntaxes is skipped; odd octets in free text are replaced.
+        let MmsPdu::ConfirmedResponse {
+            service: ConfirmedServiceResponse::Identify(id),
+            ..
+        } = decode(&hex("a1 13 020101 a2 0e 8001ff 8100 8200 a305 0603 28ca22"))
+        else {
+            panic!("not an identify response")
+        };
+        assert_eq!(id.vendor, "\u{FFFD}");
+    }
+
+    #[test]
+    fn hostile_named_list_pdus_are_errors() {
+        // (PDU tag, service tag, service content) around invokeID 1.
+        let cases = [
+            (0xA0, 0x82, "00"),                        // identify request with content
+            (0xA1, 0x8B, "00"),                        // define response with content
+            (0xA1, 0xA2, "8000 8100"),                 // identify without revision
+            (0xA1, 0xA2, "8000 8100 8200 0500"),       // identify, trailing TLV
+            (0xA0, 0xAB, "8001 41"),                   // define without members
+            (0xA0, 0xAB, "8001 41 a000 0500"),         // define, trailing TLV
+            (0xA0, 0xAB, "a400 a000"),                 // define, bad name form
+            (0xA0, 0xAB, "8001 41 a005 3003 a001 80"), // define, truncated member
+            (0xA0, 0xAB, "8001 41 a00a 3008 a006 8204 41424344"), // define, aa-specific member
+            (0xA0, 0xAB, "8001 41 a002 0500"),         // define, member not a SEQUENCE
+            (0xA0, 0xAC, "8001 41 8000"),              // attributes of two names
+            (0xA0, 0xAC, "8300"),                      // unknown name form
+            (0xA0, 0xAC, ""),                          // no name
+            (0xA0, 0xAD, "800104"),                    // scope 4
+            (0xA0, 0xAD, "800102"),                    // domain scope without domain
+            (0xA0, 0xAD, "800100 820141"),             // domain with specific scope
+            (0xA0, 0xAD, "a102 0500"),                 // bad name in the list
+            (0xA0, 0xAD, "800100 a100 0500"),          // delete, trailing TLV
+            (0xA1, 0xAC, "800101"),                    // attributes without members
+            (0xA1, 0xAC, "8000 a100"),                 // deletable of zero octets
+            (0xA1, 0xAC, "800101 a100 0500"),          // attributes, trailing TLV
+            (0xA1, 0xAC, "800101 a103 3001 00"),       // bad member
+            (0xA1, 0xAD, "800101"),                    // without numberDeleted
+            (0xA1, 0xAD, "800101 810101 0500"),        // delete, trailing TLV
+            (0xA1, 0xAD, "800501 00000000 810101"),    // numberMatched above u32
+            (0xA0, 0xA5, "a102 8000 a000 0500"),       // write list, trailing TLV
+            (0xA0, 0xA5, "a102 8000"),                 // write list without values
+        ];
+        for (pdu, tag, content) in cases {
+            let content = hex(content);
+            let mut bytes = Vec::new();
+            ber::write_constructed(&mut bytes, pdu, |out| {
+                ber::write_u64(out, TAG_INTEGER, 1);
+                ber::write_tlv(out, tag, &content);
+            });
+            assert!(
+                decode_pdu(&bytes, 10).is_err(),
+                "{pdu:x} {tag:x} {content:02x?}"
+            );
+        }
+        // Random corruption of the captured vectors never panics.
+        let seeds = [
+            hex(&format!("a150 020104 ac4b 800101 a146 {NEW_DS_MEMBERS}")),
+            hex(&format!("a065 020101 ab60 a116 {DEMO_PROT} {NEW_DS} a046 {NEW_DS_MEMBERS}")),
+            hex(&format!("a022 02010a ad1d 800100 a118 a116 {DEMO_PROT} {NEW_DS}")),
+            hex("a12a 020113 a225 800f 6c696269656336313835302e636f6d 810b 4c49424945433631383530 8205 312e362e31"),
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mut bytes = seeds[(x % 4) as usize].clone();
+            let pos = (x >> 8) as usize % bytes.len();
+            bytes[pos] = (x >> 32) as u8;
+            bytes.truncate(bytes.len() - (x >> 40) as usize % 3);
+            let _ = decode_pdu(&bytes, 10);
+        }
     }
 }
