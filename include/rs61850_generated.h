@@ -1060,7 +1060,7 @@ typedef struct sMmsValue MmsValue;
 // `#define TLS_EVENT_CODE_WRN_CRL_NOT_YET_VALID`.
 #define TLS_EVENT_CODE_WRN_CRL_NOT_YET_VALID 20
 
-// Opaque object behind [`ClientDataSet`]; placeholder until its implementation replaces this body.
+// The object behind a [`ClientDataSet`] handle: the data set's reference and its values.
 typedef struct sClientDataSet sClientDataSet;
 
 // Opaque object behind [`ClientGooseControlBlock`]; placeholder until its implementation replaces this body.
@@ -1099,6 +1099,9 @@ typedef struct sTLSConfiguration sTLSConfiguration;
 // Opaque object behind [`TLSConnection`]; placeholder until its implementation replaces this body.
 typedef struct sTLSConnection sTLSConnection;
 
+// `ClientDataSet`: handle to an opaque object.
+typedef struct sClientDataSet *ClientDataSet;
+
 // C enum `Dbpos` (values below; kept as an integer so any value from C is sound).
 typedef unsigned int Dbpos;
 
@@ -1117,11 +1120,111 @@ typedef struct sIedConnection *IedConnection;
 // C enum `IedClientError` (values below; kept as an integer so any value from C is sound).
 typedef unsigned int IedClientError;
 
+// Node of a singly linked list whose first node is a dummy head (`struct sLinkedList`).
+typedef struct sLinkedList {
+  // Element of this node (NULL in the head node).
+  void *data;
+  // Next node, NULL at the end.
+  struct sLinkedList *next;
+} sLinkedList;
+
+// `LinkedList`: pointer to a list's head node.
+typedef struct sLinkedList *LinkedList;
+
+// C callback `IedConnection_GenericServiceHandler` (NULL allowed).
+typedef void (*IedConnection_GenericServiceHandler)(uint32_t invokeId,
+                                                    void *parameter,
+                                                    IedClientError err);
+
 // `TLSConfiguration`: handle to an opaque object.
 typedef struct sTLSConfiguration *TLSConfiguration;
 
+// C callback `IedConnection_GetDataSetDirectoryHandler` (NULL allowed).
+typedef void (*IedConnection_GetDataSetDirectoryHandler)(uint32_t invokeId,
+                                                         void *parameter,
+                                                         IedClientError err,
+                                                         LinkedList dataSetDirectory,
+                                                         bool isDeletable);
+
+// C enum `ACSIClass` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int ACSIClass;
+
 // C enum `IedConnectionState` (values below; kept as an integer so any value from C is sound).
 typedef unsigned int IedConnectionState;
+
+// C enum `MmsType` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int MmsType;
+
+// Array type description inside [`uMmsTypeSpecification`].
+typedef struct sMmsArray {
+  // Number of elements.
+  int elementCount;
+  // Type of every element.
+  struct sMmsVariableSpecification *elementTypeSpec;
+} sMmsArray;
+
+// Structure type description inside [`uMmsTypeSpecification`].
+typedef struct sMmsStructure {
+  // Number of components.
+  int elementCount;
+  // `elementCount` pointers to the component types.
+  struct sMmsVariableSpecification **elements;
+} sMmsStructure;
+
+// Floating point format inside [`uMmsTypeSpecification`].
+typedef struct sMmsFloat {
+  // Exponent width in bits.
+  uint8_t exponentWidth;
+  // Total format width in bits.
+  uint8_t formatWidth;
+} sMmsFloat;
+
+// Type-specific part of an [`MmsVariableSpecification`], selected by its `type`.
+typedef union uMmsTypeSpecification {
+  // `MMS_ARRAY`.
+  struct sMmsArray array;
+  // `MMS_STRUCTURE`.
+  struct sMmsStructure structure;
+  // `MMS_BOOLEAN` (unused).
+  int boolean;
+  // `MMS_INTEGER`: size in bits.
+  int integer;
+  // `MMS_UNSIGNED`: size in bits.
+  int unsignedInteger;
+  // `MMS_FLOAT`.
+  struct sMmsFloat floatingpoint;
+  // `MMS_BIT_STRING`: size in bits, negative for variable length.
+  int bitString;
+  // `MMS_OCTET_STRING`: size, negative for variable length.
+  int octetString;
+  // `MMS_VISIBLE_STRING`: size, negative for variable length.
+  int visibleString;
+  // `MMS_STRING`: size, negative for variable length.
+  int mmsString;
+  // `MMS_UTC_TIME` (unused).
+  int utctime;
+  // `MMS_BINARY_TIME`: 4 or 6 bytes.
+  int binaryTime;
+} uMmsTypeSpecification;
+
+// MMS type description (`struct sMmsVariableSpecification`); packed as in the C header.
+typedef struct __attribute__((packed)) sMmsVariableSpecification {
+  // Which member of `typeSpec` is valid.
+  MmsType type;
+  // Component name, NULL for the top level.
+  char *name;
+  // Type-specific details.
+  union uMmsTypeSpecification typeSpec;
+} sMmsVariableSpecification;
+
+// `MmsVariableSpecification`: an MMS type description.
+typedef struct sMmsVariableSpecification MmsVariableSpecification;
+
+// C callback `IedConnection_GetVariableSpecificationHandler` (NULL allowed).
+typedef void (*IedConnection_GetVariableSpecificationHandler)(uint32_t invokeId,
+                                                              void *parameter,
+                                                              IedClientError err,
+                                                              MmsVariableSpecification *spec);
 
 // C callback `IedConnectionClosedHandler` (NULL allowed).
 typedef void (*IedConnectionClosedHandler)(void *parameter, IedConnection connection);
@@ -1130,6 +1233,12 @@ typedef void (*IedConnectionClosedHandler)(void *parameter, IedConnection connec
 typedef void (*IedConnection_StateChangedHandler)(void *parameter,
                                                   IedConnection connection,
                                                   IedConnectionState newState);
+
+// C callback `IedConnection_ReadDataSetHandler` (NULL allowed).
+typedef void (*IedConnection_ReadDataSetHandler)(uint32_t invokeId,
+                                                 void *parameter,
+                                                 IedClientError err,
+                                                 ClientDataSet dataSet);
 
 // C callback `IedConnection_ReadObjectHandler` (NULL allowed).
 typedef void (*IedConnection_ReadObjectHandler)(uint32_t invokeId,
@@ -1146,21 +1255,11 @@ typedef union Timestamp {
   uint8_t val[8];
 } Timestamp;
 
-// C callback `IedConnection_GenericServiceHandler` (NULL allowed).
-typedef void (*IedConnection_GenericServiceHandler)(uint32_t invokeId,
-                                                    void *parameter,
-                                                    IedClientError err);
-
-// Node of a singly linked list whose first node is a dummy head (`struct sLinkedList`).
-typedef struct sLinkedList {
-  // Element of this node (NULL in the head node).
-  void *data;
-  // Next node, NULL at the end.
-  struct sLinkedList *next;
-} sLinkedList;
-
-// `LinkedList`: pointer to a list's head node.
-typedef struct sLinkedList *LinkedList;
+// C callback `IedConnection_WriteDataSetHandler` (NULL allowed).
+typedef void (*IedConnection_WriteDataSetHandler)(uint32_t invokeId,
+                                                  void *parameter,
+                                                  IedClientError err,
+                                                  LinkedList accessResults);
 
 // C callback `LinkedListValueDeleteFunction` (NULL allowed).
 typedef void (*LinkedListValueDeleteFunction)(void *arg0);
@@ -1171,17 +1270,11 @@ typedef unsigned int MmsError;
 // C enum `MmsDataAccessError` (values below; kept as an integer so any value from C is sound).
 typedef int MmsDataAccessError;
 
-// C enum `MmsType` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int MmsType;
-
 // C `uint16_t` typedef `Validity`.
 typedef uint16_t Validity;
 
 // C enum `ControlActionType` (values below; kept as an integer so any value from C is sound).
 typedef unsigned int ControlActionType;
-
-// C enum `ACSIClass` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int ACSIClass;
 
 // C enum `ControlModel` (values below; kept as an integer so any value from C is sound).
 typedef unsigned int ControlModel;
@@ -1264,9 +1357,6 @@ typedef bool (*AcseAuthenticator)(void *parameter,
                                   void **securityToken,
                                   struct IsoApplicationReference *appReference);
 
-// `ClientDataSet`: handle to an opaque object.
-typedef struct sClientDataSet *ClientDataSet;
-
 // `ClientGooseControlBlock`: handle to an opaque object.
 typedef struct sClientGooseControlBlock *ClientGooseControlBlock;
 
@@ -1307,13 +1397,6 @@ typedef bool (*IedConnection_FileDirectoryEntryHandler)(uint32_t invokeId,
                                                         uint64_t lastModfified,
                                                         bool moreFollows);
 
-// C callback `IedConnection_GetDataSetDirectoryHandler` (NULL allowed).
-typedef void (*IedConnection_GetDataSetDirectoryHandler)(uint32_t invokeId,
-                                                         void *parameter,
-                                                         IedClientError err,
-                                                         LinkedList dataSetDirectory,
-                                                         bool isDeletable);
-
 // C callback `IedConnection_GetFileAsyncHandler` (NULL allowed).
 typedef bool (*IedConnection_GetFileAsyncHandler)(uint32_t invokeId,
                                                   void *parameter,
@@ -1342,95 +1425,12 @@ typedef void (*IedConnection_GetRCBValuesHandler)(uint32_t invokeId,
                                                   IedClientError err,
                                                   ClientReportControlBlock rcb);
 
-// Array type description inside [`uMmsTypeSpecification`].
-typedef struct sMmsArray {
-  // Number of elements.
-  int elementCount;
-  // Type of every element.
-  struct sMmsVariableSpecification *elementTypeSpec;
-} sMmsArray;
-
-// Structure type description inside [`uMmsTypeSpecification`].
-typedef struct sMmsStructure {
-  // Number of components.
-  int elementCount;
-  // `elementCount` pointers to the component types.
-  struct sMmsVariableSpecification **elements;
-} sMmsStructure;
-
-// Floating point format inside [`uMmsTypeSpecification`].
-typedef struct sMmsFloat {
-  // Exponent width in bits.
-  uint8_t exponentWidth;
-  // Total format width in bits.
-  uint8_t formatWidth;
-} sMmsFloat;
-
-// Type-specific part of an [`MmsVariableSpecification`], selected by its `type`.
-typedef union uMmsTypeSpecification {
-  // `MMS_ARRAY`.
-  struct sMmsArray array;
-  // `MMS_STRUCTURE`.
-  struct sMmsStructure structure;
-  // `MMS_BOOLEAN` (unused).
-  int boolean;
-  // `MMS_INTEGER`: size in bits.
-  int integer;
-  // `MMS_UNSIGNED`: size in bits.
-  int unsignedInteger;
-  // `MMS_FLOAT`.
-  struct sMmsFloat floatingpoint;
-  // `MMS_BIT_STRING`: size in bits, negative for variable length.
-  int bitString;
-  // `MMS_OCTET_STRING`: size, negative for variable length.
-  int octetString;
-  // `MMS_VISIBLE_STRING`: size, negative for variable length.
-  int visibleString;
-  // `MMS_STRING`: size, negative for variable length.
-  int mmsString;
-  // `MMS_UTC_TIME` (unused).
-  int utctime;
-  // `MMS_BINARY_TIME`: 4 or 6 bytes.
-  int binaryTime;
-} uMmsTypeSpecification;
-
-// MMS type description (`struct sMmsVariableSpecification`); packed as in the C header.
-typedef struct __attribute__((packed)) sMmsVariableSpecification {
-  // Which member of `typeSpec` is valid.
-  MmsType type;
-  // Component name, NULL for the top level.
-  char *name;
-  // Type-specific details.
-  union uMmsTypeSpecification typeSpec;
-} sMmsVariableSpecification;
-
-// `MmsVariableSpecification`: an MMS type description.
-typedef struct sMmsVariableSpecification MmsVariableSpecification;
-
-// C callback `IedConnection_GetVariableSpecificationHandler` (NULL allowed).
-typedef void (*IedConnection_GetVariableSpecificationHandler)(uint32_t invokeId,
-                                                              void *parameter,
-                                                              IedClientError err,
-                                                              MmsVariableSpecification *spec);
-
 // C callback `IedConnection_QueryLogHandler` (NULL allowed).
 typedef void (*IedConnection_QueryLogHandler)(uint32_t invokeId,
                                               void *parameter,
                                               IedClientError mmsError,
                                               LinkedList journalEntries,
                                               bool moreFollows);
-
-// C callback `IedConnection_ReadDataSetHandler` (NULL allowed).
-typedef void (*IedConnection_ReadDataSetHandler)(uint32_t invokeId,
-                                                 void *parameter,
-                                                 IedClientError err,
-                                                 ClientDataSet dataSet);
-
-// C callback `IedConnection_WriteDataSetHandler` (NULL allowed).
-typedef void (*IedConnection_WriteDataSetHandler)(uint32_t invokeId,
-                                                  void *parameter,
-                                                  IedClientError err,
-                                                  LinkedList accessResults);
 
 // ISO presentation selector, up to 16 bytes (`PSelector`).
 typedef struct PSelector {
@@ -2454,6 +2454,30 @@ typedef void (*TLSConfiguration_EventHandler)(void *parameter,
 extern "C" {
 #endif // __cplusplus
 
+// Frees a `ClientDataSet` and its values; NULL is ignored.
+//
+// # Safety
+// `self_` is NULL or a live `ClientDataSet` not used afterwards.
+void ClientDataSet_destroy(ClientDataSet self_);
+
+// Number of members of the data set (0 for NULL).
+//
+// # Safety
+// `self_` is NULL or a live `ClientDataSet`.
+int ClientDataSet_getDataSetSize(ClientDataSet self_);
+
+// The data set's reference (`LD/LN$name`, `@name`), owned by the data set; NULL for NULL.
+//
+// # Safety
+// `self_` is NULL or a live `ClientDataSet`.
+char *ClientDataSet_getReference(ClientDataSet self_);
+
+// The data set's values (an MMS array owned by the data set); NULL for NULL.
+//
+// # Safety
+// `self_` is NULL or a live `ClientDataSet`.
+MmsValue *ClientDataSet_getValues(ClientDataSet self_);
+
 // `Dbpos_fromMmsValue`: the bit string read with bit 0 most significant (`10` → ON).
 //
 // # Safety
@@ -2520,9 +2544,48 @@ void IedConnection_connect(IedConnection self_,
 // Creates a connection that uses the shared reactor and callback threads.
 IedConnection IedConnection_create(void);
 
+// Creates a data set from member references `LD/LN.DO[.DA][FC]`.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `dataSetReference` is NULL or
+// a C string; `dataSetElements` is NULL or a list of C strings.
+void IedConnection_createDataSet(IedConnection self_,
+                                 IedClientError *error,
+                                 const char *dataSetReference,
+                                 LinkedList dataSetElements);
+
+// Asynchronous `createDataSet`.
+//
+// # Safety
+// As for `IedConnection_createDataSet`; `handler` stays callable with `parameter` until it ran.
+uint32_t IedConnection_createDataSetAsync(IedConnection self_,
+                                          IedClientError *error,
+                                          const char *dataSetReference,
+                                          LinkedList dataSetElements,
+                                          IedConnection_GenericServiceHandler handler,
+                                          void *parameter);
+
 // Creates a connection; without threads the application drives it with `IedConnection_tick`.
 // TLS is not supported yet: a non-NULL `tlsConfig` gives NULL.
 IedConnection IedConnection_createEx(TLSConfiguration tlsConfig, bool useThreads);
+
+// Deletes a data set; true when it was deleted.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `dataSetReference` is NULL or a C string.
+bool IedConnection_deleteDataSet(IedConnection self_,
+                                 IedClientError *error,
+                                 const char *dataSetReference);
+
+// Asynchronous `deleteDataSet` (the handler's error is OK when it was deleted).
+//
+// # Safety
+// As for `IedConnection_deleteDataSet`; `handler` stays callable with `parameter` until it ran.
+uint32_t IedConnection_deleteDataSetAsync(IedConnection self_,
+                                          IedClientError *error,
+                                          const char *dataSetReference,
+                                          IedConnection_GenericServiceHandler handler,
+                                          void *parameter);
 
 // Closes the connection (without release) and frees the handle; NULL is ignored.
 //
@@ -2530,17 +2593,149 @@ IedConnection IedConnection_createEx(TLSConfiguration tlsConfig, bool useThreads
 // `self_` is NULL or a live handle not used after this call.
 void IedConnection_destroy(IedConnection self_);
 
+// Names of the children of a data object or attribute (`LD/LN.DO[.DA]`).
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `dataReference` is NULL or a C string.
+LinkedList IedConnection_getDataDirectory(IedConnection self_,
+                                          IedClientError *error,
+                                          const char *dataReference);
+
+// Names of the children of a data object or attribute with functional constraint `fc`.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `dataReference` is NULL or a C string.
+LinkedList IedConnection_getDataDirectoryByFC(IedConnection self_,
+                                              IedClientError *error,
+                                              const char *dataReference,
+                                              FunctionalConstraint fc);
+
+// Names of the children of a data object or attribute, each with its `[FC]`.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `dataReference` is NULL or a C string.
+LinkedList IedConnection_getDataDirectoryFC(IedConnection self_,
+                                            IedClientError *error,
+                                            const char *dataReference);
+
+// Member references of a data set (`LD/LN.DO[.DA][FC]`); `isDeletable` (when not NULL)
+// is set on success only.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `dataSetReference` is NULL or
+// a C string; `isDeletable` is NULL or writable.
+LinkedList IedConnection_getDataSetDirectory(IedConnection self_,
+                                             IedClientError *error,
+                                             const char *dataSetReference,
+                                             bool *isDeletable);
+
+// Asynchronous `getDataSetDirectory`: the handler owns the member list.
+//
+// # Safety
+// As for `IedConnection_getDataSetDirectory`; `handler` stays callable with `parameter` until it ran.
+uint32_t IedConnection_getDataSetDirectoryAsync(IedConnection self_,
+                                                IedClientError *error,
+                                                const char *dataSetReference,
+                                                IedConnection_GetDataSetDirectoryHandler handler,
+                                                void *parameter);
+
+// Fetches the names of every logical device and variable once; the directory services
+// then answer from that copy.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable.
+void IedConnection_getDeviceModelFromServer(IedConnection self_, IedClientError *error);
+
+// Data set names of a logical device (`LN$name`).
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `ldName` is NULL or a C string.
+LinkedList IedConnection_getLogicalDeviceDataSets(IedConnection self_,
+                                                  IedClientError *error,
+                                                  const char *ldName);
+
+// Logical nodes of a logical device.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `logicalDeviceName` is NULL or a C string.
+LinkedList IedConnection_getLogicalDeviceDirectory(IedConnection self_,
+                                                   IedClientError *error,
+                                                   const char *logicalDeviceName);
+
+// Logical devices of the server (as `getServerDirectory` without file names).
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable.
+LinkedList IedConnection_getLogicalDeviceList(IedConnection self_, IedClientError *error);
+
+// Every MMS variable name of a logical device.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `ldName` is NULL or a C string.
+LinkedList IedConnection_getLogicalDeviceVariables(IedConnection self_,
+                                                   IedClientError *error,
+                                                   const char *ldName);
+
+// The objects of one ACSI class in a logical node (`LD/LN`).
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `logicalNodeReference` is NULL or a C string.
+LinkedList IedConnection_getLogicalNodeDirectory(IedConnection self_,
+                                                 IedClientError *error,
+                                                 const char *logicalNodeReference,
+                                                 ACSIClass acsiClass);
+
+// Every MMS variable below a logical node (`LD/LN`), without the `LN$` prefix.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `logicalNodeReference` is NULL or a C string.
+LinkedList IedConnection_getLogicalNodeVariables(IedConnection self_,
+                                                 IedClientError *error,
+                                                 const char *logicalNodeReference);
+
 // The request timeout in milliseconds (0 for NULL).
 //
 // # Safety
 // `self_` is NULL or a live handle.
 uint32_t IedConnection_getRequestTimeout(IedConnection self_);
 
+// Logical devices of the server (`getFileNames` = true would list files: not supported yet,
+// IED_ERROR_SERVICE_NOT_SUPPORTED).
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable.
+LinkedList IedConnection_getServerDirectory(IedConnection self_,
+                                            IedClientError *error,
+                                            bool getFileNames);
+
 // The connection state (`IED_STATE_CLOSED` for NULL).
 //
 // # Safety
 // `self_` is NULL or a live handle.
 IedConnectionState IedConnection_getState(IedConnection self_);
+
+// The type description of a data attribute or object; the caller frees it with
+// `MmsVariableSpecification_destroy`.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `dataAttributeReference` is
+// NULL or a C string.
+MmsVariableSpecification *IedConnection_getVariableSpecification(IedConnection self_,
+                                                                 IedClientError *error,
+                                                                 const char *dataAttributeReference,
+                                                                 FunctionalConstraint fc);
+
+// Asynchronous `getVariableSpecification`: the handler owns the specification.
+//
+// # Safety
+// As for `IedConnection_getVariableSpecification`; `handler` stays callable with `parameter`
+// until it ran.
+uint32_t IedConnection_getVariableSpecificationAsync(IedConnection self_,
+                                                     IedClientError *error,
+                                                     const char *dataAttributeReference,
+                                                     FunctionalConstraint fc,
+                                                     IedConnection_GetVariableSpecificationHandler handler,
+                                                     void *parameter);
 
 // Installs the handler called when an established connection closes (NULL removes it).
 //
@@ -2566,6 +2761,29 @@ bool IedConnection_readBooleanValue(IedConnection self_,
                                     IedClientError *error,
                                     const char *objectReference,
                                     FunctionalConstraint fc);
+
+// Reads all values of a data set into `dataSet` (refreshed in place) or into a new
+// `ClientDataSet` (freed by the caller with `ClientDataSet_destroy`).
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `dataSetReference` is NULL or
+// a C string; `dataSet` is NULL or a live `ClientDataSet`.
+ClientDataSet IedConnection_readDataSetValues(IedConnection self_,
+                                              IedClientError *error,
+                                              const char *dataSetReference,
+                                              ClientDataSet dataSet);
+
+// Asynchronous `readDataSetValues`: `handler` gets `dataSet` refreshed, or a new data set.
+//
+// # Safety
+// As for `IedConnection_readDataSetValues`; `dataSet` is not used by the caller until the
+// handler ran; `handler` stays callable with `parameter` until it ran.
+uint32_t IedConnection_readDataSetValuesAsync(IedConnection self_,
+                                              IedClientError *error,
+                                              const char *dataSetReference,
+                                              ClientDataSet dataSet,
+                                              IedConnection_ReadDataSetHandler handler,
+                                              void *parameter);
 
 // Reads a floating-point attribute as float.
 //
@@ -2699,6 +2917,29 @@ void IedConnection_writeBooleanValue(IedConnection self_,
                                      FunctionalConstraint fc,
                                      bool value);
 
+// Writes the values of a data set (one per member, in order); `accessResults` (when not
+// NULL) receives one DATA_ACCESS_ERROR value per member (-1 = success), or NULL on error.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `dataSetReference` is NULL or
+// a C string; `values` is NULL or a list of live `MmsValue`s; `accessResults` is NULL or writable.
+void IedConnection_writeDataSetValues(IedConnection self_,
+                                      IedClientError *error,
+                                      const char *dataSetReference,
+                                      LinkedList values,
+                                      LinkedList *accessResults);
+
+// Asynchronous `writeDataSetValues`: the handler owns the access result list.
+//
+// # Safety
+// As for `IedConnection_writeDataSetValues`; `handler` stays callable with `parameter` until it ran.
+uint32_t IedConnection_writeDataSetValuesAsync(IedConnection self_,
+                                               IedClientError *error,
+                                               const char *dataSetReference,
+                                               LinkedList values,
+                                               IedConnection_WriteDataSetHandler handler,
+                                               void *parameter);
+
 // Writes a float attribute.
 //
 // # Safety
@@ -2742,6 +2983,17 @@ uint32_t IedConnection_writeObjectAsync(IedConnection self_,
                                         MmsValue *value,
                                         IedConnection_GenericServiceHandler handler,
                                         void *parameter);
+
+// Writes an octet-string attribute from `valueLength` bytes at `value`.
+//
+// # Safety
+// As for `IedConnection_writeObject`; `value` is NULL or points to `valueLength` bytes.
+void IedConnection_writeOctetString(IedConnection self_,
+                                    IedClientError *error,
+                                    const char *objectReference,
+                                    FunctionalConstraint fc,
+                                    uint8_t *value,
+                                    int valueLength);
 
 // Writes an unsigned32 attribute.
 //
@@ -2870,6 +3122,15 @@ const char *MmsError_toString(MmsError err);
 // Pointer arguments are NULL or what the C API expects: live handles of this library,
 // C strings, buffers of the stated size.
 MmsValue *MmsValue_clone(const MmsValue *value);
+
+// `MmsValue_createArray`: `size` default values of `elementType`; NULL for a negative size
+// or an element type without a default. As in the reference, an empty array never looks at
+// the element type beyond its presence.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+MmsValue *MmsValue_createArray(const MmsVariableSpecification *elementType, int size);
 
 // `MmsValue_createEmptyArray`: `size` unset elements; NULL for a negative size.
 MmsValue *MmsValue_createEmptyArray(int size);
@@ -3011,6 +3272,13 @@ MmsDataAccessError MmsValue_getDataAccessError(const MmsValue *value);
 // C strings, buffers of the stated size.
 MmsValue *MmsValue_getElement(const MmsValue *array, int index);
 
+// `MmsValue_getMaxEncodedSize`: see [`value_max_encoded_size`]; 0 for NULL.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+int MmsValue_getMaxEncodedSize(MmsValue *self_);
+
 // `MmsValue_getNumberOfSetBits`.
 //
 // # Safety
@@ -3052,6 +3320,14 @@ uint16_t MmsValue_getOctetStringSize(const MmsValue *value);
 // Pointer arguments are NULL or what the C API expects: live handles of this library,
 // C strings, buffers of the stated size.
 int MmsValue_getStringSize(MmsValue *value);
+
+// `MmsValue_getSubElement`: borrows the component of `self` at the `$`-separated path
+// `mmsPath` of type `varSpec`; NULL when absent.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+MmsValue *MmsValue_getSubElement(MmsValue *self_, MmsVariableSpecification *varSpec, char *mmsPath);
 
 // `MmsValue_getType`; `MMS_DATA_ACCESS_ERROR` for NULL.
 //
@@ -3115,6 +3391,13 @@ MmsValue *MmsValue_newBoolean(bool boolean);
 // `MmsValue_newDataAccessError`.
 MmsValue *MmsValue_newDataAccessError(MmsDataAccessError accessError);
 
+// `MmsValue_newDefaultValue`: see [`TypeSpec::default_value`].
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+MmsValue *MmsValue_newDefaultValue(const MmsVariableSpecification *typeSpec);
+
 // `MmsValue_newDouble`.
 MmsValue *MmsValue_newDouble(double value);
 
@@ -3155,6 +3438,13 @@ MmsValue *MmsValue_newMmsStringWithSize(int _size);
 
 // `MmsValue_newOctetString`: `size` zero octets, accepting up to `maxSize`.
 MmsValue *MmsValue_newOctetString(int size, int maxSize);
+
+// `MmsValue_newStructure`: the default value of a structure type; NULL for other types.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+MmsValue *MmsValue_newStructure(const MmsVariableSpecification *typeSpec);
 
 // `MmsValue_newUnsigned`: an unsigned of value 0 (the size is not observable).
 MmsValue *MmsValue_newUnsigned(int _size);
@@ -3440,6 +3730,112 @@ uint32_t MmsValue_toUnixTimestamp(const MmsValue *value);
 // Pointer arguments are NULL or what the C API expects: live handles of this library,
 // C strings, buffers of the stated size.
 bool MmsValue_update(MmsValue *self_, const MmsValue *source);
+
+// `MmsVariableSpecification_destroy`: frees the tree; NULL is a no-op.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+void MmsVariableSpecification_destroy(MmsVariableSpecification *self_);
+
+// `MmsVariableSpecification_getArrayElementSpecification`: the element type of an array,
+// borrowed; NULL for other types.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+MmsVariableSpecification *MmsVariableSpecification_getArrayElementSpecification(MmsVariableSpecification *self_);
+
+// `MmsVariableSpecification_getChildSpecificationByIndex`: component `index` of a
+// structure, borrowed; NULL when out of range or not a structure.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+MmsVariableSpecification *MmsVariableSpecification_getChildSpecificationByIndex(MmsVariableSpecification *self_,
+                                                                                int index);
+
+// `MmsVariableSpecification_getChildSpecificationByName`: the component called `name`,
+// borrowed; its position goes to `*index` (when not NULL) only if it is found.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+MmsVariableSpecification *MmsVariableSpecification_getChildSpecificationByName(MmsVariableSpecification *self_,
+                                                                               const char *name,
+                                                                               int *index);
+
+// `MmsVariableSpecification_getChildValue`: borrows the component of `value` at the
+// `$`-separated path `childId`; NULL when absent.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+MmsValue *MmsVariableSpecification_getChildValue(MmsVariableSpecification *self_,
+                                                 MmsValue *value,
+                                                 const char *childId);
+
+// `MmsVariableSpecification_getExponentWidth`: of a floating point type; -1 otherwise.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+int MmsVariableSpecification_getExponentWidth(MmsVariableSpecification *self_);
+
+// `MmsVariableSpecification_getMaxEncodedSize`: see [`TypeSpec::max_encoded_size`]; 0 for
+// NULL and unknown types.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+int MmsVariableSpecification_getMaxEncodedSize(MmsVariableSpecification *self_);
+
+// `MmsVariableSpecification_getName`: the node's name (NULL for a top-level node), borrowed.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+const char *MmsVariableSpecification_getName(MmsVariableSpecification *self_);
+
+// `MmsVariableSpecification_getNamedVariableRecursive`: the node at the `$`-separated path
+// `nameId`; arrays are passed through to their element type, as in the reference.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+MmsVariableSpecification *MmsVariableSpecification_getNamedVariableRecursive(MmsVariableSpecification *self_,
+                                                                             const char *nameId);
+
+// `MmsVariableSpecification_getSize`: element count of arrays and structures, the size of
+// bit/octet/visible/MMS strings, integers and binary times, the format width of floats;
+// -1 for other types and NULL.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+int MmsVariableSpecification_getSize(MmsVariableSpecification *self_);
+
+// `MmsVariableSpecification_getStructureElements`: a new list of malloc'ed copies of the
+// component names (release it with `LinkedList_destroy`); NULL for other types.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+LinkedList MmsVariableSpecification_getStructureElements(MmsVariableSpecification *self_);
+
+// `MmsVariableSpecification_getType`; `MMS_DATA_ACCESS_ERROR` for NULL.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+MmsType MmsVariableSpecification_getType(MmsVariableSpecification *self_);
+
+// `MmsVariableSpecification_isValueOfType`: see [`TypeSpec::matches`]; false for NULL.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+bool MmsVariableSpecification_isValueOfType(MmsVariableSpecification *self_, const MmsValue *value);
 
 // `Quality_fromMmsValue`: bit i of the bit string is quality bit i.
 //

@@ -10,6 +10,7 @@ use super::iec61850_common::{
 use super::iec61850_common::{FunctionalConstraint, Quality, Timestamp};
 use super::linked_list::LinkedList;
 use super::linked_list::{items, pointer_list, string_list, LinkedList_destroyStatic};
+use super::mms_type_spec::spec_to_c;
 use super::mms_types::MmsVariableSpecification;
 use super::tls_config::TLSConfiguration;
 use super::{c_str, guard, malloc_c_string};
@@ -17,7 +18,8 @@ use crate::client::connection::{ClosedListener, StateListener};
 use crate::client::protocol::RequestError;
 use crate::client::{Connection, State};
 use crate::iec61850::{dataset, directory, fc_name, object_reference_to_variable, ClientError};
-use crate::mms::pdu::{self, DeleteScope, ObjectName, VariableRef};
+use crate::mms::pdu::{self, ConfirmedServiceResponse, DeleteScope, ObjectName, VariableRef};
+use crate::mms::type_spec::{encode_get_variable_access_attributes_request, TypeSpec};
 use crate::mms::MmsValue;
 use std::ffi::{c_char, c_int, c_uint, c_void};
 use std::sync::Arc;
@@ -2214,4 +2216,105 @@ pub unsafe extern "C" fn ClientDataSet_getDataSetSize(self_: ClientDataSet) -> c
             c_int::try_from(ds.values.elements().len()).unwrap_or(c_int::MAX)
         })
     })
+}
+
+/// The MMS variable of an FCD/FCDA reference for GetVariableAccessAttributes: an array
+/// element has no type description of its own (OBJECT_DOES_NOT_EXIST, as the server answers).
+///
+/// # Safety
+/// `reference` is NULL or a C string.
+unsafe fn specification_arg(
+    reference: *const c_char,
+    fc: FunctionalConstraint,
+) -> Result<ObjectName, ClientError> {
+    // SAFETY: caller's contract.
+    let var = unsafe { variable(reference, fc) }?;
+    match (var.array_index, var.domain_id) {
+        (None, Some(domain)) => Ok(ObjectName::Domain(domain, var.item_id)),
+        _ => Err(ClientError::ObjectDoesNotExist),
+    }
+}
+
+/// The type of a GetVariableAccessAttributes response.
+fn parse_specification(response: ConfirmedServiceResponse) -> Result<TypeSpec, ClientError> {
+    match response {
+        ConfirmedServiceResponse::GetVariableAccessAttributes(attributes) => {
+            Ok(attributes.type_spec)
+        }
+        _ => Err(ClientError::MalformedMessage),
+    }
+}
+
+/// The type description of a data attribute or object; the caller frees it with
+/// `MmsVariableSpecification_destroy`.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable; `dataAttributeReference` is
+/// NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getVariableSpecification(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    dataAttributeReference: *const c_char,
+    fc: FunctionalConstraint,
+) -> *mut MmsVariableSpecification {
+    let (code, spec) = guard((IED_ERROR_UNKNOWN, std::ptr::null_mut()), || {
+        // SAFETY: caller's contract.
+        let result = unsafe { connected(self_) }.and_then(|conn| {
+            // SAFETY: caller's contract.
+            let name = unsafe { specification_arg(dataAttributeReference, fc) }?;
+            conn.service(
+                |id, buf| {
+                    encode_get_variable_access_attributes_request(id, &name, buf);
+                    Ok(())
+                },
+                parse_specification,
+            )
+        });
+        match result {
+            Ok(spec) => (IED_ERROR_OK, spec_to_c(&spec, None)),
+            Err(e) => (e as IedClientError, std::ptr::null_mut()),
+        }
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
+    spec
+}
+
+/// Asynchronous `getVariableSpecification`: the handler owns the specification.
+///
+/// # Safety
+/// As for `IedConnection_getVariableSpecification`; `handler` stays callable with `parameter`
+/// until it ran.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getVariableSpecificationAsync(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    dataAttributeReference: *const c_char,
+    fc: FunctionalConstraint,
+    handler: IedConnection_GetVariableSpecificationHandler,
+    parameter: *mut c_void,
+) -> u32 {
+    let parameter = parameter as usize;
+    // SAFETY: caller's contract.
+    unsafe {
+        start_async(self_, error, handler, |conn, function| {
+            let name = specification_arg(dataAttributeReference, fc)?;
+            conn.service_async(
+                |id, buf| {
+                    encode_get_variable_access_attributes_request(id, &name, buf);
+                    Ok(())
+                },
+                parse_specification,
+                move |id, result| {
+                    let (code, spec) = match result {
+                        Ok(spec) => (IED_ERROR_OK, spec_to_c(&spec, None)),
+                        Err(e) => (e as IedClientError, std::ptr::null_mut()),
+                    };
+                    // SAFETY: the application keeps the handler valid until it ran.
+                    function(id, parameter as *mut c_void, code, spec)
+                },
+            )
+        })
+    }
 }

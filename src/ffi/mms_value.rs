@@ -53,10 +53,14 @@ use parking_lot::Mutex;
 use super::mms_common::{MmsError, MmsType, MMS_DATA_ACCESS_ERROR};
 use super::{c_str, guard};
 use crate::mms::data::{decode_data, encode_data};
+use crate::mms::type_spec::{value_max_encoded_size, TypeSpec};
 use crate::mms::value::{
     binary_time, c_string_lossy, utc, BitString, OctetString, UTC_TIME_DEFAULT_QUALITY,
 };
 use crate::mms::MmsValue;
+
+use super::mms_type_spec::{child_value, spec_from_c};
+use super::mms_types::MmsVariableSpecification;
 
 /// Addresses of values marked by `MmsValue_setDeletable`; the Rust type has no room for the
 /// flag, and only code that uses `MmsValue_deleteConditional` ever fills this set.
@@ -1513,6 +1517,143 @@ pub unsafe extern "C" fn MmsValue_encodeMmsData(
             bufPos + out.len() as c_int
         })
     }
+}
+
+// ---------------------------------------------------------------------------
+// Values and type specifications (`MmsVariableSpecification`, see mms_type_spec).
+//
+// `MmsValue_getSizeInMemory` and `MmsValue_cloneToBuffer` are not provided: they expose the
+// reference's private memory layout (a value cloned into a caller's buffer), which a boxed
+// Rust value with heap-allocated parts cannot honour soundly.
+
+/// A new value made by `make` from the type tree at `spec`; NULL when there is none.
+///
+/// # Safety
+/// `spec` is NULL or a valid `MmsVariableSpecification` tree.
+unsafe fn from_spec(
+    spec: *const MmsVariableSpecification,
+    make: impl FnOnce(TypeSpec) -> Option<MmsValue>,
+) -> *mut MmsValue {
+    // SAFETY: forwarded contract.
+    guard(null_mut(), || {
+        unsafe { spec_from_c(spec) }
+            .and_then(make)
+            .map_or(null_mut(), new_value)
+    })
+}
+
+/// `MmsValue_createArray`: `size` default values of `elementType`; NULL for a negative size
+/// or an element type without a default. As in the reference, an empty array never looks at
+/// the element type beyond its presence.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
+#[no_mangle]
+pub unsafe extern "C" fn MmsValue_createArray(
+    elementType: *const MmsVariableSpecification,
+    size: c_int,
+) -> *mut MmsValue {
+    let Ok(count) = u32::try_from(size) else {
+        return null_mut();
+    };
+    if count == 0 && !elementType.is_null() {
+        return guard(null_mut(), || new_value(MmsValue::Array(Vec::new())));
+    }
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        from_spec(elementType, |element| {
+            TypeSpec::Array {
+                packed: false,
+                count,
+                element: Box::new(element),
+            }
+            .default_value()
+        })
+    }
+}
+
+/// `MmsValue_newStructure`: the default value of a structure type; NULL for other types.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
+#[no_mangle]
+pub unsafe extern "C" fn MmsValue_newStructure(
+    typeSpec: *const MmsVariableSpecification,
+) -> *mut MmsValue {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        from_spec(typeSpec, |t| {
+            matches!(t, TypeSpec::Structure { .. })
+                .then(|| t.default_value())
+                .flatten()
+        })
+    }
+}
+
+/// `MmsValue_newDefaultValue`: see [`TypeSpec::default_value`].
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
+#[no_mangle]
+pub unsafe extern "C" fn MmsValue_newDefaultValue(
+    typeSpec: *const MmsVariableSpecification,
+) -> *mut MmsValue {
+    // SAFETY: forwarded caller contract.
+    unsafe { from_spec(typeSpec, |t| t.default_value()) }
+}
+
+/// `MmsValue_getSubElement`: borrows the component of `self` at the `$`-separated path
+/// `mmsPath` of type `varSpec`; NULL when absent.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
+#[no_mangle]
+pub unsafe extern "C" fn MmsValue_getSubElement(
+    self_: *mut MmsValue,
+    varSpec: *mut MmsVariableSpecification,
+    mmsPath: *mut c_char,
+) -> *mut MmsValue {
+    // SAFETY: forwarded caller contract.
+    guard(null_mut(), || unsafe {
+        c_str(mmsPath).map_or(null_mut(), |p| child_value(varSpec, self_, p.to_bytes()))
+    })
+}
+
+/// `MmsValue_getMaxEncodedSize`: see [`value_max_encoded_size`]; 0 for NULL.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
+#[no_mangle]
+pub unsafe extern "C" fn MmsValue_getMaxEncodedSize(self_: *mut MmsValue) -> c_int {
+    // SAFETY: NULL or a live value.
+    unsafe {
+        read(self_, 0, |v| {
+            c_int::try_from(value_max_encoded_size(v)).unwrap_or(c_int::MAX)
+        })
+    }
+}
+
+/// `MmsVariableSpecification_getMaxEncodedSize`: see [`TypeSpec::max_encoded_size`]; 0 for
+/// NULL and unknown types.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
+#[no_mangle]
+pub unsafe extern "C" fn MmsVariableSpecification_getMaxEncodedSize(
+    self_: *mut MmsVariableSpecification,
+) -> c_int {
+    // SAFETY: forwarded caller contract.
+    guard(0, || {
+        unsafe { spec_from_c(self_) }.map_or(0, |t| {
+            c_int::try_from(t.max_encoded_size()).unwrap_or(c_int::MAX)
+        })
+    })
 }
 
 /// `MmsError_toString`: the reference's name for an `MmsError`, `"unknown"` for other values.

@@ -1144,7 +1144,9 @@ fn decode_confirmed_response(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsEr
             ConfirmedServiceResponse::Write(read_all(service.value, |tlv| match tlv.tag {
                 0x81 => Ok(Ok(())),
                 // Kept raw: the client maps codes outside the standard's range itself.
-                0x80 => Ok(Err(i32::try_from(ber::decode_i64(tlv.value)?).unwrap_or(i32::MAX))),
+                0x80 => Ok(Err(
+                    i32::try_from(ber::decode_i64(tlv.value)?).unwrap_or(i32::MAX)
+                )),
                 _ => Err(MmsError::Invalid("write result")),
             })?)
         }
