@@ -1146,6 +1146,13 @@ typedef void (*IedConnection_GetDataSetDirectoryHandler)(uint32_t invokeId,
                                                          LinkedList dataSetDirectory,
                                                          bool isDeletable);
 
+// C callback `IedConnection_GetNameListHandler` (NULL allowed).
+typedef void (*IedConnection_GetNameListHandler)(uint32_t invokeId,
+                                                 void *parameter,
+                                                 IedClientError err,
+                                                 LinkedList nameList,
+                                                 bool moreFollows);
+
 // C enum `ACSIClass` (values below; kept as an integer so any value from C is sound).
 typedef unsigned int ACSIClass;
 
@@ -1411,13 +1418,6 @@ typedef void (*IedConnection_GetGoCBValuesHandler)(uint32_t invokeId,
                                                    void *parameter,
                                                    IedClientError err,
                                                    ClientGooseControlBlock goCB);
-
-// C callback `IedConnection_GetNameListHandler` (NULL allowed).
-typedef void (*IedConnection_GetNameListHandler)(uint32_t invokeId,
-                                                 void *parameter,
-                                                 IedClientError err,
-                                                 LinkedList nameList,
-                                                 bool moreFollows);
 
 // C callback `IedConnection_GetRCBValuesHandler` (NULL allowed).
 typedef void (*IedConnection_GetRCBValuesHandler)(uint32_t invokeId,
@@ -2654,6 +2654,18 @@ LinkedList IedConnection_getLogicalDeviceDataSets(IedConnection self_,
                                                   IedClientError *error,
                                                   const char *ldName);
 
+// One page of a logical device's data set names, asynchronously.
+//
+// # Safety
+// As for `name_list_async`; `ldName` is NULL or a C string.
+uint32_t IedConnection_getLogicalDeviceDataSetsAsync(IedConnection self_,
+                                                     IedClientError *error,
+                                                     const char *ldName,
+                                                     const char *continueAfter,
+                                                     LinkedList result,
+                                                     IedConnection_GetNameListHandler handler,
+                                                     void *parameter);
+
 // Logical nodes of a logical device.
 //
 // # Safety
@@ -2675,6 +2687,18 @@ LinkedList IedConnection_getLogicalDeviceList(IedConnection self_, IedClientErro
 LinkedList IedConnection_getLogicalDeviceVariables(IedConnection self_,
                                                    IedClientError *error,
                                                    const char *ldName);
+
+// One page of a logical device's variable names, asynchronously.
+//
+// # Safety
+// As for `name_list_async`; `ldName` is NULL or a C string.
+uint32_t IedConnection_getLogicalDeviceVariablesAsync(IedConnection self_,
+                                                      IedClientError *error,
+                                                      const char *ldName,
+                                                      const char *continueAfter,
+                                                      LinkedList result,
+                                                      IedConnection_GetNameListHandler handler,
+                                                      void *parameter);
 
 // The objects of one ACSI class in a logical node (`LD/LN`).
 //
@@ -2707,6 +2731,17 @@ uint32_t IedConnection_getRequestTimeout(IedConnection self_);
 LinkedList IedConnection_getServerDirectory(IedConnection self_,
                                             IedClientError *error,
                                             bool getFileNames);
+
+// One page of the logical device names, asynchronously.
+//
+// # Safety
+// As for `name_list_async`.
+uint32_t IedConnection_getServerDirectoryAsync(IedConnection self_,
+                                               IedClientError *error,
+                                               const char *continueAfter,
+                                               LinkedList result,
+                                               IedConnection_GetNameListHandler handler,
+                                               void *parameter);
 
 // The connection state (`IED_STATE_CLOSED` for NULL).
 //

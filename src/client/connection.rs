@@ -482,22 +482,30 @@ impl Connection {
             continue_after: None,
         };
         loop {
-            match self.call(|proto, out| proto.get_name_list(&request, out))? {
-                ConfirmedServiceResponse::GetNameList {
-                    names,
-                    more_follows,
-                } => {
-                    let last = names.last().cloned();
-                    all.extend(names);
-                    match last {
-                        // A server that says "more" without giving names would loop forever.
-                        Some(last) if more_follows => request.continue_after = Some(last),
-                        _ => return Ok(all),
-                    }
-                }
-                _ => return Err(ClientError::MalformedMessage),
+            let (names, more_follows) = self
+                .call(|proto, out| proto.get_name_list(&request, out))
+                .and_then(name_list_page)?;
+            let last = names.last().cloned();
+            all.extend(names);
+            match last {
+                // A server that says "more" without giving names would loop forever.
+                Some(last) if more_follows => request.continue_after = Some(last),
+                _ => return Ok(all),
             }
         }
+    }
+
+    /// One GetNameList page, asynchronously: `handler` gets the invoke ID, the names and
+    /// whether more follow. Returns the invoke ID.
+    pub fn name_list_page_async(
+        &self,
+        request: &NameListRequest,
+        handler: impl FnOnce(u32, Result<(Vec<String>, bool), ClientError>) + Send + 'static,
+    ) -> Result<u32, ClientError> {
+        self.submit_async(
+            |proto, out| proto.get_name_list(request, out),
+            Box::new(move |id, r| handler(id, r.and_then(name_list_page))),
+        )
     }
 
     /// Runs one confirmed service: `encode` writes the request for an invoke ID, `parse`
@@ -708,6 +716,17 @@ fn report_closed(inner: &mut Inner, notices: &mut Vec<Notice>) {
     set_state(inner, State::Closed, notices);
     if let Some(listener) = &inner.on_closed {
         notices.push(Notice::Closed(listener.clone()));
+    }
+}
+
+/// The names of a GetNameList response and whether more follow.
+fn name_list_page(response: ConfirmedServiceResponse) -> Result<(Vec<String>, bool), ClientError> {
+    match response {
+        ConfirmedServiceResponse::GetNameList {
+            names,
+            more_follows,
+        } => Ok((names, more_follows)),
+        _ => Err(ClientError::MalformedMessage),
     }
 }
 

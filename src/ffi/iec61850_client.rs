@@ -9,7 +9,9 @@ use super::iec61850_common::{
 };
 use super::iec61850_common::{FunctionalConstraint, Quality, Timestamp};
 use super::linked_list::LinkedList;
-use super::linked_list::{items, pointer_list, string_list, LinkedList_destroyStatic};
+use super::linked_list::{
+    append_strings, items, pointer_list, string_list, LinkedList_destroyStatic,
+};
 use super::mms_type_spec::spec_to_c;
 use super::mms_types::MmsVariableSpecification;
 use super::tls_config::TLSConfiguration;
@@ -18,7 +20,9 @@ use crate::client::connection::{ClosedListener, StateListener};
 use crate::client::protocol::RequestError;
 use crate::client::{Connection, State};
 use crate::iec61850::{dataset, directory, fc_name, object_reference_to_variable, ClientError};
-use crate::mms::pdu::{self, ConfirmedServiceResponse, DeleteScope, ObjectName, VariableRef};
+use crate::mms::pdu::{
+    self, ConfirmedServiceResponse, DeleteScope, NameListRequest, ObjectName, VariableRef,
+};
 use crate::mms::type_spec::{encode_get_variable_access_attributes_request, TypeSpec};
 use crate::mms::MmsValue;
 use std::ffi::{c_char, c_int, c_uint, c_void};
@@ -2316,5 +2320,153 @@ pub unsafe extern "C" fn IedConnection_getVariableSpecificationAsync(
                 },
             )
         })
+    }
+}
+
+/// One GetNameList page for a C `GetNameListHandler`: names are appended to `result` (or to a
+/// new list when it is NULL), which the handler receives with the more-follows flag.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable; `continueAfter` is NULL or a
+/// C string; `result` is NULL or a live list left to the handler.
+unsafe fn name_list_async(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    (object_class, domain): (u8, Option<&str>),
+    continueAfter: *const c_char,
+    result: LinkedList,
+    handler: IedConnection_GetNameListHandler,
+    parameter: *mut c_void,
+) -> u32 {
+    let (parameter, result) = (parameter as usize, result as usize);
+    // SAFETY: caller's contract.
+    unsafe {
+        start_async(self_, error, handler, |conn, function| {
+            let continue_after = match c_str(continueAfter) {
+                Some(text) => Some(
+                    text.to_str()
+                        .map_err(|_| ClientError::InvalidArgument)?
+                        .to_owned(),
+                ),
+                None => None,
+            };
+            let request = NameListRequest {
+                object_class,
+                domain: domain.map(str::to_owned),
+                continue_after,
+            };
+            conn.name_list_page_async(&request, move |id, page| {
+                let (code, list, more) = match page {
+                    Ok((names, more)) => {
+                        let list = match result as LinkedList {
+                            list if list.is_null() => string_list(&names),
+                            list => {
+                                append_strings(list, &names);
+                                list
+                            }
+                        };
+                        (IED_ERROR_OK, list, more)
+                    }
+                    Err(e) => (e as IedClientError, std::ptr::null_mut(), false),
+                };
+                // SAFETY: the application keeps the handler valid until it ran.
+                function(id, parameter as *mut c_void, code, list, more)
+            })
+        })
+    }
+}
+
+/// One page of the logical device names, asynchronously.
+///
+/// # Safety
+/// As for `name_list_async`.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getServerDirectoryAsync(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    continueAfter: *const c_char,
+    result: LinkedList,
+    handler: IedConnection_GetNameListHandler,
+    parameter: *mut c_void,
+) -> u32 {
+    // SAFETY: caller's contract.
+    unsafe {
+        name_list_async(
+            self_,
+            error,
+            (pdu::CLASS_DOMAIN, None),
+            continueAfter,
+            result,
+            handler,
+            parameter,
+        )
+    }
+}
+
+/// One page of a logical device's variable names, asynchronously.
+///
+/// # Safety
+/// As for `name_list_async`; `ldName` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getLogicalDeviceVariablesAsync(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    ldName: *const c_char,
+    continueAfter: *const c_char,
+    result: LinkedList,
+    handler: IedConnection_GetNameListHandler,
+    parameter: *mut c_void,
+) -> u32 {
+    // SAFETY: caller's contract.
+    let Ok(ld) = (unsafe { text(ldName, ClientError::ObjectReferenceInvalid) }) else {
+        // SAFETY: caller's contract.
+        unsafe { set_error(error, IED_ERROR_OBJECT_REFERENCE_INVALID) };
+        return 0;
+    };
+    // SAFETY: caller's contract.
+    unsafe {
+        name_list_async(
+            self_,
+            error,
+            (pdu::CLASS_NAMED_VARIABLE, Some(ld)),
+            continueAfter,
+            result,
+            handler,
+            parameter,
+        )
+    }
+}
+
+/// One page of a logical device's data set names, asynchronously.
+///
+/// # Safety
+/// As for `name_list_async`; `ldName` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_getLogicalDeviceDataSetsAsync(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    ldName: *const c_char,
+    continueAfter: *const c_char,
+    result: LinkedList,
+    handler: IedConnection_GetNameListHandler,
+    parameter: *mut c_void,
+) -> u32 {
+    // SAFETY: caller's contract.
+    let Ok(ld) = (unsafe { text(ldName, ClientError::ObjectReferenceInvalid) }) else {
+        // SAFETY: caller's contract.
+        unsafe { set_error(error, IED_ERROR_OBJECT_REFERENCE_INVALID) };
+        return 0;
+    };
+    // SAFETY: caller's contract.
+    unsafe {
+        name_list_async(
+            self_,
+            error,
+            (pdu::CLASS_NAMED_VARIABLE_LIST, Some(ld)),
+            continueAfter,
+            result,
+            handler,
+            parameter,
+        )
     }
 }
