@@ -234,3 +234,24 @@ fn tick_mode_runs_handlers_in_tick() {
         ]
     );
 }
+
+#[test]
+fn information_reports_reach_listeners_until_removed() {
+    let ied = FakeIed::start();
+    let conn = Connection::new(true);
+    conn.connect("127.0.0.1", ied.port).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let id = conn.add_report_listener(Arc::new(move |report| {
+        tx.send(report.results.clone()).unwrap();
+    }));
+    assert_eq!(conn.read(&var("report")).unwrap(), MmsValue::Integer(0));
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(2)).unwrap(),
+        vec![Ok(MmsValue::visible_string(b"rpt-id"))]
+    );
+    conn.remove_report_listener(id);
+    assert_eq!(conn.read(&var("report")).unwrap(), MmsValue::Integer(0));
+    // Wait for the callback thread to pass the second report: nothing reaches the listener.
+    iec61850::io::dispatcher::dispatch_and_wait(|| {});
+    assert!(rx.try_recv().is_err());
+}

@@ -20,7 +20,8 @@ use crate::iec61850::ClientError;
 use crate::io::reactor::{reactor, Readiness, Ready};
 use crate::io::{dispatcher, tcp};
 use crate::mms::pdu::{
-    self, ConfirmedServiceResponse, InitiateParams, NameListRequest, VariableRef,
+    self, ConfirmedServiceResponse, InformationReport, InitiateParams, NameListRequest,
+    VariableRef,
 };
 use crate::mms::MmsValue;
 use crate::osi::IsoParams;
@@ -43,6 +44,8 @@ pub enum State {
 pub type StateListener = Arc<dyn Fn(State) + Send + Sync>;
 /// Called once when an established connection ends.
 pub type ClosedListener = Arc<dyn Fn() + Send + Sync>;
+/// Called with every InformationReport the server sends (on the callback thread, or in `tick`).
+pub type ReportListener = Arc<dyn Fn(&InformationReport) + Send + Sync>;
 
 /// Connection settings, changeable while closed.
 #[derive(Clone)]
@@ -167,6 +170,9 @@ struct Inner {
     releasing: bool,
     /// Logical devices and their variable names, once `load_model` fetched them.
     model: Option<Arc<DeviceNames>>,
+    /// Report listeners by the id `add_report_listener` gave them.
+    on_report: Vec<(u64, ReportListener)>,
+    next_listener: u64,
 }
 
 /// The variable names of each logical device, in the server's order.
@@ -181,6 +187,7 @@ enum Notice {
         u32,
         Result<ConfirmedServiceResponse, ClientError>,
     ),
+    Report(Vec<ReportListener>, InformationReport),
 }
 
 struct Shared {
@@ -231,6 +238,8 @@ impl Connection {
                     on_closed: None,
                     releasing: false,
                     model: None,
+                    on_report: Vec::new(),
+                    next_listener: 0,
                 }),
             }),
         }
@@ -259,6 +268,21 @@ impl Connection {
     /// Installs (or with `None` removes) the connection-closed listener.
     pub fn set_closed_listener(&self, listener: Option<ClosedListener>) {
         self.shared.inner.lock().on_closed = listener;
+    }
+
+    /// Adds a listener for InformationReports; returns its id for `remove_report_listener`.
+    pub fn add_report_listener(&self, listener: ReportListener) -> u64 {
+        let mut inner = self.shared.inner.lock();
+        let id = inner.next_listener;
+        inner.next_listener += 1;
+        inner.on_report.push((id, listener));
+        id
+    }
+
+    /// Removes a report listener. Reports already queued for the callback thread may still
+    /// reach it; callers that must exclude that synchronise in the listener itself.
+    pub fn remove_report_listener(&self, id: u64) {
+        self.shared.inner.lock().on_report.retain(|(i, _)| *i != id);
     }
 
     /// Negotiated MMS parameters of the open association.
@@ -670,6 +694,7 @@ fn run_notices(notices: Vec<Notice>) {
             Notice::State(listener, state) => listener(state),
             Notice::Closed(listener) => listener(),
             Notice::Response(handler, id, result) => handler(id, result),
+            Notice::Report(listeners, report) => listeners.iter().for_each(|l| l(&report)),
         }
     }
 }
@@ -840,6 +865,12 @@ fn pump(inner: &mut Inner, notices: &mut Vec<Notice>) -> usize {
                 }
             }
             Event::Closed | Event::Refused => lost = true,
+            Event::InformationReport(report) => {
+                if !inner.on_report.is_empty() {
+                    let listeners = inner.on_report.iter().map(|(_, l)| l.clone()).collect();
+                    notices.push(Notice::Report(listeners, report));
+                }
+            }
             Event::Associated(_) => {}
         }
     }

@@ -8,7 +8,8 @@
 use std::collections::HashSet;
 
 use crate::mms::pdu::{
-    self, ConfirmedServiceResponse, InitiateParams, MmsPdu, NameListRequest, VariableRef,
+    self, ConfirmedServiceResponse, InformationReport, InitiateParams, MmsPdu, NameListRequest,
+    VariableRef,
 };
 use crate::mms::MmsValue;
 use crate::osi::tpkt::Framer;
@@ -60,6 +61,8 @@ pub enum Event {
     },
     /// Conclude response: the peer agreed to release.
     Concluded,
+    /// An unsolicited InformationReport (IEC 61850 reports, command terminations).
+    InformationReport(InformationReport),
     /// The peer aborted, disconnected or sent something we cannot parse.
     Closed,
 }
@@ -235,7 +238,8 @@ impl ClientProtocol {
                 self.phase = Phase::Closed;
                 events.push(Event::Concluded);
             }
-            // Unsolicited PDUs we do not (yet) act upon are dropped: reports are not subscribed here.
+            Ok(MmsPdu::InformationReport(report)) => events.push(Event::InformationReport(report)),
+            // Other unsolicited or unexpected PDUs carry nothing a client acts upon.
             Ok(_) => {}
             // An unparsable PDU means the peer speaks something else: the association cannot go on.
             Err(_) => self.close(events),

@@ -81,6 +81,24 @@ fn serve(mut stream: TcpStream) {
                     match item {
                         "silent" => continue,
                         "drop" => return,
+                        "report" => {
+                            // An unsolicited report before the answer, as a server's report may overtake it.
+                            let mut report = Vec::new();
+                            let rpt = pdu::InformationReport {
+                                spec: pdu::VariableAccessSpec::ListName(pdu::ObjectName::Vmd(
+                                    "RPT".into(),
+                                )),
+                                results: vec![Ok(MmsValue::visible_string(b"rpt-id"))],
+                            };
+                            pdu::encode_information_report(&rpt, &mut report).unwrap();
+                            iso.send_data(&report, &mut out);
+                            pdu::encode_read_response(
+                                invoke_id,
+                                &[Ok(MmsValue::Integer(0))],
+                                &mut resp,
+                            )
+                            .unwrap()
+                        }
                         "missing" => {
                             pdu::encode_read_response(invoke_id, &[Err(10)], &mut resp).unwrap()
                         }
