@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 missing=()
 # The Debian package names equal the command names.
-for tool in cmake pkg-config g++; do
+for tool in cmake pkg-config g++ valgrind; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
