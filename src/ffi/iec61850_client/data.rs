@@ -433,32 +433,21 @@ pub unsafe extern "C" fn IedConnection_readObjectAsync(
     handler: IedConnection_ReadObjectHandler,
     parameter: *mut c_void,
 ) -> u32 {
-    let (code, id) = guard((IED_ERROR_UNKNOWN, 0), || {
-        let Some(function) = handler else {
-            return (IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT, 0);
-        };
-        let parameter = parameter as usize;
-        // SAFETY: caller's contract.
-        let submitted = unsafe { connected(self_) }.and_then(|conn| {
-            // SAFETY: caller's contract.
-            let var = unsafe { variable(objRef, fc) }?;
+    let parameter = parameter as usize;
+    // SAFETY: caller's contract.
+    unsafe {
+        start_async(self_, error, handler, |conn, function| {
+            let var = variable(objRef, fc)?;
             conn.read_async(&var, move |id, result| {
                 let (code, value) = match result {
                     Ok(v) => (IED_ERROR_OK, Box::into_raw(Box::new(v))),
                     Err(e) => (e as IedClientError, std::ptr::null_mut()),
                 };
                 // SAFETY: the application keeps the handler valid until it ran.
-                unsafe { function(id, parameter as *mut c_void, code, value) }
+                function(id, parameter as *mut c_void, code, value)
             })
-        });
-        match submitted {
-            Ok(id) => (IED_ERROR_OK, id),
-            Err(e) => (e as IedClientError, 0),
-        }
-    });
-    // SAFETY: caller's contract.
-    unsafe { set_error(error, code) };
-    id
+        })
+    }
 }
 
 /// Writes a functionally constrained data (attribute) asynchronously; the value stays the
@@ -476,29 +465,23 @@ pub unsafe extern "C" fn IedConnection_writeObjectAsync(
     handler: IedConnection_GenericServiceHandler,
     parameter: *mut c_void,
 ) -> u32 {
-    let (code, id) = guard((IED_ERROR_UNKNOWN, 0), || {
+    // SAFETY: caller's contract.
+    let Some(value) = (unsafe { value.as_ref() }) else {
         // SAFETY: caller's contract.
-        let (Some(function), Some(value)) = (handler, unsafe { value.as_ref() }) else {
-            return (IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT, 0);
-        };
-        let parameter = parameter as usize;
-        // SAFETY: caller's contract.
-        let submitted = unsafe { connected(self_) }.and_then(|conn| {
-            // SAFETY: caller's contract.
-            let var = unsafe { variable(objectReference, fc) }?;
+        unsafe { set_error(error, IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT) };
+        return 0;
+    };
+    let parameter = parameter as usize;
+    // SAFETY: caller's contract.
+    unsafe {
+        start_async(self_, error, handler, |conn, function| {
+            let var = variable(objectReference, fc)?;
             conn.write_async(&var, value, move |id, result| {
                 // SAFETY: the application keeps the handler valid until it ran.
-                unsafe { function(id, parameter as *mut c_void, code_of(&result)) }
+                function(id, parameter as *mut c_void, code_of(&result))
             })
-        });
-        match submitted {
-            Ok(id) => (IED_ERROR_OK, id),
-            Err(e) => (e as IedClientError, 0),
-        }
-    });
-    // SAFETY: caller's contract.
-    unsafe { set_error(error, code) };
-    id
+        })
+    }
 }
 
 /// Writes an octet-string attribute from `valueLength` bytes at `value`.

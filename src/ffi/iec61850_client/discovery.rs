@@ -308,7 +308,7 @@ pub unsafe extern "C" fn IedConnection_getDeviceModelFromServer(
 unsafe fn name_list_async(
     self_: IedConnection,
     error: *mut IedClientError,
-    (object_class, domain): (u8, Option<&str>),
+    (object_class, device): (u8, Option<*const c_char>),
     continueAfter: *const c_char,
     result: LinkedList,
     handler: IedConnection_GetNameListHandler,
@@ -318,6 +318,11 @@ unsafe fn name_list_async(
     // SAFETY: caller's contract.
     unsafe {
         start_async(self_, error, handler, |conn, function| {
+            // `None`: the VMD scope; a device argument that is NULL is an invalid reference.
+            let domain = match device {
+                Some(name) => Some(text(name, ClientError::ObjectReferenceInvalid)?),
+                None => None,
+            };
             let continue_after = match c_str(continueAfter) {
                 Some(text) => Some(
                     text.to_str()
@@ -394,17 +399,11 @@ pub unsafe extern "C" fn IedConnection_getLogicalDeviceVariablesAsync(
     parameter: *mut c_void,
 ) -> u32 {
     // SAFETY: caller's contract.
-    let Ok(ld) = (unsafe { text(ldName, ClientError::ObjectReferenceInvalid) }) else {
-        // SAFETY: caller's contract.
-        unsafe { set_error(error, IED_ERROR_OBJECT_REFERENCE_INVALID) };
-        return 0;
-    };
-    // SAFETY: caller's contract.
     unsafe {
         name_list_async(
             self_,
             error,
-            (pdu::CLASS_NAMED_VARIABLE, Some(ld)),
+            (pdu::CLASS_NAMED_VARIABLE, Some(ldName)),
             continueAfter,
             result,
             handler,
@@ -428,17 +427,11 @@ pub unsafe extern "C" fn IedConnection_getLogicalDeviceDataSetsAsync(
     parameter: *mut c_void,
 ) -> u32 {
     // SAFETY: caller's contract.
-    let Ok(ld) = (unsafe { text(ldName, ClientError::ObjectReferenceInvalid) }) else {
-        // SAFETY: caller's contract.
-        unsafe { set_error(error, IED_ERROR_OBJECT_REFERENCE_INVALID) };
-        return 0;
-    };
-    // SAFETY: caller's contract.
     unsafe {
         name_list_async(
             self_,
             error,
-            (pdu::CLASS_NAMED_VARIABLE_LIST, Some(ld)),
+            (pdu::CLASS_NAMED_VARIABLE_LIST, Some(ldName)),
             continueAfter,
             result,
             handler,
