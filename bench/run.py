@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""Runs bench/bench.c on our library and on the reference one, alternating, and
+prints medians and ratios (ours / reference).
+
+  bench/run.py [--rounds N]   full run (9 rounds by default, about 1.5 minutes)
+  bench/run.py --smoke        every measurement once, tiny; exit 0 when all work
+
+Servers: the reference server (tests/interop/refserver.py) with the demo model
+for connect/read/pipeline and the large model for discovery; bench/fakeserver.py
+(replaying a recorded reference association) for reports and for the concurrent
+connections, which the reference server caps at 5.
+Environment: RS61850_LIB (our .so, default target/release/libiec61850.so),
+RS61850_REF_LIB (the reference .so, default from the test venv), RS61850_INCLUDE
+(the headers to compile against, default include/), CC (gcc).
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(REPO, "tests", "interop"))
+import harness  # noqa: E402
+
+sys.path.insert(0, HERE)
+import fakeserver  # noqa: E402
+
+SONAME = "libiec61850.so.1.6.1"
+RCB_REF = "DEMOProt/LLN0.RP.EventsRCB01"
+RPT_ID = "Events"
+# The negotiated outstanding-call limit: the reference server answers 5 to any proposal.
+WINDOW = 5
+
+FULL = dict(echo=20000, connect=40, read=3000, pipeline=20000, reports=20000,
+            conns=(100, 1000), discovery_model=harness.LARGE_MODEL)
+SMOKE = dict(echo=100, connect=2, read=20, pipeline=200, reports=100,
+             conns=(10,), discovery_model=harness.DEMO_MODEL)
+
+# (key, label, unit, better, target ratio or None): better is "lower" or "higher".
+METRICS = [
+    ("connect_release_ms", "connect + associate + release", "ms", "lower", None),
+    ("read_p50_us", "sync read p50", "us", "lower", 0.8),
+    ("read_p99_us", "sync read p99", "us", "lower", None),
+    ("read_cpu_us", "client CPU per sync read", "us", "lower", None),
+    ("pipelined_reads_per_s", f"pipelined reads ({WINDOW} outstanding)", "/s", "higher", 2.0),
+    ("pipelined_cpu_us", "client CPU per pipelined read", "us", "lower", None),
+    ("discovery_s", "full discovery", "s", "lower", 0.8),
+    ("discovery_model_s", "  of which getDeviceModelFromServer", "s", "lower", None),
+    ("reports_per_s", "reports received and decoded", "/s", "higher", 2.0),
+]
+
+
+def build(work):
+    """Compiles bench.c against our headers and makes one library dir per side."""
+    ours = os.path.abspath(harness.our_lib_path())
+    reference = os.path.abspath(harness.reference_lib_path())
+    dirs = {}
+    for name, target in (("ours", ours), ("reference", reference)):
+        d = os.path.join(work, name)
+        os.makedirs(d, exist_ok=True)
+        os.symlink(target, os.path.join(d, SONAME))
+        os.symlink(SONAME, os.path.join(d, "libiec61850.so"))
+        dirs[name] = d
+    exe = os.path.join(work, "bench")
+    include = os.environ.get("RS61850_INCLUDE", os.path.join(REPO, "include"))
+    subprocess.run([os.environ.get("CC", "gcc"), "-O2", "-Wall", "-Wextra", "-Werror",
+                    "-I", include, os.path.join(HERE, "bench.c"), "-o", exe,
+                    "-L", dirs["ours"], "-liec61850", "-lpthread", "-ldl"], check=True)
+    return exe, dirs
+
+
+class LineServer:
+    """A server process that prints "PORT <n>" and stops when its stdin closes."""
+
+    def __init__(self, argv):
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith("PORT "):
+            self.close()
+            raise RuntimeError(f"{argv[1:3]} did not start: {line!r}")
+        self.port = int(line.split()[1])
+
+    def close(self):
+        """Closes stdin and waits for the process."""
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def run_bench(exe, libdir, *args):
+    """Runs one measurement; returns its "key value" lines as a dict."""
+    env = dict(os.environ, LD_LIBRARY_PATH=libdir)
+    out = subprocess.run([exe, *map(str, args)], env=env, capture_output=True, text=True,
+                         timeout=300)
+    if out.returncode:
+        raise RuntimeError(f"bench {' '.join(map(str, args))} on {libdir}: "
+                           f"{out.stderr.strip()}")
+    result = {}
+    for line in out.stdout.splitlines():
+        key, value = line.split()
+        result[key] = None if value == "n/a" else float(value)
+    return result
+
+
+def measurements(ports, cfg):
+    """The bench invocations of one round: (key suffix, arguments)."""
+    out = [("", ["connect", ports["demo"], cfg["connect"]]),
+           ("", ["read", ports["demo"], cfg["read"]]),
+           ("", ["pipeline", ports["demo"], cfg["pipeline"], WINDOW]),
+           ("", ["discovery", ports["large"]]),
+           ("", ["reports", ports["reports"], cfg["reports"], RCB_REF, RPT_ID])]
+    out += [(f"@{n}", ["conns", ports["fake"], n]) for n in cfg["conns"]]
+    return out
+
+
+def run_round(exe, dirs, ports, cfg, index):
+    """One round: each measurement on both libraries back to back, so that a pair sees
+    the same machine state; the order flips every round (A B, then B A)."""
+    sides = ("ours", "reference") if index % 2 == 0 else ("reference", "ours")
+    result = {"ours": {}, "reference": {}}
+    for suffix, args in measurements(ports, cfg):
+        for side in sides:
+            r = run_bench(exe, dirs[side], *args)
+            result[side].update({k + suffix: v for k, v in r.items()})
+    return result
+
+
+def median(values):
+    """Median of the non-missing values, or None."""
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(v):
+    """A number for the table."""
+    if v is None:
+        return "n/a"
+    return f"{v:.4g}" if abs(v) < 1000 else f"{v:.0f}"
+
+
+def report(results, echo, cfg, rounds, check):
+    """Prints the table of medians and ratios (with the targets when `check`); returns
+    the list of missed targets."""
+    keys = results["ours"][0]
+    ours = {k: median([r.get(k) for r in results["ours"]]) for k in keys}
+    ref = {k: median([r.get(k) for r in results["reference"]]) for k in keys}
+    # The ratio is the median of the per-round ratios: the two runs of a round are back
+    # to back, so the ratio cancels most of the load other processes put on the machine.
+    ratios = {k: median([a[k] / b[k] if a.get(k) is not None and b.get(k) else None
+                         for a, b in zip(results["ours"], results["reference"])])
+              for k in keys}
+    print(f"\nmedians of {rounds} round(s), A/B alternating; discovery model "
+          f"{os.path.basename(cfg['discovery_model'])}; loopback TCP round trip "
+          f"(floor): {fmt(echo)} us")
+    print(f"{'measurement':44} {'ours':>10} {'reference':>10} {'ours/ref':>9}  target")
+    print(f"{'':44} {'(median)':>10} {'(median)':>10} {'(median)':>9}")
+    rows = [(k, f"{label} ({unit})", better, target)
+            for k, label, unit, better, target in METRICS]
+    for n in cfg["conns"]:
+        rows += [(f"conns_connect_s@{n}", f"{n} connections: time to connect (s)",
+                  "lower", None),
+                 (f"conns_threads@{n}", f"{n} connections: process threads", "lower",
+                  None),
+                 (f"conns_rss_kb@{n}", f"{n} connections: VmRSS (KiB)", "lower",
+                  0.25 if n == 1000 else None)]
+    missed = []
+    for key, label, better, target in rows:
+        a, b, ratio = ours.get(key), ref.get(key), ratios.get(key)
+        goal = ""
+        if target is not None and check:
+            ok = ratio is not None and (ratio <= target if better == "lower"
+                                        else ratio >= target)
+            goal = f"{'<=' if better == 'lower' else '>='} {target}x " + \
+                ("met" if ok else "MISSED")
+            if not ok:
+                missed.append(label)
+        if key == "conns_threads@1000" and a is not None and check:
+            goal = "<= 4 " + ("met" if a <= 4 else "MISSED")
+        if key == "reports_per_s" and a is None:
+            print(f"{label:44} {'n/a (reporting not implemented)':>31}")
+            continue
+        ratio_text = f"{ratio:.2f}" if ratio is not None else "n/a"
+        print(f"{label:44} {fmt(a):>10} {fmt(b):>10} {ratio_text:>9}  {goal}")
+    return missed
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--smoke", action="store_true")
+    args = parser.parse_args()
+    cfg = SMOKE if args.smoke else FULL
+    rounds = 1 if args.smoke else args.rounds
+    with tempfile.TemporaryDirectory(prefix="rs61850-bench-") as work:
+        exe, dirs = build(work)
+        script = os.path.join(work, "script.json")
+        py = sys.executable
+        refserver = os.path.join(REPO, "tests", "interop", "refserver.py")
+        fake = os.path.join(HERE, "fakeserver.py")
+        servers = {}
+        try:
+            servers["demo"] = harness.RefServer(harness.DEMO_MODEL)
+            for attempt in range(3):
+                # The reference server drops about 1% of new connections.
+                try:
+                    fakeserver.learn(script, servers["demo"])
+                    break
+                except RuntimeError:
+                    if attempt == 2:
+                        raise
+            servers["large"] = LineServer([py, refserver, "run", "--model",
+                                           cfg["discovery_model"]])
+            servers["fake"] = LineServer([py, fake, "serve", "--script", script])
+            servers["reports"] = LineServer([py, fake, "serve", "--script", script,
+                                             "--reports", str(cfg["reports"])])
+            ports = {k: s.port for k, s in servers.items()}
+            results = {"ours": [], "reference": []}
+            echoes = []
+            for i in range(rounds):
+                echoes.append(run_bench(exe, dirs["ours"], "echo", cfg["echo"])
+                              ["echo_rtt_p50_us"])
+                r = run_round(exe, dirs, ports, cfg, i)
+                for side in ("ours", "reference"):
+                    results[side].append(r[side])
+                    print(f"round {i + 1}/{rounds} {side}: " + " ".join(
+                        f"{k}={fmt(v)}" for k, v in r[side].items()), flush=True)
+        finally:
+            for s in servers.values():
+                s.close()
+    missed = report(results, median(echoes), cfg, rounds, not args.smoke)
+    if args.smoke:
+        print("smoke: all measurements ran")
+    elif missed:
+        print("targets missed: " + "; ".join(missed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
