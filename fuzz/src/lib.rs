@@ -1,0 +1,333 @@
+//! Fuzz targets for every decoder entry point of rs61850.
+//!
+//! Each target is a plain `fn(&[u8])` that panics only on a bug: decoders must turn
+//! any input into `Ok` or `Err`, and the checked invariants (round trips, bounded
+//! buffers, released call slots) must hold. `fuzz_targets/` wraps each for libFuzzer;
+//! `src/bin/replay.rs` runs them without it. [`TARGETS`] lists them by name.
+
+use std::collections::HashSet;
+
+use iec61850::client::protocol::{ClientProtocol, Event, Phase};
+use iec61850::mms::data::{self, MAX_NESTING};
+use iec61850::mms::pdu::{self, InitiateParams, VariableRef};
+use iec61850::mms::type_spec;
+use iec61850::mms::value::{BitString, OctetString};
+use iec61850::mms::MmsValue;
+use iec61850::osi::tpkt::{self, Framer};
+use iec61850::osi::{acse, cotp, presentation, session};
+use iec61850::osi::{IsoEvent, IsoParams, IsoServer};
+
+/// A fuzz target: panics only on a bug.
+pub type Target = fn(&[u8]);
+
+/// Every target by name (the names of `fuzz_targets/*.rs` and of the seed folders).
+pub const TARGETS: &[(&str, Target)] = &[
+    ("tpkt", tpkt),
+    ("cotp", cotp),
+    ("session", session),
+    ("presentation", presentation),
+    ("acse", acse),
+    ("mms_pdu", mms_pdu),
+    ("mms_data", mms_data),
+    ("type_spec", type_spec),
+    ("client_protocol", client_protocol),
+    ("value_roundtrip", value_roundtrip),
+];
+
+/// TPKT framer: the first octet picks the frame limit and the feeding chunk size; the
+/// framer never buffers more than one frame plus one chunk.
+pub fn tpkt(data: &[u8]) {
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let max_frame = 7 + usize::from(sel) * 257;
+    let chunk = usize::from(sel % 16) + 1;
+    let mut framer = Framer::new(max_frame);
+    for piece in rest.chunks(chunk) {
+        framer.push(piece);
+        loop {
+            match framer.next_frame() {
+                Ok(Some(frame)) => assert!(frame.len() + tpkt::HEADER_LEN <= max_frame),
+                Ok(None) => break,
+                Err(_) => return,
+            }
+        }
+        assert!(framer.buffered() < max_frame.min(tpkt::MAX_FRAME) + chunk);
+    }
+}
+
+/// COTP TPDU decoder, then the TSDU reassembler over the same bytes cut into DT segments.
+pub fn cotp(data: &[u8]) {
+    let _ = cotp::decode(data);
+    let mut reassembler = cotp::Reassembler::new(1024);
+    for segment in data.chunks(97) {
+        let eot = segment.first().is_some_and(|b| b & 1 == 1);
+        if let Ok(Some(tsdu)) = reassembler.push(eot, segment) {
+            assert!(tsdu.len() <= 1024);
+        }
+    }
+}
+
+/// Session SPDU decoder.
+pub fn session(data: &[u8]) {
+    let _ = session::decode(data);
+}
+
+/// Every presentation PPDU decoder.
+pub fn presentation(data: &[u8]) {
+    let _ = presentation::decode_user_data(data);
+    let _ = presentation::decode_connect(data);
+    let _ = presentation::decode_accept(data);
+    let _ = presentation::decode_refuse(data);
+    let _ = presentation::decode_abort(data);
+}
+
+/// ACSE APDU decoder.
+pub fn acse(data: &[u8]) {
+    let _ = acse::decode(data);
+}
+
+/// MMS PDU decoder at the client's nesting limit and at the largest one.
+pub fn mms_pdu(data: &[u8]) {
+    let _ = pdu::decode_pdu(data, 10);
+    let _ = pdu::decode_pdu(data, MAX_NESTING);
+}
+
+/// MMS Data decoder; whatever decodes re-encodes to bytes that decode to the same value.
+pub fn mms_data(data: &[u8]) {
+    let Ok((value, used)) = data::decode_data(data, MAX_NESTING) else {
+        return;
+    };
+    assert!(used <= data.len());
+    let mut encoded = Vec::new();
+    if data::encode_data(&value, &mut encoded).is_ok() {
+        assert_same_encoding(&encoded);
+    }
+}
+
+/// TypeSpecification and GetVariableAccessAttributes-Response decoders; a decoded
+/// specification re-encodes to bytes that decode to the same specification.
+pub fn type_spec(data: &[u8]) {
+    let _ = type_spec::decode_gvaa_response_body(data);
+    let Ok((spec, used)) = type_spec::decode_type_spec(data) else {
+        return;
+    };
+    assert!(used <= data.len());
+    let mut encoded = Vec::new();
+    type_spec::encode_type_spec(&spec, &mut encoded);
+    let (again, _) = type_spec::decode_type_spec(&encoded).expect("re-encoded spec decodes");
+    assert_eq!(again, spec);
+}
+
+/// The client protocol state machine after association. The first octet picks the mode:
+/// odd, the rest is a sequence of `[len, bytes...]` MMS PDUs that a valid ISO stack
+/// carries; even, the rest is raw socket bytes fed in chunks of `(first >> 1) + 1`.
+/// Invariants: responses come only for outstanding invoke IDs, once each; the
+/// outstanding count stays within the negotiated limit and is 0 once closed.
+pub fn client_protocol(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let (mut client, mut peer) = associated();
+    let (mut out, mut events) = (Vec::new(), Vec::new());
+    let var = VariableRef {
+        domain_id: Some("LD".into()),
+        item_id: "X".into(),
+        ..Default::default()
+    };
+    let mut issued: HashSet<u32> = HashSet::new();
+    for _ in 0..2 {
+        issued.insert(client.read(std::slice::from_ref(&var), &mut out).unwrap());
+    }
+    if mode & 1 == 1 {
+        let mut rest = rest;
+        while let Some((&len, tail)) = rest.split_first() {
+            let (mms, tail) = tail.split_at(usize::from(len).min(tail.len()));
+            rest = tail;
+            let mut wire = Vec::new();
+            peer.send_data(mms, &mut wire);
+            client.feed(&wire, &mut out, &mut events);
+        }
+    } else {
+        for piece in rest.chunks(usize::from(mode >> 1) + 1) {
+            client.feed(piece, &mut out, &mut events);
+        }
+    }
+    let mut answered = HashSet::new();
+    for event in &events {
+        if let Event::Response { invoke_id, .. } = event {
+            assert!(
+                issued.contains(invoke_id),
+                "response to a foreign invoke ID"
+            );
+            assert!(answered.insert(*invoke_id), "two responses to one request");
+        }
+    }
+    assert!(client.outstanding() <= 2 - answered.len());
+    if client.phase() == Phase::Closed {
+        assert_eq!(client.outstanding(), 0);
+    }
+}
+
+/// A client associated with an in-memory responder, as the protocol's unit tests set up.
+fn associated() -> (ClientProtocol, IsoServer) {
+    let mut client = ClientProtocol::new(IsoParams::default(), InitiateParams::client_default());
+    let mut server = IsoServer::new(IsoParams::default());
+    let mut framer = Framer::new(tpkt::MAX_FRAME);
+    let (mut to_server, mut to_client, mut events) = (Vec::new(), Vec::new(), Vec::new());
+    client.start(&mut to_server);
+    while client.phase() != Phase::Associated {
+        framer.push(&std::mem::take(&mut to_server));
+        while let Some(frame) = framer.next_frame().unwrap() {
+            let frame = frame.to_vec();
+            match server.handle_frame(&frame).unwrap() {
+                Some(IsoEvent::TransportConnectRequest) => server.accept_transport(&mut to_client),
+                Some(IsoEvent::AssociateRequest { .. }) => {
+                    let mut response = Vec::new();
+                    pdu::encode_initiate_response(&InitiateParams::client_default(), &mut response);
+                    server.accept_association(&response, &mut to_client);
+                }
+                other => panic!("unexpected {other:?} while associating"),
+            }
+        }
+        client.feed(&std::mem::take(&mut to_client), &mut to_server, &mut events);
+    }
+    (client, server)
+}
+
+/// Structure-aware: the input drives a generator of `MmsValue` trees; every value that
+/// encodes decodes back to itself, and re-encodes to the same bytes.
+pub fn value_roundtrip(data: &[u8]) {
+    let mut input = Bytes(data);
+    let value = gen_value(&mut input, 6);
+    let mut encoded = Vec::new();
+    if data::encode_data(&value, &mut encoded).is_err() {
+        return;
+    }
+    let (decoded, used) = data::decode_data(&encoded, MAX_NESTING).expect("encoding decodes");
+    assert_eq!(used, encoded.len());
+    if !has_nan(&value) {
+        assert_eq!(decoded, value, "decode(encode(v)) != v");
+    }
+    assert_same_encoding(&encoded);
+}
+
+/// `encoded` decodes to a value whose encoding is `encoded` again.
+fn assert_same_encoding(encoded: &[u8]) {
+    let (value, used) = data::decode_data(encoded, MAX_NESTING).expect("encoding decodes");
+    assert_eq!(used, encoded.len());
+    let mut again = Vec::new();
+    data::encode_data(&value, &mut again).expect("decoded value encodes");
+    assert_eq!(again, encoded, "encoding not stable");
+}
+
+/// NaN is the one value not equal to itself.
+fn has_nan(value: &MmsValue) -> bool {
+    match value {
+        MmsValue::Float(f) => f.is_nan(),
+        MmsValue::Double(d) => d.is_nan(),
+        MmsValue::Array(e) | MmsValue::Structure(e) => {
+            e.iter().flatten().any(|child| has_nan(child))
+        }
+        _ => false,
+    }
+}
+
+/// The generator's input; reads past the end yield zeros, so every input is a value.
+struct Bytes<'a>(&'a [u8]);
+
+impl Bytes<'_> {
+    fn byte(&mut self) -> u8 {
+        match self.0.split_first() {
+            Some((&b, rest)) => {
+                self.0 = rest;
+                b
+            }
+            None => 0,
+        }
+    }
+
+    fn take(&mut self, n: usize) -> Vec<u8> {
+        let (head, rest) = self.0.split_at(n.min(self.0.len()));
+        self.0 = rest;
+        head.to_vec()
+    }
+
+    fn u64(&mut self) -> u64 {
+        let mut v = [0u8; 8];
+        for b in &mut v {
+            *b = self.byte();
+        }
+        u64::from_le_bytes(v)
+    }
+
+    /// A short byte string without NUL (C-visible strings).
+    fn text(&mut self) -> Vec<u8> {
+        let len = usize::from(self.byte() % 24);
+        self.take(len).into_iter().filter(|&b| b != 0).collect()
+    }
+}
+
+fn gen_value(input: &mut Bytes<'_>, depth: usize) -> MmsValue {
+    let kind = input.byte() % if depth == 0 { 15 } else { 17 };
+    match kind {
+        0 => MmsValue::Boolean(input.byte() & 1 == 1),
+        1 => {
+            let size = u32::from(input.byte() % 40);
+            let mut bits = BitString::new(size);
+            for pos in 0..size {
+                bits.set(pos, input.byte() & 1 == 1);
+            }
+            MmsValue::BitString(bits)
+        }
+        2 => MmsValue::Integer(input.u64() as i64 >> (input.byte() % 64)),
+        3 => MmsValue::Unsigned(input.u64() >> (input.byte() % 64)),
+        4 => MmsValue::Float(f32::from_bits(input.u64() as u32)),
+        5 => MmsValue::Double(f64::from_bits(input.u64())),
+        6 => {
+            let len = usize::from(input.byte() % 32);
+            let data = input.take(len);
+            MmsValue::OctetString(OctetString {
+                max_size: data.len(),
+                data,
+            })
+        }
+        7 => MmsValue::visible_string(&input.text()),
+        8 => MmsValue::GeneralizedTime(c_string(input.text())),
+        9 => {
+            let len = if input.byte() & 1 == 0 { 4 } else { 6 };
+            let mut t = input.take(len);
+            t.resize(len, 0);
+            MmsValue::BinaryTime(t)
+        }
+        10 => MmsValue::Bcd((input.u64() >> (input.byte() % 64)) as i64),
+        11 => {
+            let arcs = (0..input.byte() % 8)
+                .map(|_| u32::from(input.byte()) << (input.byte() % 24))
+                .collect();
+            MmsValue::ObjId(arcs)
+        }
+        12 => MmsValue::MmsString(c_string(input.text())),
+        13 => {
+            let mut t = [0u8; 8];
+            for b in &mut t {
+                *b = input.byte();
+            }
+            MmsValue::UtcTime(t)
+        }
+        14 => MmsValue::Integer(i64::from(input.byte() as i8)),
+        _ => {
+            let count = usize::from(input.byte() % 6);
+            let children = (0..count).map(|_| gen_value(input, depth - 1)).collect();
+            if kind == 15 {
+                MmsValue::structure(children)
+            } else {
+                MmsValue::array(children)
+            }
+        }
+    }
+}
+
+fn c_string(text: Vec<u8>) -> std::ffi::CString {
+    std::ffi::CString::new(text).expect("NUL octets were filtered out")
+}
