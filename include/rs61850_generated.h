@@ -1063,23 +1063,15 @@ typedef struct sMmsValue MmsValue;
 // The object behind a [`ClientDataSet`] handle: the data set's reference and its values.
 typedef struct sClientDataSet sClientDataSet;
 
-// Opaque object behind [`ClientGooseControlBlock`]; placeholder until its implementation replaces this body.
-typedef struct sClientGooseControlBlock sClientGooseControlBlock;
-
-// Opaque object behind [`ClientReport`]; placeholder until its implementation replaces this body.
+// The object behind a [`ClientReport`] handle: the latest report of one handler. Members and
+// header fields a report leaves out keep their previous values, as in the reference.
 typedef struct sClientReport sClientReport;
 
-// Opaque object behind [`ClientReportControlBlock`]; placeholder until its implementation replaces this body.
-typedef struct sClientReportControlBlock sClientReportControlBlock;
-
-// Opaque object behind [`ClientSVControlBlock`]; placeholder until its implementation replaces this body.
+// The object behind a [`ClientSVControlBlock`] handle (see `sampled_values`).
 typedef struct sClientSVControlBlock sClientSVControlBlock;
 
-// Opaque object behind [`ControlObjectClient`]; placeholder until its implementation replaces this body.
+// The object behind a [`ControlObjectClient`] handle.
 typedef struct sControlObjectClient sControlObjectClient;
-
-// Opaque object behind [`FileDirectoryEntry`]; placeholder until its implementation replaces this body.
-typedef struct sFileDirectoryEntry sFileDirectoryEntry;
 
 // The object behind an [`IedConnection`] handle (C only ever sees `struct sIedConnection*`).
 typedef struct sIedConnection sIedConnection;
@@ -1099,20 +1091,142 @@ typedef struct sTLSConfiguration sTLSConfiguration;
 // Opaque object behind [`TLSConnection`]; placeholder until its implementation replaces this body.
 typedef struct sTLSConnection sTLSConnection;
 
+// C enum `AcseAuthenticationMechanism` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int AcseAuthenticationMechanism;
+
+// Password of [`AcseAuthenticationValue`].
+typedef struct AcseAuthenticationPassword {
+  // Password bytes.
+  uint8_t *octetString;
+  // Number of bytes.
+  int passwordLength;
+} AcseAuthenticationPassword;
+
+// Certificate of [`AcseAuthenticationValue`].
+typedef struct AcseAuthenticationCertificate {
+  // Certificate bytes.
+  uint8_t *buf;
+  // Number of bytes.
+  int length;
+} AcseAuthenticationCertificate;
+
+// The anonymous `value` union of `struct sAcseAuthenticationParameter`.
+typedef union AcseAuthenticationValue {
+  // For `ACSE_AUTH_PASSWORD`.
+  struct AcseAuthenticationPassword password;
+  // For `ACSE_AUTH_CERTIFICATE` and `ACSE_AUTH_TLS`.
+  struct AcseAuthenticationCertificate certificate;
+} AcseAuthenticationValue;
+
+// ACSE authentication data (`struct sAcseAuthenticationParameter`).
+typedef struct sAcseAuthenticationParameter {
+  // Which member of `value` is valid.
+  AcseAuthenticationMechanism mechanism;
+  // Credentials.
+  union AcseAuthenticationValue value;
+} sAcseAuthenticationParameter;
+
+// `AcseAuthenticationParameter`: pointer to authentication data.
+typedef struct sAcseAuthenticationParameter *AcseAuthenticationParameter;
+
 // `ClientDataSet`: handle to an opaque object.
 typedef struct sClientDataSet *ClientDataSet;
 
-// C enum `Dbpos` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int Dbpos;
+// The object behind a [`ClientGooseControlBlock`] handle, with libiec61850's private
+// layout (py61850 reads `objectReference` through ctypes). Every value is NULL until read
+// or set.
+typedef struct sClientGooseControlBlock {
+  // The GoCB reference (`malloc`ed C string).
+  char *objectReference;
+  // GoEna (boolean).
+  MmsValue *goEna;
+  // GoID (visible string).
+  MmsValue *goID;
+  // DatSet (visible string).
+  MmsValue *datSet;
+  // ConfRev (unsigned).
+  MmsValue *confRev;
+  // NdsCom (boolean).
+  MmsValue *ndsCom;
+  // DstAddress (structure Addr, PRIORITY, VID, APPID).
+  MmsValue *dstAddress;
+  // MinTime (unsigned).
+  MmsValue *minTime;
+  // MaxTime (unsigned).
+  MmsValue *maxTime;
+  // FixedOffs (boolean).
+  MmsValue *fixedOffs;
+} sClientGooseControlBlock;
 
-// C enum `FunctionalConstraint` (values below; kept as an integer so any value from C is sound).
-typedef int FunctionalConstraint;
+// `ClientGooseControlBlock`: handle to an opaque object.
+typedef struct sClientGooseControlBlock *ClientGooseControlBlock;
 
-// C `uint64_t` typedef `msSinceEpoch`.
-typedef uint64_t msSinceEpoch;
+// Destination address of GOOSE / sampled values (`PhyComAddress`).
+typedef struct PhyComAddress {
+  // VLAN user priority.
+  uint8_t vlanPriority;
+  // VLAN identifier.
+  uint16_t vlanId;
+  // Application identifier.
+  uint16_t appId;
+  // Destination MAC address.
+  uint8_t dstAddress[6];
+} PhyComAddress;
 
-// C `uint64_t` typedef `nsSinceEpoch`.
-typedef uint64_t nsSinceEpoch;
+// A client-side copy of a report control block. py61850 reads this private libiec61850
+// layout through ctypes (layouts.tsv, 144 bytes), so it is `#[repr(C)]` with exactly its
+// fields: the reference string, the kind, and one owned `MmsValue*` per attribute (NULL
+// until read or set).
+typedef struct sClientReportControlBlock {
+  // The RCB reference (`malloc`ed C string).
+  char *objectReference;
+  // Buffered (BRCB) or unbuffered (URCB).
+  bool isBuffered;
+  // RptID (visible string).
+  MmsValue *rptId;
+  // RptEna (boolean).
+  MmsValue *rptEna;
+  // Resv (boolean, URCB only).
+  MmsValue *resv;
+  // DatSet (visible string).
+  MmsValue *datSet;
+  // ConfRev (unsigned).
+  MmsValue *confRev;
+  // OptFlds (bit string of 10).
+  MmsValue *optFlds;
+  // BufTm (unsigned).
+  MmsValue *bufTm;
+  // SqNum (unsigned).
+  MmsValue *sqNum;
+  // TrgOps (bit string of 6).
+  MmsValue *trgOps;
+  // IntgPd (unsigned).
+  MmsValue *intgPd;
+  // GI (boolean).
+  MmsValue *gi;
+  // PurgeBuf (boolean, BRCB only).
+  MmsValue *purgeBuf;
+  // EntryID (octet string, BRCB only).
+  MmsValue *entryId;
+  // TimeofEntry (binary time, BRCB only).
+  MmsValue *timeOfEntry;
+  // ResvTms (integer, BRCB only).
+  MmsValue *resvTms;
+  // Owner (octet string), when the server has it.
+  MmsValue *owner;
+} sClientReportControlBlock;
+
+// `ClientReportControlBlock`: handle to an opaque object.
+typedef struct sClientReportControlBlock *ClientReportControlBlock;
+
+// `ClientReport`: handle to an opaque object.
+typedef struct sClientReport *ClientReport;
+
+// C `int` typedef `ReasonForInclusion`.
+typedef int ReasonForInclusion;
+
+// `ClientSVControlBlock`: handle to an opaque object.
+typedef struct sClientSVControlBlock *ClientSVControlBlock;
 
 // `IedConnection`: handle to an opaque object.
 typedef struct sIedConnection *IedConnection;
@@ -1120,44 +1234,21 @@ typedef struct sIedConnection *IedConnection;
 // C enum `IedClientError` (values below; kept as an integer so any value from C is sound).
 typedef unsigned int IedClientError;
 
-// Node of a singly linked list whose first node is a dummy head (`struct sLinkedList`).
-typedef struct sLinkedList {
-  // Element of this node (NULL in the head node).
-  void *data;
-  // Next node, NULL at the end.
-  struct sLinkedList *next;
-} sLinkedList;
+// `ControlObjectClient`: handle to an opaque object.
+typedef struct sControlObjectClient *ControlObjectClient;
 
-// `LinkedList`: pointer to a list's head node.
-typedef struct sLinkedList *LinkedList;
+// C enum `ControlActionType` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int ControlActionType;
 
-// C callback `IedConnection_GenericServiceHandler` (NULL allowed).
-typedef void (*IedConnection_GenericServiceHandler)(uint32_t invokeId,
-                                                    void *parameter,
-                                                    IedClientError err);
-
-// `TLSConfiguration`: handle to an opaque object.
-typedef struct sTLSConfiguration *TLSConfiguration;
-
-// C callback `IedConnection_GetDataSetDirectoryHandler` (NULL allowed).
-typedef void (*IedConnection_GetDataSetDirectoryHandler)(uint32_t invokeId,
+// C callback `ControlObjectClient_ControlActionHandler` (NULL allowed).
+typedef void (*ControlObjectClient_ControlActionHandler)(uint32_t invokeId,
                                                          void *parameter,
                                                          IedClientError err,
-                                                         LinkedList dataSetDirectory,
-                                                         bool isDeletable);
+                                                         ControlActionType type,
+                                                         bool success);
 
-// C callback `IedConnection_GetNameListHandler` (NULL allowed).
-typedef void (*IedConnection_GetNameListHandler)(uint32_t invokeId,
-                                                 void *parameter,
-                                                 IedClientError err,
-                                                 LinkedList nameList,
-                                                 bool moreFollows);
-
-// C enum `ACSIClass` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int ACSIClass;
-
-// C enum `IedConnectionState` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int IedConnectionState;
+// C enum `ControlModel` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int ControlModel;
 
 // C enum `MmsType` (values below; kept as an integer so any value from C is sound).
 typedef unsigned int MmsType;
@@ -1227,6 +1318,123 @@ typedef struct __attribute__((packed)) sMmsVariableSpecification {
 // `MmsVariableSpecification`: an MMS type description.
 typedef struct sMmsVariableSpecification MmsVariableSpecification;
 
+// C enum `ControlLastApplError` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int ControlLastApplError;
+
+// C enum `ControlAddCause` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int ControlAddCause;
+
+// Last application error of a control operation (`LastApplError`).
+typedef struct LastApplError {
+  // `ctlNum` of the failed operation.
+  int ctlNum;
+  // Error class.
+  ControlLastApplError error;
+  // Additional cause.
+  ControlAddCause addCause;
+} LastApplError;
+
+// C callback `CommandTerminationHandler` (NULL allowed).
+typedef void (*CommandTerminationHandler)(void *parameter, ControlObjectClient controlClient);
+
+// C enum `Dbpos` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int Dbpos;
+
+// The object behind a [`FileDirectoryEntry`] handle, `malloc`ed (the name first, as the
+// reference's: code that reads the name through the pointer sees the same thing).
+typedef struct sFileDirectoryEntry {
+  char *fileName;
+  uint32_t fileSize;
+  uint64_t lastModified;
+} sFileDirectoryEntry;
+
+// `FileDirectoryEntry`: handle to an opaque object.
+typedef struct sFileDirectoryEntry *FileDirectoryEntry;
+
+// C enum `FunctionalConstraint` (values below; kept as an integer so any value from C is sound).
+typedef int FunctionalConstraint;
+
+// C `uint64_t` typedef `msSinceEpoch`.
+typedef uint64_t msSinceEpoch;
+
+// C `uint64_t` typedef `nsSinceEpoch`.
+typedef uint64_t nsSinceEpoch;
+
+// Node of a singly linked list whose first node is a dummy head (`struct sLinkedList`).
+typedef struct sLinkedList {
+  // Element of this node (NULL in the head node).
+  void *data;
+  // Next node, NULL at the end.
+  struct sLinkedList *next;
+} sLinkedList;
+
+// `LinkedList`: pointer to a list's head node.
+typedef struct sLinkedList *LinkedList;
+
+// C callback `IedConnection_GenericServiceHandler` (NULL allowed).
+typedef void (*IedConnection_GenericServiceHandler)(uint32_t invokeId,
+                                                    void *parameter,
+                                                    IedClientError err);
+
+// `TLSConfiguration`: handle to an opaque object.
+typedef struct sTLSConfiguration *TLSConfiguration;
+
+// C callback `IedConnection_GetDataSetDirectoryHandler` (NULL allowed).
+typedef void (*IedConnection_GetDataSetDirectoryHandler)(uint32_t invokeId,
+                                                         void *parameter,
+                                                         IedClientError err,
+                                                         LinkedList dataSetDirectory,
+                                                         bool isDeletable);
+
+// C callback `IedClientGetFileHandler` (NULL allowed).
+typedef bool (*IedClientGetFileHandler)(void *parameter, uint8_t *buffer, uint32_t bytesRead);
+
+// C callback `IedConnection_GetFileAsyncHandler` (NULL allowed).
+typedef bool (*IedConnection_GetFileAsyncHandler)(uint32_t invokeId,
+                                                  void *parameter,
+                                                  IedClientError err,
+                                                  uint32_t originalInvokeId,
+                                                  uint8_t *buffer,
+                                                  uint32_t bytesRead,
+                                                  bool moreFollows);
+
+// C callback `IedConnection_FileDirectoryEntryHandler` (NULL allowed).
+typedef bool (*IedConnection_FileDirectoryEntryHandler)(uint32_t invokeId,
+                                                        void *parameter,
+                                                        IedClientError err,
+                                                        char *filename,
+                                                        uint32_t size,
+                                                        uint64_t lastModfified,
+                                                        bool moreFollows);
+
+// C callback `IedConnection_GetGoCBValuesHandler` (NULL allowed).
+typedef void (*IedConnection_GetGoCBValuesHandler)(uint32_t invokeId,
+                                                   void *parameter,
+                                                   IedClientError err,
+                                                   ClientGooseControlBlock goCB);
+
+// C callback `IedConnection_GetNameListHandler` (NULL allowed).
+typedef void (*IedConnection_GetNameListHandler)(uint32_t invokeId,
+                                                 void *parameter,
+                                                 IedClientError err,
+                                                 LinkedList nameList,
+                                                 bool moreFollows);
+
+// C enum `ACSIClass` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int ACSIClass;
+
+// `MmsConnection`: handle to an opaque object.
+typedef struct sMmsConnection *MmsConnection;
+
+// C callback `IedConnection_GetRCBValuesHandler` (NULL allowed).
+typedef void (*IedConnection_GetRCBValuesHandler)(uint32_t invokeId,
+                                                  void *parameter,
+                                                  IedClientError err,
+                                                  ClientReportControlBlock rcb);
+
+// C enum `IedConnectionState` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int IedConnectionState;
+
 // C callback `IedConnection_GetVariableSpecificationHandler` (NULL allowed).
 typedef void (*IedConnection_GetVariableSpecificationHandler)(uint32_t invokeId,
                                                               void *parameter,
@@ -1236,10 +1444,20 @@ typedef void (*IedConnection_GetVariableSpecificationHandler)(uint32_t invokeId,
 // C callback `IedConnectionClosedHandler` (NULL allowed).
 typedef void (*IedConnectionClosedHandler)(void *parameter, IedConnection connection);
 
+// C callback `ReportCallbackFunction` (NULL allowed).
+typedef void (*ReportCallbackFunction)(void *parameter, ClientReport report);
+
 // C callback `IedConnection_StateChangedHandler` (NULL allowed).
 typedef void (*IedConnection_StateChangedHandler)(void *parameter,
                                                   IedConnection connection,
                                                   IedConnectionState newState);
+
+// C callback `IedConnection_QueryLogHandler` (NULL allowed).
+typedef void (*IedConnection_QueryLogHandler)(uint32_t invokeId,
+                                              void *parameter,
+                                              IedClientError mmsError,
+                                              LinkedList journalEntries,
+                                              bool moreFollows);
 
 // C callback `IedConnection_ReadDataSetHandler` (NULL allowed).
 typedef void (*IedConnection_ReadDataSetHandler)(uint32_t invokeId,
@@ -1268,80 +1486,6 @@ typedef void (*IedConnection_WriteDataSetHandler)(uint32_t invokeId,
                                                   IedClientError err,
                                                   LinkedList accessResults);
 
-// C callback `LinkedListValueDeleteFunction` (NULL allowed).
-typedef void (*LinkedListValueDeleteFunction)(void *arg0);
-
-// C enum `MmsError` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int MmsError;
-
-// C enum `MmsDataAccessError` (values below; kept as an integer so any value from C is sound).
-typedef int MmsDataAccessError;
-
-// C `uint16_t` typedef `Validity`.
-typedef uint16_t Validity;
-
-// C enum `ControlActionType` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int ControlActionType;
-
-// C enum `ControlModel` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int ControlModel;
-
-// C enum `ControlAddCause` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int ControlAddCause;
-
-// C enum `ControlLastApplError` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int ControlLastApplError;
-
-// C enum `AcseAuthenticationMechanism` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int AcseAuthenticationMechanism;
-
-// C enum `MmsConnectionState` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int MmsConnectionState;
-
-// C enum `MmsValueIndication` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int MmsValueIndication;
-
-// C enum `TLSConfigVersion` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int TLSConfigVersion;
-
-// C enum `TLSEventLevel` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int TLSEventLevel;
-
-// Certificate of [`AcseAuthenticationValue`].
-typedef struct AcseAuthenticationCertificate {
-  // Certificate bytes.
-  uint8_t *buf;
-  // Number of bytes.
-  int length;
-} AcseAuthenticationCertificate;
-
-// Password of [`AcseAuthenticationValue`].
-typedef struct AcseAuthenticationPassword {
-  // Password bytes.
-  uint8_t *octetString;
-  // Number of bytes.
-  int passwordLength;
-} AcseAuthenticationPassword;
-
-// The anonymous `value` union of `struct sAcseAuthenticationParameter`.
-typedef union AcseAuthenticationValue {
-  // For `ACSE_AUTH_PASSWORD`.
-  struct AcseAuthenticationPassword password;
-  // For `ACSE_AUTH_CERTIFICATE` and `ACSE_AUTH_TLS`.
-  struct AcseAuthenticationCertificate certificate;
-} AcseAuthenticationValue;
-
-// ACSE authentication data (`struct sAcseAuthenticationParameter`).
-typedef struct sAcseAuthenticationParameter {
-  // Which member of `value` is valid.
-  AcseAuthenticationMechanism mechanism;
-  // Credentials.
-  union AcseAuthenticationValue value;
-} sAcseAuthenticationParameter;
-
-// `AcseAuthenticationParameter`: pointer to authentication data.
-typedef struct sAcseAuthenticationParameter *AcseAuthenticationParameter;
-
 // ASN.1 object identifier with up to 10 arcs (`ItuObjectIdentifier`).
 typedef struct ItuObjectIdentifier {
   // Arc values.
@@ -1357,80 +1501,6 @@ typedef struct IsoApplicationReference {
   // AE-qualifier.
   int aeQualifier;
 } IsoApplicationReference;
-
-// C callback `AcseAuthenticator` (NULL allowed).
-typedef bool (*AcseAuthenticator)(void *parameter,
-                                  AcseAuthenticationParameter authParameter,
-                                  void **securityToken,
-                                  struct IsoApplicationReference *appReference);
-
-// `ClientGooseControlBlock`: handle to an opaque object.
-typedef struct sClientGooseControlBlock *ClientGooseControlBlock;
-
-// `ClientReport`: handle to an opaque object.
-typedef struct sClientReport *ClientReport;
-
-// `ClientReportControlBlock`: handle to an opaque object.
-typedef struct sClientReportControlBlock *ClientReportControlBlock;
-
-// `ClientSVControlBlock`: handle to an opaque object.
-typedef struct sClientSVControlBlock *ClientSVControlBlock;
-
-// `ControlObjectClient`: handle to an opaque object.
-typedef struct sControlObjectClient *ControlObjectClient;
-
-// C callback `CommandTerminationHandler` (NULL allowed).
-typedef void (*CommandTerminationHandler)(void *parameter, ControlObjectClient controlClient);
-
-// C callback `ControlObjectClient_ControlActionHandler` (NULL allowed).
-typedef void (*ControlObjectClient_ControlActionHandler)(uint32_t invokeId,
-                                                         void *parameter,
-                                                         IedClientError err,
-                                                         ControlActionType type,
-                                                         bool success);
-
-// `FileDirectoryEntry`: handle to an opaque object.
-typedef struct sFileDirectoryEntry *FileDirectoryEntry;
-
-// C callback `IedClientGetFileHandler` (NULL allowed).
-typedef bool (*IedClientGetFileHandler)(void *parameter, uint8_t *buffer, uint32_t bytesRead);
-
-// C callback `IedConnection_FileDirectoryEntryHandler` (NULL allowed).
-typedef bool (*IedConnection_FileDirectoryEntryHandler)(uint32_t invokeId,
-                                                        void *parameter,
-                                                        IedClientError err,
-                                                        char *filename,
-                                                        uint32_t size,
-                                                        uint64_t lastModfified,
-                                                        bool moreFollows);
-
-// C callback `IedConnection_GetFileAsyncHandler` (NULL allowed).
-typedef bool (*IedConnection_GetFileAsyncHandler)(uint32_t invokeId,
-                                                  void *parameter,
-                                                  IedClientError err,
-                                                  uint32_t originalInvokeId,
-                                                  uint8_t *buffer,
-                                                  uint32_t bytesRead,
-                                                  bool moreFollows);
-
-// C callback `IedConnection_GetGoCBValuesHandler` (NULL allowed).
-typedef void (*IedConnection_GetGoCBValuesHandler)(uint32_t invokeId,
-                                                   void *parameter,
-                                                   IedClientError err,
-                                                   ClientGooseControlBlock goCB);
-
-// C callback `IedConnection_GetRCBValuesHandler` (NULL allowed).
-typedef void (*IedConnection_GetRCBValuesHandler)(uint32_t invokeId,
-                                                  void *parameter,
-                                                  IedClientError err,
-                                                  ClientReportControlBlock rcb);
-
-// C callback `IedConnection_QueryLogHandler` (NULL allowed).
-typedef void (*IedConnection_QueryLogHandler)(uint32_t invokeId,
-                                              void *parameter,
-                                              IedClientError mmsError,
-                                              LinkedList journalEntries,
-                                              bool moreFollows);
 
 // ISO presentation selector, up to 16 bytes (`PSelector`).
 typedef struct PSelector {
@@ -1502,15 +1572,59 @@ typedef struct sIsoConnectionParameters {
 // `IsoConnectionParameters`: pointer to connection parameters.
 typedef struct sIsoConnectionParameters *IsoConnectionParameters;
 
-// Last application error of a control operation (`LastApplError`).
-typedef struct LastApplError {
-  // `ctlNum` of the failed operation.
-  int ctlNum;
-  // Error class.
-  ControlLastApplError error;
-  // Additional cause.
-  ControlAddCause addCause;
-} LastApplError;
+// C callback `LinkedListValueDeleteFunction` (NULL allowed).
+typedef void (*LinkedListValueDeleteFunction)(void *arg0);
+
+// C enum `MmsError` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int MmsError;
+
+// One journal (log) entry read from a server (`struct sMmsJournalEntry`).
+typedef struct sMmsJournalEntry {
+  // Entry identifier (octet string).
+  MmsValue *entryID;
+  // Time of the entry (binary time).
+  MmsValue *occurenceTime;
+  // List of `MmsJournalVariable`.
+  LinkedList journalVariables;
+} sMmsJournalEntry;
+
+// `MmsJournalEntry`: pointer to a journal entry.
+typedef struct sMmsJournalEntry *MmsJournalEntry;
+
+// One variable of a journal entry (`struct sMmsJournalVariable`).
+typedef struct sMmsJournalVariable {
+  // Variable tag.
+  char *tag;
+  // Variable value.
+  MmsValue *value;
+} sMmsJournalVariable;
+
+// `MmsJournalVariable`: pointer to a journal variable.
+typedef struct sMmsJournalVariable *MmsJournalVariable;
+
+// C enum `MmsDataAccessError` (values below; kept as an integer so any value from C is sound).
+typedef int MmsDataAccessError;
+
+// C `uint16_t` typedef `Validity`.
+typedef uint16_t Validity;
+
+// C enum `MmsConnectionState` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int MmsConnectionState;
+
+// C enum `MmsValueIndication` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int MmsValueIndication;
+
+// C enum `TLSConfigVersion` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int TLSConfigVersion;
+
+// C enum `TLSEventLevel` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int TLSEventLevel;
+
+// C callback `AcseAuthenticator` (NULL allowed).
+typedef bool (*AcseAuthenticator)(void *parameter,
+                                  AcseAuthenticationParameter authParameter,
+                                  void **securityToken,
+                                  struct IsoApplicationReference *appReference);
 
 // C callback `LogEntryCallback` (NULL allowed).
 typedef bool (*LogEntryCallback)(void *parameter,
@@ -1585,9 +1699,6 @@ typedef struct sMmsAccessSpecifier {
 
 // `MmsAccessSpecifier`: one named variable list entry.
 typedef struct sMmsAccessSpecifier MmsAccessSpecifier;
-
-// `MmsConnection`: handle to an opaque object.
-typedef struct sMmsConnection *MmsConnection;
 
 // C callback `MmsConnectionLostHandler` (NULL allowed).
 typedef void (*MmsConnectionLostHandler)(MmsConnection connection, void *parameter);
@@ -1728,30 +1839,6 @@ typedef void (*MmsInformationReportHandler)(void *parameter,
                                             MmsValue *value,
                                             bool isVariableListName);
 
-// One journal (log) entry read from a server (`struct sMmsJournalEntry`).
-typedef struct sMmsJournalEntry {
-  // Entry identifier (octet string).
-  MmsValue *entryID;
-  // Time of the entry (binary time).
-  MmsValue *occurenceTime;
-  // List of `MmsJournalVariable`.
-  LinkedList journalVariables;
-} sMmsJournalEntry;
-
-// `MmsJournalEntry`: pointer to a journal entry.
-typedef struct sMmsJournalEntry *MmsJournalEntry;
-
-// One variable of a journal entry (`struct sMmsJournalVariable`).
-typedef struct sMmsJournalVariable {
-  // Variable tag.
-  char *tag;
-  // Variable value.
-  MmsValue *value;
-} sMmsJournalVariable;
-
-// `MmsJournalVariable`: pointer to a journal variable.
-typedef struct sMmsJournalVariable *MmsJournalVariable;
-
 // `MmsNamedVariableList`: handle to an opaque object.
 typedef struct sMmsNamedVariableList *MmsNamedVariableList;
 
@@ -1785,24 +1872,6 @@ typedef struct MmsVariableAccessSpecification {
   // Component name, NULL when absent.
   char *componentName;
 } MmsVariableAccessSpecification;
-
-// Destination address of GOOSE / sampled values (`PhyComAddress`).
-typedef struct PhyComAddress {
-  // VLAN user priority.
-  uint8_t vlanPriority;
-  // VLAN identifier.
-  uint16_t vlanId;
-  // Application identifier.
-  uint16_t appId;
-  // Destination MAC address.
-  uint8_t dstAddress[6];
-} PhyComAddress;
-
-// C `int` typedef `ReasonForInclusion`.
-typedef int ReasonForInclusion;
-
-// C callback `ReportCallbackFunction` (NULL allowed).
-typedef void (*ReportCallbackFunction)(void *parameter, ClientReport report);
 
 // `TLSConnection`: handle to an opaque object.
 typedef struct sTLSConnection *TLSConnection;
@@ -2454,6 +2523,50 @@ typedef void (*TLSConfiguration_EventHandler)(void *parameter,
 extern "C" {
 #endif // __cplusplus
 
+// `AcseAuthenticationParameter_create`: no mechanism, no password (`malloc`ed, zeroed).
+AcseAuthenticationParameter AcseAuthenticationParameter_create(void);
+
+// `AcseAuthenticationParameter_destroy`: frees the parameter and its password copy.
+//
+// # Safety
+// `self_` is NULL or a parameter from `AcseAuthenticationParameter_create`, not used
+// afterwards.
+void AcseAuthenticationParameter_destroy(AcseAuthenticationParameter self_);
+
+// `AcseAuthenticationParameter_getAuthMechanism` (ACSE_AUTH_NONE for NULL).
+//
+// # Safety
+// `self_` is NULL or a live parameter.
+AcseAuthenticationMechanism AcseAuthenticationParameter_getAuthMechanism(AcseAuthenticationParameter self_);
+
+// `AcseAuthenticationParameter_getPassword`: the password (NUL-terminated copy), NULL
+// unless the mechanism is ACSE_AUTH_PASSWORD.
+//
+// # Safety
+// `self_` is NULL or a live parameter.
+const char *AcseAuthenticationParameter_getPassword(AcseAuthenticationParameter self_);
+
+// `AcseAuthenticationParameter_getPasswordLength`: 0 unless the mechanism is
+// ACSE_AUTH_PASSWORD (as on the reference).
+//
+// # Safety
+// `self_` is NULL or a live parameter.
+int AcseAuthenticationParameter_getPasswordLength(AcseAuthenticationParameter self_);
+
+// `AcseAuthenticationParameter_setAuthMechanism`.
+//
+// # Safety
+// `self_` is NULL or a live parameter.
+void AcseAuthenticationParameter_setAuthMechanism(AcseAuthenticationParameter self_,
+                                                  AcseAuthenticationMechanism mechanism);
+
+// `AcseAuthenticationParameter_setPassword`: stores a copy of the C string (NULL clears
+// it); the mechanism is left as it is, as the reference does.
+//
+// # Safety
+// `self_` is NULL or a live parameter; `password` is NULL or a C string.
+void AcseAuthenticationParameter_setPassword(AcseAuthenticationParameter self_, char *password);
+
 // Frees a `ClientDataSet` and its values; NULL is ignored.
 //
 // # Safety
@@ -2478,6 +2591,533 @@ char *ClientDataSet_getReference(ClientDataSet self_);
 // `self_` is NULL or a live `ClientDataSet`.
 MmsValue *ClientDataSet_getValues(ClientDataSet self_);
 
+// Creates a GoCB object for `goCBReference` (`LD/LN.name`); NULL for a NULL reference.
+//
+// # Safety
+// `dataAttributeReference` is NULL or a C string.
+ClientGooseControlBlock ClientGooseControlBlock_create(const char *dataAttributeReference);
+
+// Frees a GoCB and its values.
+//
+// # Safety
+// `self_` is NULL or a GoCB not used afterwards.
+void ClientGooseControlBlock_destroy(ClientGooseControlBlock self_);
+
+// DstAddress as a `PhyComAddress` (all zero when unknown).
+//
+// # Safety
+// `self_` is NULL or a live GoCB.
+struct PhyComAddress ClientGooseControlBlock_getDstAddress(ClientGooseControlBlock self_);
+
+// The Addr member of DstAddress (an octet string owned by the GoCB; NULL when unknown).
+//
+// # Safety
+// `self_` is NULL or a live GoCB.
+MmsValue *ClientGooseControlBlock_getDstAddress_addr(ClientGooseControlBlock self_);
+
+// Sets DatSet (written with GOCB_ELEMENT_DATSET).
+//
+// # Safety
+// `self_` is NULL or a live GoCB; `datSet` is NULL or a C string.
+void ClientGooseControlBlock_setDatSet(ClientGooseControlBlock self_, const char *datSet);
+
+// Sets DstAddress (written with GOCB_ELEMENT_DST_ADDRESS).
+//
+// # Safety
+// `self_` is NULL or a live GoCB.
+void ClientGooseControlBlock_setDstAddress(ClientGooseControlBlock self_,
+                                           struct PhyComAddress value);
+
+// Sets the Addr member of DstAddress to a copy of `macAddr` (an octet string).
+//
+// # Safety
+// `self_` is NULL or a live GoCB; `macAddr` is NULL or a live value.
+void ClientGooseControlBlock_setDstAddress_addr(ClientGooseControlBlock self_, MmsValue *macAddr);
+
+// Sets GoEna (written with GOCB_ELEMENT_GO_ENA).
+//
+// # Safety
+// `self_` is NULL or a live GoCB.
+void ClientGooseControlBlock_setGoEna(ClientGooseControlBlock self_, bool goEna);
+
+// Sets GoID (written with GOCB_ELEMENT_GO_ID).
+//
+// # Safety
+// `self_` is NULL or a live GoCB; `goID` is NULL or a C string.
+void ClientGooseControlBlock_setGoID(ClientGooseControlBlock self_, const char *goID);
+
+// Creates an RCB object for `rcbReference` (`LD/LN.RP.name` or `LD/LN.BR.name`); NULL for a
+// reference without `.` or `$`, as the reference.
+//
+// # Safety
+// `rcbReference` is NULL or a C string.
+ClientReportControlBlock ClientReportControlBlock_create(const char *rcbReference);
+
+// Frees an RCB object and its values; NULL is a no-op.
+//
+// # Safety
+// `self_` is NULL or an RCB from this library, not used afterwards.
+void ClientReportControlBlock_destroy(ClientReportControlBlock self_);
+
+// BufTm in ms.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+uint32_t ClientReportControlBlock_getBufTm(ClientReportControlBlock self_);
+
+// ConfRev.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+uint32_t ClientReportControlBlock_getConfRev(ClientReportControlBlock self_);
+
+// DatSet (borrowed, MMS form `LD/LN$DS`; NULL when unset).
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+const char *ClientReportControlBlock_getDataSetReference(ClientReportControlBlock self_);
+
+// EntryID (borrowed; NULL when unset).
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+MmsValue *ClientReportControlBlock_getEntryId(ClientReportControlBlock self_);
+
+// TimeofEntry in ms since 1970 (0 when unset).
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+uint64_t ClientReportControlBlock_getEntryTime(ClientReportControlBlock self_);
+
+// GI.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+bool ClientReportControlBlock_getGI(ClientReportControlBlock self_);
+
+// IntgPd in ms.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+uint32_t ClientReportControlBlock_getIntgPd(ClientReportControlBlock self_);
+
+// The RCB reference (borrowed).
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+char *ClientReportControlBlock_getObjectReference(ClientReportControlBlock self_);
+
+// OptFlds as `RPT_OPT_*` bits.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+int ClientReportControlBlock_getOptFlds(ClientReportControlBlock self_);
+
+// Owner (borrowed; NULL when the server has none).
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+MmsValue *ClientReportControlBlock_getOwner(ClientReportControlBlock self_);
+
+// PurgeBuf (BRCB).
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+bool ClientReportControlBlock_getPurgeBuf(ClientReportControlBlock self_);
+
+// Resv (URCB).
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+bool ClientReportControlBlock_getResv(ClientReportControlBlock self_);
+
+// ResvTms in seconds.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+int16_t ClientReportControlBlock_getResvTms(ClientReportControlBlock self_);
+
+// RptEna.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+bool ClientReportControlBlock_getRptEna(ClientReportControlBlock self_);
+
+// RptID (borrowed; NULL when unset).
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+const char *ClientReportControlBlock_getRptId(ClientReportControlBlock self_);
+
+// SqNum.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+uint16_t ClientReportControlBlock_getSqNum(ClientReportControlBlock self_);
+
+// TrgOps as `TRG_OPT_*` bits.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+int ClientReportControlBlock_getTrgOps(ClientReportControlBlock self_);
+
+// Whether the server has ResvTms for this RCB (it was read).
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+bool ClientReportControlBlock_hasResvTms(ClientReportControlBlock self_);
+
+// Whether the RCB is buffered.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+bool ClientReportControlBlock_isBuffered(ClientReportControlBlock self_);
+
+// Sets BufTm.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+void ClientReportControlBlock_setBufTm(ClientReportControlBlock self_, uint32_t bufTm);
+
+// Sets DatSet (written as given).
+//
+// # Safety
+// `self_` is NULL or a live RCB; `dataSetReference` is NULL or a C string.
+void ClientReportControlBlock_setDataSetReference(ClientReportControlBlock self_,
+                                                  const char *dataSetReference);
+
+// Sets EntryID to a copy of `entryId` (the caller keeps its value).
+//
+// # Safety
+// `self_` is NULL or a live RCB; `entryId` is NULL or a live value.
+void ClientReportControlBlock_setEntryId(ClientReportControlBlock self_, MmsValue *entryId);
+
+// Sets GI.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+void ClientReportControlBlock_setGI(ClientReportControlBlock self_, bool gi);
+
+// Sets IntgPd.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+void ClientReportControlBlock_setIntgPd(ClientReportControlBlock self_, uint32_t intgPd);
+
+// Sets OptFlds from `RPT_OPT_*` bits.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+void ClientReportControlBlock_setOptFlds(ClientReportControlBlock self_, int optFlds);
+
+// Sets PurgeBuf.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+void ClientReportControlBlock_setPurgeBuf(ClientReportControlBlock self_, bool purgeBuf);
+
+// Sets Resv.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+void ClientReportControlBlock_setResv(ClientReportControlBlock self_, bool resv);
+
+// Sets ResvTms.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+void ClientReportControlBlock_setResvTms(ClientReportControlBlock self_, int16_t resvTms);
+
+// Sets RptEna.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+void ClientReportControlBlock_setRptEna(ClientReportControlBlock self_, bool rptEna);
+
+// Sets RptID.
+//
+// # Safety
+// `self_` is NULL or a live RCB; `rptId` is NULL or a C string.
+void ClientReportControlBlock_setRptId(ClientReportControlBlock self_, const char *rptId);
+
+// Sets TrgOps from `TRG_OPT_*` bits.
+//
+// # Safety
+// `self_` is NULL or a live RCB.
+void ClientReportControlBlock_setTrgOps(ClientReportControlBlock self_, int trgOps);
+
+// Data reference of member `elementIndex` (borrowed; NULL when not sent or out of range).
+//
+// # Safety
+// `self_` is NULL or the report passed to a running handler.
+const char *ClientReport_getDataReference(ClientReport self_, int elementIndex);
+
+// The data set name (borrowed, MMS form; NULL until a report carried it).
+//
+// # Safety
+// `self_` is NULL or the report passed to a running handler.
+const char *ClientReport_getDataSetName(ClientReport self_);
+
+// The data set values (an array owned by the report, updated in place by later reports).
+//
+// # Safety
+// `self_` is NULL or the report passed to a running handler.
+MmsValue *ClientReport_getDataSetValues(ClientReport self_);
+
+// EntryID of a buffered report (borrowed; NULL until one arrived).
+//
+// # Safety
+// `self_` is NULL or the report passed to a running handler.
+MmsValue *ClientReport_getEntryId(ClientReport self_);
+
+// The RCB reference the handler was installed for (borrowed).
+//
+// # Safety
+// `self_` is NULL or the report passed to a running handler.
+char *ClientReport_getRcbReference(ClientReport self_);
+
+// Reason for inclusion of member `elementIndex` (`IEC61850_REASON_*`; 0 out of range).
+//
+// # Safety
+// `self_` is NULL or the report passed to a running handler.
+ReasonForInclusion ClientReport_getReasonForInclusion(ClientReport self_, int elementIndex);
+
+// The RptID the handler was installed with (borrowed; NULL when it was installed without).
+//
+// # Safety
+// `self_` is NULL or the report passed to a running handler.
+char *ClientReport_getRptId(ClientReport self_);
+
+// Creates an SVCB object for `reference` (`LD/LN.name`): the block is looked up as a
+// multicast (MS) and then as a unicast (US) block; NULL when it is neither.
+//
+// # Safety
+// `connection` is NULL or a live handle that outlives the SVCB; `reference` is NULL or a C
+// string.
+ClientSVControlBlock ClientSVControlBlock_create(IedConnection connection, const char *reference);
+
+// Frees an SVCB.
+//
+// # Safety
+// `self_` is NULL or an SVCB not used afterwards.
+void ClientSVControlBlock_destroy(ClientSVControlBlock self_);
+
+// The outcome of the last read or write of an attribute.
+//
+// # Safety
+// `self_` is NULL or a live SVCB.
+IedClientError ClientSVControlBlock_getLastComError(ClientSVControlBlock self_);
+
+// Whether the block is a multicast (MSVCB) one.
+//
+// # Safety
+// `self_` is NULL or a live SVCB.
+bool ClientSVControlBlock_isMulticast(ClientSVControlBlock self_);
+
+// Writes Resv (unicast blocks only: false for a multicast one, without a request).
+//
+// # Safety
+// `self_` is NULL or a live SVCB whose connection is live.
+bool ClientSVControlBlock_setResv(ClientSVControlBlock self_, bool value);
+
+// Writes SvEna; true on success.
+//
+// # Safety
+// `self_` is NULL or a live SVCB whose connection is live.
+bool ClientSVControlBlock_setSvEna(ClientSVControlBlock self_, bool value);
+
+// Cancels a selection or a time-activated operate (writes Cancel with the last ctlVal sent).
+//
+// # Safety
+// `self_` is NULL or a live handle.
+bool ControlObjectClient_cancel(ControlObjectClient self_);
+
+// Asynchronous `cancel`.
+//
+// # Safety
+// As for `ControlObjectClient_cancel`; `err` is NULL or writable; `handler` stays callable
+// with `parameter` until it ran.
+uint32_t ControlObjectClient_cancelAsync(ControlObjectClient self_,
+                                         IedClientError *err,
+                                         ControlObjectClient_ControlActionHandler handler,
+                                         void *parameter);
+
+// Changes the control model; as on the reference, only the local one (no request is sent).
+//
+// # Safety
+// `self_` is NULL or a live handle.
+void ControlObjectClient_changeServerControlModel(ControlObjectClient self_, ControlModel ctlModel);
+
+// Creates a control object, asking the server for its control model and type; NULL when the
+// object does not exist or is not controllable (status-only).
+//
+// # Safety
+// `objectReference` is NULL or a C string; `connection` is NULL or a live handle.
+ControlObjectClient ControlObjectClient_create(const char *objectReference,
+                                               IedConnection connection);
+
+// Creates a control object from a known control model and CO type (no request is sent).
+// A NULL specification gives NULL (the reference crashes).
+//
+// # Safety
+// `objectReference` is NULL or a C string; `connection` is NULL or a live handle;
+// `controlObjectSpec` is NULL or a live specification.
+ControlObjectClient ControlObjectClient_createEx(const char *objectReference,
+                                                 IedConnection connection,
+                                                 ControlModel ctlModel,
+                                                 MmsVariableSpecification *controlObjectSpec);
+
+// Frees a control object; its CommandTermination handler is not called afterwards.
+//
+// # Safety
+// `self_` is NULL or a live handle, not used afterwards.
+void ControlObjectClient_destroy(ControlObjectClient self_);
+
+// Sets the interlock-check bit (deprecated form).
+//
+// # Safety
+// `self_` is NULL or a live handle.
+void ControlObjectClient_enableInterlockCheck(ControlObjectClient self_);
+
+// Sets the synchro-check bit (deprecated form).
+//
+// # Safety
+// `self_` is NULL or a live handle.
+void ControlObjectClient_enableSynchroCheck(ControlObjectClient self_);
+
+// The control model in use.
+//
+// # Safety
+// `self_` is NULL or a live handle.
+ControlModel ControlObjectClient_getControlModel(ControlObjectClient self_);
+
+// The `MmsType` of ctlVal.
+//
+// # Safety
+// `self_` is NULL or a live handle.
+MmsType ControlObjectClient_getCtlValType(ControlObjectClient self_);
+
+// The LastApplError of this object's last service (zero when it was not refused).
+//
+// # Safety
+// `self_` is NULL or a live handle.
+struct LastApplError ControlObjectClient_getLastApplError(ControlObjectClient self_);
+
+// The error of the last service (OBJECT_INVALIDATED before the first).
+//
+// # Safety
+// `self_` is NULL or a live handle.
+IedClientError ControlObjectClient_getLastError(ControlObjectClient self_);
+
+// The object reference the control object was created with.
+//
+// # Safety
+// `self_` is NULL or a live handle.
+const char *ControlObjectClient_getObjectReference(ControlObjectClient self_);
+
+// Operates (at `operTime` ms since 1970 for a time-activated operate, 0 for now); false with
+// the server's LastApplError when refused.
+//
+// # Safety
+// `self_` is NULL or a live handle; `ctlVal` is NULL or a live value.
+bool ControlObjectClient_operate(ControlObjectClient self_, MmsValue *ctlVal, uint64_t operTime);
+
+// Asynchronous `operate`; returns the invoke ID (0 with `err` set on failure to send).
+//
+// # Safety
+// As for `ControlObjectClient_operate`; `err` is NULL or writable; `handler` stays callable
+// with `parameter` until it ran.
+uint32_t ControlObjectClient_operateAsync(ControlObjectClient self_,
+                                          IedClientError *err,
+                                          MmsValue *ctlVal,
+                                          uint64_t operTime,
+                                          ControlObjectClient_ControlActionHandler handler,
+                                          void *parameter);
+
+// Selects (reads SBO, normal security): true when the server names the object.
+//
+// # Safety
+// `self_` is NULL or a live handle.
+bool ControlObjectClient_select(ControlObjectClient self_);
+
+// Asynchronous `select`.
+//
+// # Safety
+// As for `ControlObjectClient_select`; `err` is NULL or writable; `handler` stays callable
+// with `parameter` until it ran.
+uint32_t ControlObjectClient_selectAsync(ControlObjectClient self_,
+                                         IedClientError *err,
+                                         ControlObjectClient_ControlActionHandler handler,
+                                         void *parameter);
+
+// Selects with value (writes SBOw, enhanced security).
+//
+// # Safety
+// `self_` is NULL or a live handle; `ctlVal` is NULL or a live value.
+bool ControlObjectClient_selectWithValue(ControlObjectClient self_, MmsValue *ctlVal);
+
+// Asynchronous `selectWithValue`.
+//
+// # Safety
+// As for `ControlObjectClient_selectWithValue`; `err` is NULL or writable; `handler` stays
+// callable with `parameter` until it ran.
+uint32_t ControlObjectClient_selectWithValueAsync(ControlObjectClient self_,
+                                                  IedClientError *err,
+                                                  MmsValue *ctlVal,
+                                                  ControlObjectClient_ControlActionHandler handler,
+                                                  void *parameter);
+
+// Installs the handler called (on the callback thread) when a CommandTermination arrives.
+//
+// # Safety
+// `self_` is NULL or a live handle; `handler` stays callable with `handlerParameter` while
+// installed.
+void ControlObjectClient_setCommandTerminationHandler(ControlObjectClient self_,
+                                                      CommandTerminationHandler handler,
+                                                      void *handlerParameter);
+
+// Sets the control model used by this client (no request).
+//
+// # Safety
+// `self_` is NULL or a live handle.
+void ControlObjectClient_setControlModel(ControlObjectClient self_, ControlModel ctlModel);
+
+// Sets the ctlNum of the next request.
+//
+// # Safety
+// `self_` is NULL or a live handle.
+void ControlObjectClient_setCtlNum(ControlObjectClient self_, uint8_t ctlNum);
+
+// Sets or clears the interlock-check bit of Check.
+//
+// # Safety
+// `self_` is NULL or a live handle.
+void ControlObjectClient_setInterlockCheck(ControlObjectClient self_, bool value);
+
+// Sets the originator (orIdent, orCat) of the following requests.
+//
+// # Safety
+// `self_` is NULL or a live handle; `orIdent` is NULL or a C string.
+void ControlObjectClient_setOrigin(ControlObjectClient self_, const char *orIdent, int orCat);
+
+// Sets or clears the synchro-check bit of Check.
+//
+// # Safety
+// `self_` is NULL or a live handle.
+void ControlObjectClient_setSynchroCheck(ControlObjectClient self_, bool value);
+
+// Sets the Test flag of the following requests.
+//
+// # Safety
+// `self_` is NULL or a live handle.
+void ControlObjectClient_setTestMode(ControlObjectClient self_, bool value);
+
+// With `true`, select-with-value's (or a direct operate's) T is reused by operate and cancel.
+//
+// # Safety
+// `self_` is NULL or a live handle.
+void ControlObjectClient_useConstantT(ControlObjectClient self_, bool useConstantT);
+
 // `Dbpos_fromMmsValue`: the bit string read with bit 0 most significant (`10` → ON).
 //
 // # Safety
@@ -2492,6 +3132,38 @@ Dbpos Dbpos_fromMmsValue(const MmsValue *mmsValue);
 // Pointer arguments are NULL or what the C API expects: live handles of this library,
 // C strings, buffers of the stated size.
 MmsValue *Dbpos_toMmsValue(MmsValue *mmsValue, Dbpos dbpos);
+
+// `FileDirectoryEntry_create`: a new entry (copying the name).
+//
+// # Safety
+// `fileName` is NULL or a C string.
+FileDirectoryEntry FileDirectoryEntry_create(const char *fileName,
+                                             uint32_t fileSize,
+                                             uint64_t lastModified);
+
+// `FileDirectoryEntry_destroy`: frees the entry and its name.
+//
+// # Safety
+// `self_` is NULL or an entry not used afterwards.
+void FileDirectoryEntry_destroy(FileDirectoryEntry self_);
+
+// `FileDirectoryEntry_getFileName` (NULL for NULL).
+//
+// # Safety
+// `self_` is NULL or a live entry.
+const char *FileDirectoryEntry_getFileName(FileDirectoryEntry self_);
+
+// `FileDirectoryEntry_getFileSize` (0 for NULL).
+//
+// # Safety
+// `self_` is NULL or a live entry.
+uint32_t FileDirectoryEntry_getFileSize(FileDirectoryEntry self_);
+
+// `FileDirectoryEntry_getLastModified`: milliseconds since the epoch (0 for NULL).
+//
+// # Safety
+// `self_` is NULL or a live entry.
+uint64_t FileDirectoryEntry_getLastModified(FileDirectoryEntry self_);
 
 // `FunctionalConstraint_fromString`: matches the first two characters (case-sensitive);
 // `IEC61850_FC_NONE` otherwise.
@@ -2519,6 +3191,9 @@ nsSinceEpoch Hal_getTimeInNs(void);
 
 // `Hal_setTimeInNs`: sets the system clock (needs the privilege to do so); true on success.
 bool Hal_setTimeInNs(nsSinceEpoch nsTime);
+
+// The reference's text of an error code (`unknown-error` for other values).
+const char *IedClientError_toString(IedClientError err);
 
 // Aborts the association (ACSE abort) and closes the connection.
 //
@@ -2569,6 +3244,9 @@ uint32_t IedConnection_createDataSetAsync(IedConnection self_,
 // TLS is not supported yet: a non-NULL `tlsConfig` gives NULL.
 IedConnection IedConnection_createEx(TLSConfiguration tlsConfig, bool useThreads);
 
+// TLS is not supported: always NULL (no connection is created).
+IedConnection IedConnection_createWithTlsSupport(TLSConfiguration _tlsConfig);
+
 // Deletes a data set; true when it was deleted.
 //
 // # Safety
@@ -2586,6 +3264,23 @@ uint32_t IedConnection_deleteDataSetAsync(IedConnection self_,
                                           const char *dataSetReference,
                                           IedConnection_GenericServiceHandler handler,
                                           void *parameter);
+
+// Deletes a file on the server.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `fileName` is NULL or a C
+// string.
+void IedConnection_deleteFile(IedConnection self_, IedClientError *error, const char *fileName);
+
+// Asynchronous `deleteFile`.
+//
+// # Safety
+// As for `IedConnection_deleteFile`; `handler` stays callable with `parameter` until it ran.
+uint32_t IedConnection_deleteFileAsync(IedConnection self_,
+                                       IedClientError *error,
+                                       const char *fileName,
+                                       IedConnection_GenericServiceHandler handler,
+                                       void *parameter);
 
 // Closes the connection (without release) and frees the handle; NULL is ignored.
 //
@@ -2645,6 +3340,95 @@ uint32_t IedConnection_getDataSetDirectoryAsync(IedConnection self_,
 // # Safety
 // `self_` is NULL or a live handle; `error` is NULL or writable.
 void IedConnection_getDeviceModelFromServer(IedConnection self_, IedClientError *error);
+
+// Downloads a file, handing each chunk to `handler` (which returns false to stop);
+// returns the number of octets received (0 on error).
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `fileName` is NULL or a C
+// string; `handler` is callable with `handlerParameter`.
+uint32_t IedConnection_getFile(IedConnection self_,
+                               IedClientError *error,
+                               const char *fileName,
+                               IedClientGetFileHandler handler,
+                               void *handlerParameter);
+
+// Asynchronous download: `handler` gets each chunk with the FileRead's invoke ID and
+// returns false to stop; an error ends the download with one call.
+//
+// # Safety
+// `self_` is NULL or a live handle that stays alive until the download ended; `error` is
+// NULL or writable; `fileName` is NULL or a C string; `handler` stays callable with
+// `parameter` until then.
+uint32_t IedConnection_getFileAsync(IedConnection self_,
+                                    IedClientError *error,
+                                    const char *fileName,
+                                    IedConnection_GetFileAsyncHandler handler,
+                                    void *parameter);
+
+// The files of a directory (NULL: the whole filestore), following every page.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `directoryName` is NULL
+// or a C string.
+LinkedList IedConnection_getFileDirectory(IedConnection self_,
+                                          IedClientError *error,
+                                          const char *directoryName);
+
+// Asynchronous directory page: `handler` runs once per entry (moreFollows true) and
+// then once with a NULL name and the page's moreFollows; it stops early when the handler
+// returns false. An error is reported in one call with a NULL name.
+//
+// # Safety
+// As for `IedConnection_getFileDirectoryEx`; `handler` stays callable with `parameter`
+// until it ran for the last time.
+uint32_t IedConnection_getFileDirectoryAsyncEx(IedConnection self_,
+                                               IedClientError *error,
+                                               const char *directoryName,
+                                               const char *continueAfter,
+                                               IedConnection_FileDirectoryEntryHandler handler,
+                                               void *parameter);
+
+// One page of a directory listing, continuing after `continueAfter`; `moreFollows` tells
+// whether another page exists.
+//
+// # Safety
+// As for `IedConnection_getFileDirectory`; `continueAfter` is NULL or a C string;
+// `moreFollows` is NULL or writable.
+LinkedList IedConnection_getFileDirectoryEx(IedConnection self_,
+                                            IedClientError *error,
+                                            const char *directoryName,
+                                            const char *continueAfter,
+                                            bool *moreFollows);
+
+// Reads a GoCB into `updateGoCB` (refreshed in place) or into a new one (freed by the
+// caller with `ClientGooseControlBlock_destroy`); NULL on error.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `goCBReference` is NULL or
+// a C string; `updateGoCB` is NULL or a live GoCB.
+ClientGooseControlBlock IedConnection_getGoCBValues(IedConnection self_,
+                                                    IedClientError *error,
+                                                    const char *goCBReference,
+                                                    ClientGooseControlBlock updateGoCB);
+
+// Asynchronous `getGoCBValues`: `handler` gets `updateGoCB` refreshed, or a new GoCB.
+//
+// # Safety
+// As for `IedConnection_getGoCBValues`; `updateGoCB` is not used by the caller until the
+// handler ran; `handler` stays callable with `parameter` until it ran.
+uint32_t IedConnection_getGoCBValuesAsync(IedConnection self_,
+                                          IedClientError *error,
+                                          const char *goCBReference,
+                                          ClientGooseControlBlock updateGoCB,
+                                          IedConnection_GetGoCBValuesHandler handler,
+                                          void *parameter);
+
+// The last LastApplError the connection received.
+//
+// # Safety
+// `self_` is NULL or a live handle.
+struct LastApplError IedConnection_getLastApplError(IedConnection self_);
 
 // Data set names of a logical device (`LN$name`).
 //
@@ -2717,14 +3501,46 @@ LinkedList IedConnection_getLogicalNodeVariables(IedConnection self_,
                                                  IedClientError *error,
                                                  const char *logicalNodeReference);
 
+// The MMS connection of an IedConnection. It is the IedConnection handle itself, seen
+// through the `MmsConnection` type: valid exactly as long as the IedConnection, and
+// understood by `MmsConnection_getIsoConnectionParameters`.
+//
+// # Safety
+// `self_` is NULL or a live handle.
+MmsConnection IedConnection_getMmsConnection(IedConnection self_);
+
+// Reads all attributes of an RCB into `updateRcb` (refreshed in place) or into a new RCB
+// (freed with `ClientReportControlBlock_destroy`); on error `updateRcb` (NULL when none). A reference without `/` gives
+// NULL and leaves `error` untouched, as the reference.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `rcbReference` is NULL or a
+// C string; `updateRcb` is NULL or a live RCB.
+ClientReportControlBlock IedConnection_getRCBValues(IedConnection self_,
+                                                    IedClientError *error,
+                                                    const char *rcbReference,
+                                                    ClientReportControlBlock updateRcb);
+
+// Asynchronous `getRCBValues`: `handler` gets `updateRcb` refreshed or a new RCB.
+//
+// # Safety
+// As for `IedConnection_getRCBValues`; `updateRcb` is left to the library until the handler
+// ran; `handler` stays callable with `parameter` until it ran.
+uint32_t IedConnection_getRCBValuesAsync(IedConnection self_,
+                                         IedClientError *error,
+                                         const char *rcbReference,
+                                         ClientReportControlBlock updateRcb,
+                                         IedConnection_GetRCBValuesHandler handler,
+                                         void *parameter);
+
 // The request timeout in milliseconds (0 for NULL).
 //
 // # Safety
 // `self_` is NULL or a live handle.
 uint32_t IedConnection_getRequestTimeout(IedConnection self_);
 
-// Logical devices of the server (`getFileNames` = true would list files: not supported yet,
-// IED_ERROR_SERVICE_NOT_SUPPORTED).
+// Logical devices of the server; with `getFileNames` the files of the whole filestore
+// instead (a list of `FileDirectoryEntry`, as the reference returns).
 //
 // # Safety
 // `self_` is NULL or a live handle; `error` is NULL or writable.
@@ -2780,6 +3596,19 @@ void IedConnection_installConnectionClosedHandler(IedConnection self_,
                                                   IedConnectionClosedHandler handler,
                                                   void *parameter);
 
+// Installs `handler` for the reports of `rcbReference` (matched by `rptId` when given,
+// otherwise by the RCB reference a server sends for an empty RptID); replaces an earlier
+// handler for the same RCB.
+//
+// # Safety
+// `self_` is NULL or a live handle; the strings are NULL or C strings; `handler` stays callable
+// with `handlerParameter` until it is uninstalled or the connection destroyed.
+void IedConnection_installReportHandler(IedConnection self_,
+                                        const char *rcbReference,
+                                        const char *rptId,
+                                        ReportCallbackFunction handler,
+                                        void *handlerParameter);
+
 // Installs the handler called on every connection state change (NULL removes it).
 //
 // # Safety
@@ -2787,6 +3616,57 @@ void IedConnection_installConnectionClosedHandler(IedConnection self_,
 void IedConnection_installStateChangedHandler(IedConnection self_,
                                               IedConnection_StateChangedHandler handler,
                                               void *parameter);
+
+// The entries of a log after the entry `entryID` (an octet string) recorded at
+// `timeStamp`.
+//
+// # Safety
+// As for `IedConnection_queryLogByTime`; `entryID` is NULL or a live value.
+LinkedList IedConnection_queryLogAfter(IedConnection self_,
+                                       IedClientError *error,
+                                       const char *logReference,
+                                       MmsValue *entryID,
+                                       uint64_t timeStamp,
+                                       bool *moreFollows);
+
+// Asynchronous `queryLogAfter`.
+//
+// # Safety
+// As for `IedConnection_queryLogAfter`; `handler` stays callable with `parameter` until it
+// ran.
+uint32_t IedConnection_queryLogAfterAsync(IedConnection self_,
+                                          IedClientError *error,
+                                          const char *logReference,
+                                          MmsValue *entryID,
+                                          uint64_t timeStamp,
+                                          IedConnection_QueryLogHandler handler,
+                                          void *parameter);
+
+// The entries of a log (`LD/LN$LogName`) recorded between `startTime` and `endTime` (ms
+// since 1970); `moreFollows` tells whether the server has more of them.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` and `moreFollows` are NULL or writable;
+// `logReference` is NULL or a C string.
+LinkedList IedConnection_queryLogByTime(IedConnection self_,
+                                        IedClientError *error,
+                                        const char *logReference,
+                                        uint64_t startTime,
+                                        uint64_t endTime,
+                                        bool *moreFollows);
+
+// Asynchronous `queryLogByTime`: `handler` gets the entries (owned by it) or the error.
+//
+// # Safety
+// As for `IedConnection_queryLogByTime`; `handler` stays callable with `parameter` until
+// it ran.
+uint32_t IedConnection_queryLogByTimeAsync(IedConnection self_,
+                                           IedClientError *error,
+                                           const char *logReference,
+                                           uint64_t startTime,
+                                           uint64_t endTime,
+                                           IedConnection_QueryLogHandler handler,
+                                           void *parameter);
 
 // Reads a boolean attribute.
 //
@@ -2918,6 +3798,60 @@ void IedConnection_release(IedConnection self_, IedClientError *error);
 // `self_` is NULL or a live handle.
 void IedConnection_setConnectTimeout(IedConnection self_, uint32_t timeoutInMs);
 
+// Uploads a local file (below the filestore base path) to the server, which fetches it
+// from us (MMS ObtainFile).
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; the names are NULL or C
+// strings.
+void IedConnection_setFile(IedConnection self_,
+                           IedClientError *error,
+                           const char *sourceFilename,
+                           const char *destinationFilename);
+
+// Asynchronous `setFile`.
+//
+// # Safety
+// As for `IedConnection_setFile`; `handler` stays callable with `parameter` until it ran.
+uint32_t IedConnection_setFileAsync(IedConnection self_,
+                                    IedClientError *error,
+                                    const char *sourceFilename,
+                                    const char *destinationFilename,
+                                    IedConnection_GenericServiceHandler handler,
+                                    void *parameter);
+
+// Sets the base path of the local files a server obtains with `setFile` (NULL: the
+// default `./vmd-filestore/`); it is prepended to the file name as is.
+//
+// # Safety
+// `self_` is NULL or a live handle; `basepath` is NULL or a C string.
+void IedConnection_setFilestoreBasepath(IedConnection self_, const char *basepath);
+
+// Writes the attributes `parametersMask` selects: in one Write request
+// (`singleRequest`) or one request per attribute, stopping at the first failure.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `goCB` is NULL or a live
+// GoCB.
+void IedConnection_setGoCBValues(IedConnection self_,
+                                 IedClientError *error,
+                                 ClientGooseControlBlock goCB,
+                                 uint32_t parametersMask,
+                                 bool singleRequest);
+
+// Asynchronous `setGoCBValues`; `handler` gets the outcome (of the last request sent).
+//
+// # Safety
+// As for `IedConnection_setGoCBValues`; the handle stays alive and `handler` callable with
+// `parameter` until the handler ran.
+uint32_t IedConnection_setGoCBValuesAsync(IedConnection self_,
+                                          IedClientError *error,
+                                          ClientGooseControlBlock goCB,
+                                          uint32_t parametersMask,
+                                          bool singleRequest,
+                                          IedConnection_GenericServiceHandler handler,
+                                          void *parameter);
+
 // Sets the local IP address and port to bind before connecting (port 0 or -1: any).
 //
 // # Safety
@@ -2930,17 +3864,67 @@ void IedConnection_setLocalAddress(IedConnection self_, const char *localIpAddre
 // `self_` is NULL or a live handle.
 void IedConnection_setMaxOutstandingCalls(IedConnection self_, int calling, int called);
 
+// Writes the attributes selected by `parametersMask` (`RCB_ELEMENT_*`): one write per
+// attribute stopping at the first failure, or all in one request with `singleRequest`.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `rcb` is NULL or a live RCB.
+void IedConnection_setRCBValues(IedConnection self_,
+                                IedClientError *error,
+                                ClientReportControlBlock rcb,
+                                uint32_t parametersMask,
+                                bool singleRequest);
+
+// Asynchronous `setRCBValues`: `handler` gets the first failure, or OK after the last write.
+// Returns the invoke ID of the first request.
+//
+// # Safety
+// As for `IedConnection_setRCBValues`; `handler` stays callable with `parameter` until it ran.
+uint32_t IedConnection_setRCBValuesAsync(IedConnection self_,
+                                         IedClientError *error,
+                                         ClientReportControlBlock rcb,
+                                         uint32_t parametersMask,
+                                         bool singleRequest,
+                                         IedConnection_GenericServiceHandler handler,
+                                         void *parameter);
+
 // Sets the timeout of each confirmed service in milliseconds.
 //
 // # Safety
 // `self_` is NULL or a live handle.
 void IedConnection_setRequestTimeout(IedConnection self_, uint32_t timeoutInMs);
 
+// Sets the time quality of T in the control requests of this connection.
+//
+// # Safety
+// `self_` is NULL or a live handle.
+void IedConnection_setTimeQuality(IedConnection self_,
+                                  bool leapSecondKnown,
+                                  bool clockFailure,
+                                  bool clockNotSynchronized,
+                                  int subsecondPrecision);
+
 // Processes received messages of a connection created without threads; true when idle.
 //
 // # Safety
 // `self_` is NULL or a live handle.
 bool IedConnection_tick(IedConnection self_);
+
+// Starts a general interrogation: writes GI = true to the RCB.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `rcbReference` is NULL or a
+// C string.
+void IedConnection_triggerGIReport(IedConnection self_,
+                                   IedClientError *error,
+                                   const char *rcbReference);
+
+// Removes the handler of `rcbReference`; when this returns, the handler is not running (unless
+// it is the caller) and is never called again.
+//
+// # Safety
+// `self_` is NULL or a live handle; `rcbReference` is NULL or a C string.
+void IedConnection_uninstallReportHandler(IedConnection self_, const char *rcbReference);
 
 // Writes a boolean attribute.
 //
@@ -3050,6 +4034,104 @@ void IedConnection_writeVisibleStringValue(IedConnection self_,
                                            FunctionalConstraint fc,
                                            char *value);
 
+// `IsoApplicationReference_getAeQualifier`.
+int IsoApplicationReference_getAeQualifier(struct IsoApplicationReference self_);
+
+// `IsoApplicationReference_getApTitle`: the AP title inside the reference (NULL for NULL).
+//
+// # Safety
+// `self_` is NULL or a live reference.
+const struct ItuObjectIdentifier *IsoApplicationReference_getApTitle(const struct IsoApplicationReference *self_);
+
+// `IsoConnectionParameters_create`: every field zero / NULL (`malloc`ed).
+IsoConnectionParameters IsoConnectionParameters_create(void);
+
+// `IsoConnectionParameters_destroy`: frees the struct (not the authentication parameter
+// nor the strings it points to, which stay the caller's).
+//
+// # Safety
+// `self_` is NULL or a struct from `IsoConnectionParameters_create`, not used afterwards.
+void IsoConnectionParameters_destroy(IsoConnectionParameters self_);
+
+// `IsoConnectionParameters_setAcseAuthenticationParameter`: stores the pointer (the
+// parameter stays the caller's).
+//
+// # Safety
+// `self_` is NULL or a live struct; `acseAuthParameter` is NULL or lives as long as it is
+// used by a connect.
+void IsoConnectionParameters_setAcseAuthenticationParameter(IsoConnectionParameters self_,
+                                                            AcseAuthenticationParameter acseAuthParameter);
+
+// `IsoConnectionParameters_setLocalAddresses`: the calling P, S and T selectors.
+//
+// # Safety
+// `self_` is NULL or a live struct.
+void IsoConnectionParameters_setLocalAddresses(IsoConnectionParameters self_,
+                                               struct PSelector pSelector,
+                                               struct SSelector sSelector,
+                                               struct TSelector tSelector);
+
+// `IsoConnectionParameters_setLocalApTitle`: the calling AP title and AE qualifier.
+//
+// # Safety
+// `self_` is NULL or a live struct; `apTitle` is NULL or a C string.
+void IsoConnectionParameters_setLocalApTitle(IsoConnectionParameters self_,
+                                             const char *apTitle,
+                                             int aeQualifier);
+
+// `IsoConnectionParameters_setLocalTcpParameters`: the local address (pointer kept) and
+// port to bind.
+//
+// # Safety
+// `self_` is NULL or a live struct; `localIpAddress` is NULL or a C string that outlives
+// its use.
+void IsoConnectionParameters_setLocalTcpParameters(IsoConnectionParameters self_,
+                                                   const char *localIpAddress,
+                                                   int localTcpPort);
+
+// `IsoConnectionParameters_setRemoteAddresses`: the called P, S and T selectors.
+//
+// # Safety
+// `self_` is NULL or a live struct.
+void IsoConnectionParameters_setRemoteAddresses(IsoConnectionParameters self_,
+                                                struct PSelector pSelector,
+                                                struct SSelector sSelector,
+                                                struct TSelector tSelector);
+
+// `IsoConnectionParameters_setRemoteApTitle`: the called AP title (dotted, e.g.
+// `1.1.1.999.1`) and AE qualifier.
+//
+// # Safety
+// `self_` is NULL or a live struct; `apTitle` is NULL or a C string.
+void IsoConnectionParameters_setRemoteApTitle(IsoConnectionParameters self_,
+                                              const char *apTitle,
+                                              int aeQualifier);
+
+// `IsoConnectionParameters_setTcpParameters`: stores the host pointer and the port.
+//
+// # Safety
+// `self_` is NULL or a live struct; `hostname` is NULL or a C string that outlives its use.
+void IsoConnectionParameters_setTcpParameters(IsoConnectionParameters self_,
+                                              const char *hostname,
+                                              int tcpPort);
+
+// `IsoConnectionParameters_setTlsConfiguration`: TLS is not supported, the call does
+// nothing (the `CONFIG_MMS_SUPPORT_TLS=0` struct has no TLS member).
+void IsoConnectionParameters_setTlsConfiguration(IsoConnectionParameters _self,
+                                                 TLSConfiguration _tlsConfig);
+
+// `ItuObjectIdentifier_getArc`: the arc array (NULL for NULL).
+//
+// # Safety
+// `self_` is NULL or a live identifier.
+const uint16_t *ItuObjectIdentifier_getArc(struct ItuObjectIdentifier *self_);
+
+// `ItuObjectIdentifier_getArcCount` (0 for NULL).
+//
+// # Safety
+// `self_` is NULL or a live identifier.
+int ItuObjectIdentifier_getArcCount(struct ItuObjectIdentifier *self_);
+
 // `LibIEC61850_getVersionString`: the libiec61850 version this library is compatible with.
 char *LibIEC61850_getVersionString(void);
 
@@ -3148,8 +4230,51 @@ bool LinkedList_remove(LinkedList list, void *data);
 // C strings, buffers of the stated size.
 int LinkedList_size(LinkedList list);
 
+// The ISO connection parameters of the MMS connection of an IedConnection (owned by the
+// connection; changes apply to the next connect). NULL for NULL.
+//
+// # Safety
+// `self_` is NULL or a handle from `IedConnection_getMmsConnection` of a live connection.
+IsoConnectionParameters MmsConnection_getIsoConnectionParameters(MmsConnection self_);
+
 // `MmsError_toString`: the reference's name for an `MmsError`, `"unknown"` for other values.
 const char *MmsError_toString(MmsError err);
+
+// Frees a journal entry, its values and variables.
+//
+// # Safety
+// `self_` is NULL or an entry returned by a log query, not used afterwards.
+void MmsJournalEntry_destroy(MmsJournalEntry self_);
+
+// The entry's ID (an octet string owned by the entry).
+//
+// # Safety
+// `self_` is NULL or a live entry.
+MmsValue *MmsJournalEntry_getEntryID(MmsJournalEntry self_);
+
+// The entry's variables (a list of `MmsJournalVariable` owned by the entry).
+//
+// # Safety
+// `self_` is NULL or a live entry.
+LinkedList MmsJournalEntry_getJournalVariables(MmsJournalEntry self_);
+
+// The entry's occurrence time (a binary time owned by the entry).
+//
+// # Safety
+// `self_` is NULL or a live entry.
+MmsValue *MmsJournalEntry_getOccurenceTime(MmsJournalEntry self_);
+
+// The variable's tag (the data reference, or `ReasonCode`).
+//
+// # Safety
+// `self_` is NULL or a live variable.
+const char *MmsJournalVariable_getTag(MmsJournalVariable self_);
+
+// The variable's value (owned by the entry).
+//
+// # Safety
+// `self_` is NULL or a live variable.
+MmsValue *MmsJournalVariable_getValue(MmsJournalVariable self_);
 
 // `MmsValue_clone`: a deep copy (deletable marks included); NULL for NULL.
 //
@@ -3921,6 +5046,9 @@ MmsValue *Quality_toMmsValue(Quality *self_, MmsValue *mmsValue);
 // Pointer arguments are NULL or what the C API expects: live handles of this library,
 // C strings, buffers of the stated size.
 void Quality_unsetFlag(Quality *self_, int flag);
+
+// Text of a reason code (static).
+char *ReasonForInclusion_getValueAsString(ReasonForInclusion reasonCode);
 
 // `Timestamp_clearFlags`: clears the whole time quality octet.
 //

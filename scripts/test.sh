@@ -2,9 +2,13 @@
 # Runs the whole test suite on a fresh machine: formatting and lints, cargo tests,
 # the CTest C tests (ABI checks, and client tests against the reference server on
 # both our library and the reference one), and the Python ctypes interop tests.
-# Installs what it needs: cmake/pkg-config/g++ from Debian, a venv with the reference.
+# Installs what it needs: cmake/pkg-config/g++/valgrind from Debian, a venv with the reference.
+# `--extended` adds the slow checks: every C test and the Python interop suite under
+# valgrind memcheck, and the fuzz targets replayed over their seeds with random mutations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+extended=false
+[ "${1:-}" = "--extended" ] && extended=true
 
 missing=()
 # The Debian package names equal the command names.
@@ -30,6 +34,13 @@ echo "== ctest"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build --parallel 2 >/dev/null
 ctest --test-dir build --output-on-failure
+
+if $extended; then
+    echo "== extended: valgrind"
+    bash scripts/valgrind.sh build
+    echo "== extended: fuzz replay"
+    (cd fuzz && cargo run --quiet --release --no-default-features --bin replay -- --seconds 10)
+fi
 
 echo "== python interop (pytest)"
 RS61850_LIB="$PWD/target/release/libiec61850.so" .venv/bin/python -m pytest -q tests/interop

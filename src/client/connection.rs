@@ -9,19 +9,20 @@
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mio::Token;
 use parking_lot::{Condvar, Mutex};
 
+use super::filestore::Filestore;
 use super::protocol::{ClientProtocol, Event, Phase, RequestError, ServiceFailure};
 use crate::iec61850::ClientError;
 use crate::io::reactor::{reactor, Readiness, Ready};
 use crate::io::{dispatcher, tcp};
 use crate::mms::pdu::{
-    self, ConfirmedServiceResponse, InformationReport, InitiateParams, NameListRequest,
-    VariableRef,
+    self, ConfirmedServiceResponse, InformationReport, InitiateParams, NameListRequest, VariableRef,
 };
 use crate::mms::MmsValue;
 use crate::osi::IsoParams;
@@ -87,11 +88,14 @@ type Outcome = Result<Completion, ClientError>;
 struct Slot {
     result: Mutex<Option<Outcome>>,
     ready: Condvar,
+    /// Set with the result, readable without the lock while spinning.
+    done: AtomicBool,
 }
 
 impl Slot {
     fn complete(&self, outcome: Outcome) {
         *self.result.lock() = Some(outcome);
+        self.done.store(true, Ordering::Release);
         self.ready.notify_all();
     }
 
@@ -100,6 +104,12 @@ impl Slot {
     }
 
     fn wait_until(&self, deadline: Instant) -> Option<Outcome> {
+        // A loopback or LAN answer often arrives within microseconds: spinning that long
+        // saves the caller a sleep and a wake-up, which dominate a synchronous call's latency.
+        let spin_end = Instant::now() + SPIN;
+        while !self.done.load(Ordering::Acquire) && Instant::now() < spin_end {
+            std::hint::spin_loop();
+        }
         let mut result = self.result.lock();
         while result.is_none() {
             if self.ready.wait_until(&mut result, deadline).timed_out() {
@@ -132,9 +142,13 @@ struct Pending {
 }
 
 impl Pending {
-    /// Hands the outcome to the waiter; handlers run later, from `notices`.
-    fn complete(self, outcome: Outcome, notices: &mut Vec<Notice>) {
+    /// Hands the outcome to the waiter; handlers run later, from `notices`. With
+    /// `after_reports`, a synchronous caller too is woken from `notices`, so that reports
+    /// which arrived before its answer reach their listeners first (a refused control's
+    /// LastApplError report precedes the write response).
+    fn complete(self, outcome: Outcome, notices: &mut Vec<Notice>, after_reports: bool) {
         match self.waiter {
+            Waiter::Sync(slot) if after_reports => notices.push(Notice::Wake(slot, outcome)),
             Waiter::Sync(slot) => slot.complete(outcome),
             Waiter::Async(handler) => {
                 let result = outcome.and_then(|c| match c {
@@ -146,6 +160,9 @@ impl Pending {
         }
     }
 }
+
+/// How long a synchronous caller spins for its answer before it sleeps.
+const SPIN: Duration = Duration::from_micros(50);
 
 /// Pending completion for the conclude request (it has no invoke ID).
 const CONCLUDE: u32 = u32::MAX;
@@ -173,10 +190,14 @@ struct Inner {
     /// Report listeners by the id `add_report_listener` gave them.
     on_report: Vec<(u64, ReportListener)>,
     next_listener: u64,
+    /// Local files a server may obtain from us.
+    filestore: Filestore,
+    /// Reports queued for their listeners and not yet delivered.
+    reports_queued: Arc<AtomicUsize>,
 }
 
 /// The variable names of each logical device, in the server's order.
-type DeviceNames = Vec<(String, Vec<String>)>;
+type DeviceNames = Vec<(String, Arc<[String]>)>;
 
 /// A notification to deliver outside the lock.
 enum Notice {
@@ -187,7 +208,8 @@ enum Notice {
         u32,
         Result<ConfirmedServiceResponse, ClientError>,
     ),
-    Report(Vec<ReportListener>, InformationReport),
+    Report(Vec<ReportListener>, InformationReport, Arc<AtomicUsize>),
+    Wake(Arc<Slot>, Outcome),
 }
 
 struct Shared {
@@ -240,6 +262,8 @@ impl Connection {
                     model: None,
                     on_report: Vec::new(),
                     next_listener: 0,
+                    filestore: Filestore::default(),
+                    reports_queued: Arc::new(AtomicUsize::new(0)),
                 }),
             }),
         }
@@ -285,6 +309,12 @@ impl Connection {
         self.shared.inner.lock().on_report.retain(|(i, _)| *i != id);
     }
 
+    /// Sets the base path of the local filestore that servers obtain files from
+    /// (`None`: the default, `./vmd-filestore/`).
+    pub fn set_filestore_basepath(&self, base: Option<String>) {
+        self.shared.inner.lock().filestore.set_base(base);
+    }
+
     /// Negotiated MMS parameters of the open association.
     pub fn negotiated(&self) -> Option<InitiateParams> {
         let inner = self.shared.inner.lock();
@@ -292,6 +322,14 @@ impl Connection {
             .link
             .as_ref()
             .and_then(|l| l.proto.negotiated().cloned())
+    }
+
+    /// Requests still holding a waiter or a call slot; 0 once every request has been
+    /// answered, timed out or failed (hostile-peer tests check nothing leaks).
+    pub fn outstanding(&self) -> usize {
+        let inner = self.shared.inner.lock();
+        let slots = inner.link.as_ref().map_or(0, |l| l.proto.outstanding());
+        inner.pending.len().max(slots)
     }
 
     /// Opens TCP to `host:port` and associates; blocks up to the timeouts.
@@ -466,13 +504,22 @@ impl Connection {
     /// MMS variable names of a logical device, following continue-after paging; from the
     /// loaded model when there is one.
     pub fn variable_names(&self, domain: &str) -> Result<Vec<String>, ClientError> {
+        self.shared_variable_names(domain)
+            .map(|names| names.to_vec())
+    }
+
+    /// As `variable_names`, but a loaded model's list is shared instead of copied (directory
+    /// queries call this once per query, on lists of thousands of names).
+    pub fn shared_variable_names(&self, domain: &str) -> Result<Arc<[String]>, ClientError> {
         match self.model() {
             Some(model) => model
                 .iter()
                 .find(|(d, _)| d == domain)
                 .map(|(_, names)| names.clone())
                 .ok_or(ClientError::ObjectDoesNotExist),
-            None => self.name_list(pdu::CLASS_NAMED_VARIABLE, Some(domain)),
+            None => Ok(self
+                .name_list(pdu::CLASS_NAMED_VARIABLE, Some(domain))?
+                .into()),
         }
     }
 
@@ -482,7 +529,7 @@ impl Connection {
         let mut model = Vec::new();
         for domain in self.name_list(pdu::CLASS_DOMAIN, None)? {
             let names = self.name_list(pdu::CLASS_NAMED_VARIABLE, Some(&domain))?;
-            model.push((domain, names));
+            model.push((domain, names.into()));
         }
         self.shared.inner.lock().model = Some(Arc::new(model));
         Ok(())
@@ -694,7 +741,11 @@ fn run_notices(notices: Vec<Notice>) {
             Notice::State(listener, state) => listener(state),
             Notice::Closed(listener) => listener(),
             Notice::Response(handler, id, result) => handler(id, result),
-            Notice::Report(listeners, report) => listeners.iter().for_each(|l| l(&report)),
+            Notice::Report(listeners, report, queued) => {
+                listeners.iter().for_each(|l| l(&report));
+                queued.fetch_sub(1, Ordering::AcqRel);
+            }
+            Notice::Wake(slot, outcome) => slot.complete(outcome),
         }
     }
 }
@@ -720,15 +771,24 @@ fn set_state(inner: &mut Inner, state: State, notices: &mut Vec<Notice>) {
     }
 }
 
-/// Drops the link, fails every waiter with CONNECTION_LOST and reports the close.
+/// Whether reports are still queued for their listeners (answers then wait for them).
+fn reports_pending(inner: &Inner) -> bool {
+    inner.reports_queued.load(Ordering::Acquire) > 0
+}
+
+/// Drops the link, fails every waiter and reports the close. A request cut off by the
+/// end of its connection fails with TIMEOUT at once, as on the reference; later calls
+/// get CONNECTION_LOST.
 fn shut_down(inner: &mut Inner, notices: &mut Vec<Notice>) {
     inner.releasing = false;
+    inner.filestore.close_all();
     if let Some(mut link) = inner.link.take() {
         if let Some(token) = link.token {
             reactor().deregister(&mut link.stream, token);
         }
+        let after = reports_pending(inner);
         for (_, pending) in inner.pending.drain() {
-            pending.complete(Err(ClientError::ConnectionLost), notices);
+            pending.complete(Err(ClientError::Timeout), notices, after);
         }
         report_closed(inner, notices);
     }
@@ -788,7 +848,7 @@ fn expire(inner: &mut Inner, now: Instant, notices: &mut Vec<Notice>) {
     for id in due {
         if let (Some(pending), Some(link)) = (inner.pending.remove(&id), inner.link.as_mut()) {
             link.proto.forget(id);
-            pending.complete(Err(ClientError::Timeout), notices);
+            pending.complete(Err(ClientError::Timeout), notices, false);
         }
     }
 }
@@ -856,19 +916,36 @@ fn pump(inner: &mut Inner, notices: &mut Vec<Notice>) -> usize {
                             ClientError::from_mms_error(e)
                         }
                     });
-                    pending.complete(outcome, notices);
+                    pending.complete(outcome, notices, reports_pending(inner));
                 }
             }
             Event::Concluded => {
                 if let Some(pending) = inner.pending.remove(&CONCLUDE) {
-                    pending.complete(Ok(Completion::Concluded), notices);
+                    pending.complete(Ok(Completion::Concluded), notices, reports_pending(inner));
                 }
             }
             Event::Closed | Event::Refused => lost = true,
             Event::InformationReport(report) => {
                 if !inner.on_report.is_empty() {
                     let listeners = inner.on_report.iter().map(|(_, l)| l.clone()).collect();
-                    notices.push(Notice::Report(listeners, report));
+                    inner.reports_queued.fetch_add(1, Ordering::AcqRel);
+                    notices.push(Notice::Report(
+                        listeners,
+                        report,
+                        inner.reports_queued.clone(),
+                    ));
+                }
+            }
+            Event::Request { invoke_id, service } => {
+                if let Some(link) = inner.link.as_mut() {
+                    // Room for the FileRead response's envelope around the data.
+                    let chunk = link.proto.max_pdu_size().saturating_sub(32).max(1);
+                    let mut answer = Vec::new();
+                    inner
+                        .filestore
+                        .answer(invoke_id, &service, chunk, &mut answer);
+                    // Not associated any more: the close below takes care of it.
+                    let _ = link.proto.respond(&answer, &mut link.outbox);
                 }
             }
             Event::Associated(_) => {}
@@ -883,7 +960,7 @@ fn pump(inner: &mut Inner, notices: &mut Vec<Notice>) -> usize {
         // `release` closes the link itself, so that its caller sees the close reported
         // before it returns; only its waiter needs an answer now.
         if let Some(pending) = inner.pending.remove(&CONCLUDE) {
-            pending.complete(Err(ClientError::ConnectionLost), notices);
+            pending.complete(Err(ClientError::ConnectionLost), notices, false);
         }
     } else if ended {
         shut_down(inner, notices);

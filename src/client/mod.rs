@@ -2,6 +2,8 @@
 //! connection that drives it (reactor thread or `tick`).
 
 pub mod connection;
+pub mod files;
+pub mod filestore;
 pub mod protocol;
 
 pub use connection::{Config, Connection, State};

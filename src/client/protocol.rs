@@ -8,8 +8,8 @@
 use std::collections::HashSet;
 
 use crate::mms::pdu::{
-    self, ConfirmedServiceResponse, InformationReport, InitiateParams, MmsPdu, NameListRequest,
-    VariableRef,
+    self, ConfirmedService, ConfirmedServiceResponse, InformationReport, InitiateParams, MmsPdu,
+    NameListRequest, VariableRef,
 };
 use crate::mms::MmsValue;
 use crate::osi::tpkt::Framer;
@@ -20,6 +20,10 @@ const MAX_DATA_DEPTH: usize = 64;
 
 /// Largest TPKT frame accepted from the peer.
 const MAX_FRAME: usize = 65_535;
+
+/// Session, presentation and ACSE octets allowed around one MMS PDU: a reassembled
+/// message may exceed the proposed PDU size by this much and no more.
+const OSI_OVERHEAD: usize = 1024;
 
 /// Where the association stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +67,14 @@ pub enum Event {
     Concluded,
     /// An unsolicited InformationReport (IEC 61850 reports, command terminations).
     InformationReport(InformationReport),
+    /// A confirmed request from the peer (a server obtaining a file reads it from us);
+    /// the driver answers it with [`ClientProtocol::respond`].
+    Request {
+        /// The peer's invoke ID.
+        invoke_id: u32,
+        /// The request.
+        service: ConfirmedService,
+    },
     /// The peer aborted, disconnected or sent something we cannot parse.
     Closed,
 }
@@ -98,7 +110,13 @@ pub struct ClientProtocol {
 
 impl ClientProtocol {
     /// A protocol instance that will propose `initiate` over an ISO stack with `iso`.
-    pub fn new(iso: IsoParams, initiate: InitiateParams) -> Self {
+    /// Messages from the peer are capped at the proposed PDU size plus framing (the peer
+    /// may not send more), or at `iso.max_message_size` if that is smaller.
+    pub fn new(mut iso: IsoParams, initiate: InitiateParams) -> Self {
+        if initiate.local_detail > 0 {
+            let cap = initiate.local_detail as usize + OSI_OVERHEAD;
+            iso.max_message_size = iso.max_message_size.min(cap);
+        }
         ClientProtocol {
             iso: IsoClient::new(iso),
             framer: Framer::new(MAX_FRAME),
@@ -153,8 +171,7 @@ impl ClientProtocol {
                 Ok(Some(e)) => e,
                 Ok(None) => continue,
                 Err(_) => {
-                    self.phase = Phase::Closed;
-                    events.push(Event::Closed);
+                    self.close(events);
                     break;
                 }
             };
@@ -235,10 +252,15 @@ impl ClientProtocol {
                 }
             }
             Ok(MmsPdu::ConcludeResponse) => {
+                // Unsolicited or not, the association is over: no request will be answered.
                 self.phase = Phase::Closed;
+                self.outstanding.clear();
                 events.push(Event::Concluded);
             }
             Ok(MmsPdu::InformationReport(report)) => events.push(Event::InformationReport(report)),
+            Ok(MmsPdu::ConfirmedRequest { invoke_id, service }) => {
+                events.push(Event::Request { invoke_id, service })
+            }
             // Other unsolicited or unexpected PDUs carry nothing a client acts upon.
             Ok(_) => {}
             // An unparsable PDU means the peer speaks something else: the association cannot go on.
@@ -269,15 +291,11 @@ impl ClientProtocol {
         if self.outstanding.len() >= limit {
             return Err(RequestError::OutstandingLimit);
         }
-        // A peer that announced no PDU size (0) gets the size we proposed.
-        let max_pdu = match negotiated.map_or(0, |n| n.local_detail) {
-            0 => self.proposed.local_detail,
-            n => n,
-        };
+        let max_pdu = self.max_pdu_size();
         let id = self.next_invoke_id;
         self.scratch.clear();
         encode(id, &mut self.scratch)?;
-        if self.scratch.len() > max_pdu as usize {
+        if self.scratch.len() > max_pdu {
             return Err(RequestError::TooLarge);
         }
         // IDs run 1, 2, ... as the reference's; 0 and u32::MAX are never used (the
@@ -289,6 +307,24 @@ impl ClientProtocol {
         self.iso.send_data(&self.scratch, out);
         self.outstanding.insert(id);
         Ok(id)
+    }
+
+    /// Largest PDU either side may send: the negotiated size (a peer that announced none,
+    /// 0, gets the size we proposed).
+    pub fn max_pdu_size(&self) -> usize {
+        match self.negotiated.as_ref().map_or(0, |n| n.local_detail) {
+            0 => self.proposed.local_detail as usize,
+            n => n as usize,
+        }
+    }
+
+    /// Sends an answer to a peer's request: a complete MMS PDU (response, error or reject).
+    pub fn respond(&mut self, pdu: &[u8], out: &mut Vec<u8>) -> Result<(), RequestError> {
+        if self.phase != Phase::Associated {
+            return Err(RequestError::NotAssociated);
+        }
+        self.iso.send_data(pdu, out);
+        Ok(())
     }
 
     /// Writes a Read request for `vars`; returns its invoke ID.
@@ -581,5 +617,26 @@ mod tests {
         client.feed(&std::mem::take(&mut peer.out), &mut out, &mut events);
         assert!(matches!(events.as_slice(), [Event::Refused]));
         assert_eq!(client.phase(), Phase::Closed);
+    }
+
+    /// Fuzz finding: a stack-level error or an unsolicited conclude response closed the
+    /// association but left the outstanding slots taken.
+    #[test]
+    fn closing_on_hostile_frames_releases_outstanding_slots() {
+        let (mut out, mut events) = (Vec::new(), Vec::new());
+        // A COTP connection request after association (fuzz/artifacts crash-8c483d10).
+        let cr = [
+            3, 0, 0, 0x16, 0x11, 0xE0, 0, 0, 0, 1, 0, 0xC1, 2, 0, 1, 0xC2, 2, 0, 1, 0xC0, 1, 0x0D,
+        ];
+        let (mut client, _peer) = associated(5);
+        client.read(&[var()], &mut out).unwrap();
+        client.feed(&cr, &mut out, &mut events);
+        assert_eq!((client.phase(), client.outstanding()), (Phase::Closed, 0));
+        // A conclude response nobody asked for (crash-b9509cd6).
+        let (mut client, mut peer) = associated(5);
+        client.read(&[var()], &mut out).unwrap();
+        peer.send(&[0x8C, 0x00]);
+        client.feed(&std::mem::take(&mut peer.out), &mut out, &mut events);
+        assert_eq!((client.phase(), client.outstanding()), (Phase::Closed, 0));
     }
 }

@@ -23,6 +23,11 @@ pub mod tls_config;
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+// `guard` needs panics to unwind: with `panic = "abort"` a bug would kill the C caller's
+// process instead of returning the fallback. Cargo.toml sets it; this keeps it set.
+#[cfg(not(panic = "unwind"))]
+compile_error!("the C ABI catches panics at the boundary: build with panic = \"unwind\"");
+
 /// Runs `f`; a panic becomes `fallback` so that no unwind crosses the C boundary.
 pub(crate) fn guard<R>(fallback: R, f: impl FnOnce() -> R) -> R {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
@@ -51,5 +56,21 @@ pub(crate) fn malloc_c_string(bytes: &[u8]) -> *mut c_char {
             *p.add(bytes.len()) = 0;
         }
         p as *mut c_char
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guard_turns_a_panic_into_the_fallback() {
+        assert_eq!(guard(-1, || 7), 7);
+        let fallback = guard(std::ptr::null_mut::<u8>(), || {
+            panic!("bug inside an export")
+        });
+        assert!(fallback.is_null());
+        // A panic in the middle of an exported call leaves the library usable.
+        assert_eq!(guard(0, || 1 + 1), 2);
     }
 }

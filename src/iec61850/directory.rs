@@ -9,12 +9,13 @@
 /// (log, SV and setting group control blocks it does list).
 const CONTROL_BLOCK_FCS: [&str; 3] = ["BR", "RP", "GO"];
 
-/// The parts of an MMS name below a logical node: `LN$FC$a$b` → (`LN`, `FC`, [`a`, `b`]).
-fn split(name: &str) -> (&str, Option<&str>, Vec<&str>) {
-    let mut parts = name.split('$');
-    let ln = parts.next().unwrap_or("");
-    let fc = parts.next();
-    (ln, fc, parts.collect())
+/// The names below logical node `ln` (`LN$...`) as (FC, rest after the FC): the rest is
+/// empty for `LN$FC` itself. Only prefix checks: no allocation per name.
+fn below<'a>(names: &'a [String], ln: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+    names.iter().filter_map(move |name| {
+        let tail = name.strip_prefix(ln)?.strip_prefix('$')?;
+        Some(tail.split_once('$').unwrap_or((tail, "")))
+    })
 }
 
 /// Appends `item` unless it is already present (keeps first-seen order).
@@ -32,11 +33,9 @@ pub fn logical_nodes(names: &[String]) -> Vec<String> {
 /// Data objects of logical node `ln`, each once, in order of first appearance.
 pub fn data_objects(names: &[String], ln: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for name in names {
-        if let (l, Some(fc), rest) = split(name) {
-            if l == ln && rest.len() == 1 && !CONTROL_BLOCK_FCS.contains(&fc) {
-                push_unique(&mut out, rest[0]);
-            }
+    for (fc, rest) in below(names, ln) {
+        if !rest.is_empty() && !rest.contains('$') && !CONTROL_BLOCK_FCS.contains(&fc) {
+            push_unique(&mut out, rest);
         }
     }
     out
@@ -44,12 +43,9 @@ pub fn data_objects(names: &[String], ln: &str) -> Vec<String> {
 
 /// Control blocks of logical node `ln` with functional constraint `fc` (e.g. `RP`, `BR`, `GO`).
 pub fn control_blocks(names: &[String], ln: &str, fc: &str) -> Vec<String> {
-    names
-        .iter()
-        .filter_map(|name| match split(name) {
-            (l, Some(f), rest) if l == ln && f == fc && rest.len() == 1 => Some(rest[0].to_owned()),
-            _ => None,
-        })
+    below(names, ln)
+        .filter(|(f, rest)| *f == fc && !rest.is_empty() && !rest.contains('$'))
+        .map(|(_, rest)| rest.to_owned())
         .collect()
 }
 
@@ -83,18 +79,18 @@ pub fn data_directory(
     only_fc: Option<&str>,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    for name in names {
-        let (l, Some(fc), rest) = split(name) else {
-            continue;
-        };
-        if l != ln
-            || rest.len() != path.len() + 1
-            || rest[..path.len()] != *path
-            || only_fc.is_some_and(|f| f != fc)
-        {
+    for (fc, rest) in below(names, ln) {
+        if only_fc.is_some_and(|f| f != fc) {
             continue;
         }
-        let child = rest[path.len()];
+        // `rest` must be the path, then exactly one more component.
+        let mut parts = rest.split('$');
+        if !path.iter().all(|p| parts.next() == Some(*p)) {
+            continue;
+        }
+        let (Some(child), None) = (parts.next(), parts.next()) else {
+            continue;
+        };
         if with_fc {
             push_unique(&mut out, &format!("{child}[{fc}]"));
         } else {

@@ -1,8 +1,11 @@
 //! ACSI over MMS (IEC 61850-8-1): functional constraints, object references
 //! and their MMS variable names, and the mapping of MMS errors to ACSI errors.
 
+pub mod control;
 pub mod dataset;
 pub mod directory;
+pub mod gocb;
+pub mod report;
 
 use crate::mms::pdu::VariableRef;
 
@@ -256,6 +259,9 @@ impl ClientError {
             84 => ClientError::ObjectInvalidated,
             85 => ClientError::ObjectValueInvalid,
             86 => ClientError::TemporarilyUnavailable,
+            // file-access-denied, file-non-existent (observed on the reference).
+            96 => ClientError::AccessDenied,
+            97 => ClientError::ObjectDoesNotExist,
             101..=105 => ClientError::ServiceNotSupported,
             _ => ClientError::Unknown,
         }

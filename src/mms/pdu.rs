@@ -219,6 +219,10 @@ pub enum ConfirmedService {
     },
     /// GetVariableAccessAttributes of the named variable.
     GetVariableAccessAttributes(ObjectName),
+    /// A file service (see [`crate::mms::file`]).
+    File(crate::mms::file::FileRequest),
+    /// ReadJournal (see [`crate::mms::journal`]).
+    ReadJournal(crate::mms::journal::ReadJournalRequest),
     /// Any other service, by its packed tag.
     Other {
         /// ConfirmedServiceRequest tag.
@@ -304,6 +308,10 @@ pub enum ConfirmedServiceResponse {
     },
     /// GetVariableAccessAttributes: the variable's type.
     GetVariableAccessAttributes(type_spec::VariableAccessAttributes),
+    /// A file service (see [`crate::mms::file`]).
+    File(crate::mms::file::FileResponse),
+    /// ReadJournal (see [`crate::mms::journal`]).
+    ReadJournal(crate::mms::journal::ReadJournalResponse),
     /// Any other service, by its packed tag.
     Other {
         /// ConfirmedServiceResponse tag.
@@ -1080,6 +1088,12 @@ fn decode_confirmed_request(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsErr
                 service.value,
             )?)
         }
+        crate::mms::journal::READ_JOURNAL => {
+            ConfirmedService::ReadJournal(crate::mms::journal::decode_request(service.value)?)
+        }
+        tag if crate::mms::file::is_request_tag(tag) => {
+            ConfirmedService::File(crate::mms::file::decode_request(tag, service.value)?)
+        }
         tag => ConfirmedService::Other { tag },
     };
     Ok(MmsPdu::ConfirmedRequest { invoke_id, service })
@@ -1212,6 +1226,12 @@ fn decode_confirmed_response(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsEr
             ConfirmedServiceResponse::GetVariableAccessAttributes(
                 type_spec::decode_gvaa_response_body(service.value)?,
             )
+        }
+        crate::mms::journal::READ_JOURNAL => ConfirmedServiceResponse::ReadJournal(
+            crate::mms::journal::decode_response(service.value, max_depth)?,
+        ),
+        tag if crate::mms::file::is_response_tag(tag) => {
+            ConfirmedServiceResponse::File(crate::mms::file::decode_response(tag, service.value)?)
         }
         tag => ConfirmedServiceResponse::Other { tag },
     };
@@ -1868,20 +1888,19 @@ mod tests {
 
     #[test]
     fn other_services() {
-        // fileOpen request [72] and a response of an unhandled service.
+        // getCapabilityList [84] request and response: not handled.
         assert_eq!(
-            decode(&hex("a0 06 020101 bf4800")),
+            decode(&hex("a0 06 020101 bf5400")),
             MmsPdu::ConfirmedRequest {
                 invoke_id: 1,
-                service: ConfirmedService::Other { tag: 0xBF48 }
+                service: ConfirmedService::Other { tag: 0xBF54 }
             }
         );
         assert_eq!(
-            // fileDirectory [77] response.
-            decode(&hex("a1 06 020101 bf4d00")),
+            decode(&hex("a1 06 020101 bf5400")),
             MmsPdu::ConfirmedResponse {
                 invoke_id: 1,
-                service: ConfirmedServiceResponse::Other { tag: 0xBF4D }
+                service: ConfirmedServiceResponse::Other { tag: 0xBF54 }
             }
         );
     }

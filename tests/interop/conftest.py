@@ -30,6 +30,13 @@ def lib(request):
     return load_lib(request.param)
 
 
+@pytest.fixture
+def ours():
+    """Our library alone, for behaviour where we differ from the reference on purpose
+    (listed in intended_differences.txt)."""
+    return load_lib("ours")
+
+
 @pytest.fixture(scope="module")
 def server():
     """A reference server on tests/fixtures/demo.cfg, one per test module."""

@@ -5,13 +5,17 @@ Commands:
   refserver.py start --model M --port-file F   daemonize; F gets "<port>\\n<pid>\\n"
                                                (a server recorded in F is stopped first)
   refserver.py stop --port-file F              stop that daemon, remove F
-  refserver.py run --model M [--port P]        foreground; prints "PORT <n>", then
+  refserver.py run --model M [--port P] [--filestore DIR] [--controls] [--password PW]
+                                               foreground; prints "PORT <n>", then
                                                reads line commands from stdin:
       set <objectRef> <type> <value>   type: bool int32 int64 uint32 float string
                                        quality utctime octets(hex)
+      peer                             (with --password) "OK <mechanism> <password>
+                                       <AP title> <AE qualifier>" of the last association
       quit
     Each command is answered with one line, "OK" or "ERR <reason>".
     End of stdin stops the server, so a test's server dies with the test.
+    --controls installs control handlers that follow ControlRules (below).
 """
 
 import argparse
@@ -36,7 +40,7 @@ LISTEN_WAIT_S = 5.0
 class ReferenceServer:
     """An IedServer of the reference library serving one config-file model."""
 
-    def __init__(self, model_path):
+    def __init__(self, model_path, filestore=None):
         lib = ctypes.CDLL(harness.reference_lib_path())
         self.lib = lib
         vp = ctypes.c_void_p
@@ -89,6 +93,10 @@ class ReferenceServer:
         if not self.server:
             raise RuntimeError("IedServer_create failed")
         lib.IedServer_setLocalIpAddress(self.server, b"127.0.0.1")
+        if filestore:
+            # The MMS file services serve this directory.
+            lib.IedServer_setFilestoreBasepath.argtypes = [vp, ctypes.c_char_p]
+            lib.IedServer_setFilestoreBasepath(self.server, _basepath(filestore))
         # The reference denies client writes to CF and DC by default; the demo
         # model's CF and DC attributes are meant to be writable.
         lib.IedServer_setWriteAccessPolicy.argtypes = [vp, ctypes.c_int, ctypes.c_int]
@@ -157,6 +165,132 @@ class ReferenceServer:
         self.lib.MmsValue_delete(value)
 
 
+# Control rules of `run --controls` (keyed on the originator identifier, orIdent):
+#   "interlocked"  check refused: ACCESS_DENIED, addCause BLOCKED_BY_INTERLOCKING (10)
+#   "mode"         check refused: TEMPORARILY_UNAVAILABLE, addCause BLOCKED_BY_MODE (8)
+#   "invalid"      check refused: VALUE_INVALID
+#   "synchro"      with the synchro-check bit set: execution refused, addCause
+#                  BLOCKED_BY_SYNCHROCHECK (11)
+#   "fail"         operate handler fails (enhanced: CommandTermination-), addCause
+#                  ABORTION_BY_TRIP (17)
+#   "delay"        operate handler waits CONTROL_DELAY_S before succeeding
+#   anything else  accepted and executed at once
+CONTROL_DELAY_S = 0.5
+CHECK_ACCEPTED = -1
+CHECK_TEMPORARILY_UNAVAILABLE = 2
+CHECK_ACCESS_DENIED = 3
+CHECK_VALUE_INVALID = 11
+RESULT_FAILED = 0
+RESULT_OK = 1
+RESULT_WAITING = 2
+ADD_CAUSE_BLOCKED_BY_MODE = 8
+ADD_CAUSE_BLOCKED_BY_INTERLOCKING = 10
+ADD_CAUSE_BLOCKED_BY_SYNCHROCHECK = 11
+ADD_CAUSE_ABORTION_BY_TRIP = 17
+
+
+class ControlRules:
+    """Control handlers on every controllable data object of the model (see the rules above)."""
+
+    def __init__(self, server, model_path):
+        lib = server.lib
+        vp = ctypes.c_void_p
+        lib.ControlAction_getOrIdent.restype = ctypes.POINTER(ctypes.c_uint8)
+        lib.ControlAction_getOrIdent.argtypes = [vp, ctypes.POINTER(ctypes.c_int)]
+        lib.ControlAction_setAddCause.argtypes = [vp, ctypes.c_int]
+        check_t = ctypes.CFUNCTYPE(ctypes.c_int, vp, vp, vp, ctypes.c_bool, ctypes.c_bool)
+        wait_t = ctypes.CFUNCTYPE(ctypes.c_int, vp, vp, vp, ctypes.c_bool, ctypes.c_bool)
+        control_t = ctypes.CFUNCTYPE(ctypes.c_int, vp, vp, vp, ctypes.c_bool)
+        lib.IedServer_setPerformCheckHandler.argtypes = [vp, vp, check_t, vp]
+        lib.IedServer_setWaitForExecutionHandler.argtypes = [vp, vp, wait_t, vp]
+        lib.IedServer_setControlHandler.argtypes = [vp, vp, control_t, vp]
+        self.lib = lib
+        self.started = {}
+        # The C side keeps only the function pointers: keep the thunks alive with the rules.
+        self.thunks = (check_t(self._check), wait_t(self._wait), control_t(self._control))
+        for ref, _fc, _type, _init in harness.model_attributes(model_path):
+            if not ref.endswith(".ctlModel"):
+                continue
+            node = lib.IedModel_getModelNodeByObjectReference(
+                server.model, ref[:-len(".ctlModel")].encode())
+            lib.IedServer_setPerformCheckHandler(server.server, node, self.thunks[0], None)
+            lib.IedServer_setWaitForExecutionHandler(server.server, node, self.thunks[1], None)
+            lib.IedServer_setControlHandler(server.server, node, self.thunks[2], None)
+
+    def _or_ident(self, action):
+        size = ctypes.c_int(0)
+        data = self.lib.ControlAction_getOrIdent(action, ctypes.byref(size))
+        return bytes(data[:size.value]).decode(errors="replace") if data else ""
+
+    def _refuse(self, action, cause, result):
+        self.lib.ControlAction_setAddCause(action, cause)
+        return result
+
+    def _check(self, action, _param, _ctl_val, _test, _interlock):
+        rule = self._or_ident(action)
+        if rule == "interlocked":
+            return self._refuse(action, ADD_CAUSE_BLOCKED_BY_INTERLOCKING, CHECK_ACCESS_DENIED)
+        if rule == "mode":
+            return self._refuse(action, ADD_CAUSE_BLOCKED_BY_MODE, CHECK_TEMPORARILY_UNAVAILABLE)
+        if rule == "invalid":
+            return CHECK_VALUE_INVALID
+        return CHECK_ACCEPTED
+
+    def _wait(self, action, _param, _ctl_val, _test, synchro):
+        if synchro and self._or_ident(action) == "synchro":
+            return self._refuse(action, ADD_CAUSE_BLOCKED_BY_SYNCHROCHECK, RESULT_FAILED)
+        return RESULT_OK
+
+    def _control(self, action, _param, _ctl_val, _test):
+        rule = self._or_ident(action)
+        if rule == "fail":
+            return self._refuse(action, ADD_CAUSE_ABORTION_BY_TRIP, RESULT_FAILED)
+        if rule == "delay":
+            # The server calls again while we answer WAITING; one action per object at a time.
+            start = self.started.setdefault(action, time.monotonic())
+            if time.monotonic() - start < CONTROL_DELAY_S:
+                return RESULT_WAITING
+            del self.started[action]
+        return RESULT_OK
+
+
+class PasswordCheck:
+    """An ACSE authenticator accepting password authentication with `password` only; it
+    records what each association request carried (see the `peer` command)."""
+
+    def __init__(self, server, password):
+        vp = ctypes.c_void_p
+        self.password = password.encode()
+        self.last = "none"
+        auth_t = ctypes.CFUNCTYPE(ctypes.c_bool, vp, vp, vp, vp)
+        self._callback = auth_t(self._authenticate)
+        server.lib.IedServer_setAuthenticator.argtypes = [vp, auth_t, vp]
+        server.lib.IedServer_setAuthenticator(server.server, self._callback, None)
+
+    def _authenticate(self, _param, auth, _token, app_reference):
+        # struct sAcseAuthenticationParameter {mechanism; union {password {ptr, len}}};
+        # IsoApplicationReference {uint16 arc[10]; int arcCount; int aeQualifier}.
+        mechanism = ctypes.c_int.from_address(auth).value if auth else 0
+        password = b""
+        if mechanism == 1:
+            ptr = ctypes.c_void_p.from_address(auth + 8).value
+            length = ctypes.c_int.from_address(auth + 16).value
+            password = ctypes.string_at(ptr, length) if ptr else b""
+        title = "-"
+        if app_reference:
+            arcs = (ctypes.c_uint16 * 10).from_address(app_reference)
+            count = ctypes.c_int.from_address(app_reference + 20).value
+            qualifier = ctypes.c_int.from_address(app_reference + 24).value
+            title = ".".join(str(a) for a in arcs[:max(0, min(count, 10))]) + f" {qualifier}"
+        self.last = f"{mechanism} {password.decode(errors='replace')} {title}"
+        return mechanism == 1 and password == self.password
+
+
+def _basepath(directory):
+    """The reference joins base path and file name without a separator: end it with '/'."""
+    return os.path.join(os.path.abspath(directory), "").encode()
+
+
 def _free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -181,6 +315,11 @@ def handle_command(server, line):
         return "ERR empty command"
     if parts[0] == "quit":
         return None
+    if parts[0] == "peer":
+        # What the last association request carried: "<mechanism> <password> <AP title>
+        # <AE qualifier>" (needs --password).
+        checker = getattr(server, "password_check", None)
+        return f"OK {checker.last}" if checker else "ERR no --password"
     if parts[0] == "set" and len(parts) == 4:
         try:
             server.set(parts[1], parts[2], parts[3])
@@ -191,7 +330,12 @@ def handle_command(server, line):
 
 
 def cmd_run(args):
-    server = ReferenceServer(args.model)
+    server = ReferenceServer(args.model, args.filestore)
+    if args.controls:
+        # Kept on the server so the handlers live as long as it does.
+        server.control_rules = ControlRules(server, args.model)
+    if args.password:
+        server.password_check = PasswordCheck(server, args.password)
     port = server.start(args.port)
     print(f"PORT {port}", flush=True)
     if args.daemon:
@@ -226,7 +370,7 @@ def cmd_start(args):
     cmd_stop(args)
     proc = subprocess.Popen(
         [sys.executable, os.path.abspath(__file__), "run", "--model", args.model,
-         "--port", str(args.port), "--daemon"],
+         "--port", str(args.port), "--daemon"] + (["--controls"] if args.controls else []),
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, start_new_session=True,
         text=True)
     line = proc.stdout.readline()
@@ -277,11 +421,17 @@ def main(argv=None):
     p_start.add_argument("--model", default=harness.DEMO_MODEL)
     p_start.add_argument("--port-file", required=True)
     p_start.add_argument("--port", type=int, default=0)
+    p_start.add_argument("--controls", action="store_true",
+                         help="install the control handlers (ControlRules)")
     p_stop = sub.add_parser("stop")
     p_stop.add_argument("--port-file", required=True)
     p_run = sub.add_parser("run")
     p_run.add_argument("--model", default=harness.DEMO_MODEL)
     p_run.add_argument("--port", type=int, default=0)
+    p_run.add_argument("--filestore", help="directory served by the MMS file services")
+    p_run.add_argument("--password", help="accept only ACSE password authentication with it")
+    p_run.add_argument("--controls", action="store_true",
+                       help="install the control handlers (ControlRules)")
     p_run.add_argument("--daemon", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     return {"start": cmd_start, "stop": cmd_stop, "run": cmd_run}[args.cmd](args)

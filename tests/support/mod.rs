@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 
+use iec61850::mms::file;
 use iec61850::mms::pdu::{self, ConfirmedService, InitiateParams, MmsPdu, VariableRef};
 use iec61850::mms::MmsValue;
 use iec61850::osi::tpkt::Framer;
@@ -135,6 +136,33 @@ fn serve(mut stream: TcpStream) {
                     };
                     pdu::encode_get_name_list_response(invoke_id, names, more, &mut resp);
                 }
+                Ok(MmsPdu::ConfirmedRequest {
+                    invoke_id,
+                    service: ConfirmedService::ReadJournal(req),
+                }) => journal_response(invoke_id, &req, &mut resp),
+                Ok(MmsPdu::ConfirmedRequest {
+                    invoke_id,
+                    service:
+                        ConfirmedService::File(file::FileRequest::Directory { continue_after, .. }),
+                }) => {
+                    // Two pages: continueAfter paging must be followed.
+                    let entry = |name: &str| file::DirectoryEntry {
+                        name: name.into(),
+                        attributes: file::FileAttributes {
+                            size: 1,
+                            last_modified: Some(1_700_000_000_000),
+                        },
+                    };
+                    let (entries, more_follows) = match continue_after.as_deref() {
+                        None => (vec![entry("a"), entry("b")], true),
+                        _ => (vec![entry("c")], false),
+                    };
+                    let page = file::FileResponse::Directory {
+                        entries,
+                        more_follows,
+                    };
+                    file::encode_response(invoke_id, &page, &mut resp);
+                }
                 Ok(MmsPdu::ConcludeRequest) => pdu::encode_conclude_response(&mut resp),
                 _ => return,
             }
@@ -144,6 +172,37 @@ fn serve(mut stream: TcpStream) {
             return;
         }
     }
+}
+
+/// Answers ReadJournal of `LD/LLN0$Log`: two entries (more follow) for a time range, the
+/// second one after an entry; any other journal does not exist.
+fn journal_response(
+    invoke_id: u32,
+    req: &iec61850::mms::journal::ReadJournalRequest,
+    resp: &mut Vec<u8>,
+) {
+    use iec61850::mms::journal::{self, JournalEntry, JournalRange, JournalVariable};
+    if req.journal != pdu::ObjectName::Domain("LD".into(), "LLN0$Log".into()) {
+        pdu::encode_confirmed_error(invoke_id, 7, 2, resp);
+        return;
+    }
+    let entry = |id: u8, value: bool| JournalEntry {
+        entry_id: vec![0, 0, 0, 0, 0, 0, 0, id],
+        occurrence_time: journal::time_of_day(1_700_000_000_000 + u64::from(id)).to_vec(),
+        variables: vec![JournalVariable {
+            tag: "LD/GGIO1$ST$Ind1$stVal".into(),
+            value: MmsValue::Boolean(value),
+        }],
+    };
+    let (entries, more_follows) = match req.range {
+        JournalRange::ByTime { .. } => (vec![entry(1, true), entry(2, false)], true),
+        JournalRange::After { .. } => (vec![entry(2, false)], false),
+    };
+    let response = journal::ReadJournalResponse {
+        entries,
+        more_follows,
+    };
+    journal::encode_response(invoke_id, &response, resp).unwrap();
 }
 
 /// A domain-specific variable of domain `LD`.

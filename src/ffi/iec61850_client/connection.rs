@@ -21,6 +21,7 @@ pub extern "C" fn IedConnection_createEx(
         }
         Box::into_raw(Box::new(sIedConnection {
             conn: Connection::new(useThreads),
+            iso: super::association::IsoStorage::new(),
         }))
     })
 }
@@ -167,6 +168,11 @@ pub unsafe extern "C" fn IedConnection_connect(
         } else {
             u16::try_from(tcpPort).unwrap_or(0)
         };
+        // SAFETY: caller's contract (a live handle whose parameters nobody changes now).
+        if let Some(handle) = unsafe { self_.as_ref() } {
+            // SAFETY: as above.
+            unsafe { super::association::configure_iso(handle) };
+        }
         code_of(&conn.connect(host, port))
     });
     // SAFETY: caller's contract.

@@ -24,8 +24,8 @@ unsafe fn directory(
 }
 
 /// Variable names of logical device `ld`; any failure reads as an invalid reference, as on the reference.
-fn device_names(conn: &Connection, ld: &str) -> Result<Vec<String>, ClientError> {
-    conn.variable_names(ld)
+fn device_names(conn: &Connection, ld: &str) -> Result<Arc<[String]>, ClientError> {
+    conn.shared_variable_names(ld)
         .map_err(|_| ClientError::ObjectReferenceInvalid)
 }
 
@@ -40,8 +40,8 @@ fn split_data_reference(reference: &str) -> Option<(&str, &str, Vec<&str>)> {
         .then_some((ld, ln, path))
 }
 
-/// Logical devices of the server (`getFileNames` = true would list files: not supported yet,
-/// IED_ERROR_SERVICE_NOT_SUPPORTED).
+/// Logical devices of the server; with `getFileNames` the files of the whole filestore
+/// instead (a list of `FileDirectoryEntry`, as the reference returns).
 ///
 /// # Safety
 /// `self_` is NULL or a live handle; `error` is NULL or writable.
@@ -53,12 +53,11 @@ pub unsafe extern "C" fn IedConnection_getServerDirectory(
 ) -> LinkedList {
     // SAFETY: caller's contract.
     unsafe {
-        directory(self_, error, |conn| {
-            if getFileNames {
-                return Err(ClientError::ServiceNotSupported);
-            }
-            conn.domain_names()
-        })
+        if getFileNames {
+            // The reference then lists the whole filestore as `FileDirectoryEntry`s.
+            return files::directory_entries(self_, error, std::ptr::null());
+        }
+        directory(self_, error, Connection::domain_names)
     }
 }
 

@@ -41,29 +41,83 @@ pub struct sClientDataSet {
 /// `ClientDataSet`: handle to an opaque object.
 pub type ClientDataSet = *mut sClientDataSet;
 
-/// Opaque object behind [`ClientReport`]; placeholder until its implementation replaces this body.
-pub struct sClientReport {
-    _private: [u8; 0],
-}
+pub use reports::sClientReport;
 
 /// `ClientReport`: handle to an opaque object.
 pub type ClientReport = *mut sClientReport;
 
-/// Opaque object behind [`ClientReportControlBlock`]; placeholder until its implementation replaces this body.
-// py61850 reads this struct's private libiec61850 layout through ctypes
-// (layouts.tsv, source "private"): its implementation must be `#[repr(C)]` with it.
+/// A client-side copy of a report control block. py61850 reads this private libiec61850
+/// layout through ctypes (layouts.tsv, 144 bytes), so it is `#[repr(C)]` with exactly its
+/// fields: the reference string, the kind, and one owned `MmsValue*` per attribute (NULL
+/// until read or set).
+#[repr(C)]
 pub struct sClientReportControlBlock {
-    _private: [u8; 0],
+    /// The RCB reference (`malloc`ed C string).
+    pub objectReference: *mut c_char,
+    /// Buffered (BRCB) or unbuffered (URCB).
+    pub isBuffered: bool,
+    /// RptID (visible string).
+    pub rptId: *mut MmsValue,
+    /// RptEna (boolean).
+    pub rptEna: *mut MmsValue,
+    /// Resv (boolean, URCB only).
+    pub resv: *mut MmsValue,
+    /// DatSet (visible string).
+    pub datSet: *mut MmsValue,
+    /// ConfRev (unsigned).
+    pub confRev: *mut MmsValue,
+    /// OptFlds (bit string of 10).
+    pub optFlds: *mut MmsValue,
+    /// BufTm (unsigned).
+    pub bufTm: *mut MmsValue,
+    /// SqNum (unsigned).
+    pub sqNum: *mut MmsValue,
+    /// TrgOps (bit string of 6).
+    pub trgOps: *mut MmsValue,
+    /// IntgPd (unsigned).
+    pub intgPd: *mut MmsValue,
+    /// GI (boolean).
+    pub gi: *mut MmsValue,
+    /// PurgeBuf (boolean, BRCB only).
+    pub purgeBuf: *mut MmsValue,
+    /// EntryID (octet string, BRCB only).
+    pub entryId: *mut MmsValue,
+    /// TimeofEntry (binary time, BRCB only).
+    pub timeOfEntry: *mut MmsValue,
+    /// ResvTms (integer, BRCB only).
+    pub resvTms: *mut MmsValue,
+    /// Owner (octet string), when the server has it.
+    pub owner: *mut MmsValue,
 }
 
 /// `ClientReportControlBlock`: handle to an opaque object.
 pub type ClientReportControlBlock = *mut sClientReportControlBlock;
 
-/// Opaque object behind [`ClientGooseControlBlock`]; placeholder until its implementation replaces this body.
-// py61850 reads this struct's private libiec61850 layout through ctypes
-// (layouts.tsv, source "private"): its implementation must be `#[repr(C)]` with it.
+/// The object behind a [`ClientGooseControlBlock`] handle, with libiec61850's private
+/// layout (py61850 reads `objectReference` through ctypes). Every value is NULL until read
+/// or set.
+#[repr(C)]
 pub struct sClientGooseControlBlock {
-    _private: [u8; 0],
+    /// The GoCB reference (`malloc`ed C string).
+    pub objectReference: *mut c_char,
+    /// GoEna (boolean).
+    pub goEna: *mut MmsValue,
+    /// GoID (visible string).
+    pub goID: *mut MmsValue,
+    /// DatSet (visible string).
+    pub datSet: *mut MmsValue,
+    /// ConfRev (unsigned).
+    pub confRev: *mut MmsValue,
+    /// NdsCom (boolean).
+    pub ndsCom: *mut MmsValue,
+    /// DstAddress (structure Addr, PRIORITY, VID, APPID).
+    pub dstAddress: *mut MmsValue,
+    /// MinTime (unsigned).
+    pub minTime: *mut MmsValue,
+    /// MaxTime (unsigned).
+    pub maxTime: *mut MmsValue,
+    /// FixedOffs (boolean).
+    pub fixedOffs: *mut MmsValue,
 }
 
 /// `ClientGooseControlBlock`: handle to an opaque object.
@@ -72,6 +126,8 @@ pub type ClientGooseControlBlock = *mut sClientGooseControlBlock;
 /// The object behind an [`IedConnection`] handle (C only ever sees `struct sIedConnection*`).
 pub struct sIedConnection {
     conn: Connection,
+    /// The ISO/ACSE parameters C may change (see `association`).
+    iso: association::IsoStorage,
 }
 
 /// `IedConnection`: handle to an opaque object.
@@ -166,9 +222,16 @@ pub type IedConnection_StateChangedHandler = Option<
     ),
 >;
 
-/// Opaque object behind [`ClientSVControlBlock`]; placeholder until its implementation replaces this body.
+/// The object behind a [`ClientSVControlBlock`] handle (see `sampled_values`).
 pub struct sClientSVControlBlock {
-    _private: [u8; 0],
+    /// The connection the block's attributes are read and written over.
+    connection: IedConnection,
+    /// The block's MMS variable (`LN$MS$name` or `LN$US$name`).
+    variable: VariableRef,
+    /// Multicast (MS) or unicast (US).
+    multicast: bool,
+    /// The outcome of the last read or write.
+    last_error: std::sync::atomic::AtomicU32,
 }
 
 /// `ClientSVControlBlock`: handle to an opaque object.
@@ -242,13 +305,7 @@ pub type IedConnection_WriteDataSetHandler = Option<
     ),
 >;
 
-/// Opaque object behind [`ControlObjectClient`]; placeholder until its implementation replaces this body.
-pub struct sControlObjectClient {
-    _private: [u8; 0],
-}
-
-/// `ControlObjectClient`: handle to an opaque object.
-pub type ControlObjectClient = *mut sControlObjectClient;
+pub use control::{sControlObjectClient, ControlObjectClient};
 
 /// C enum `ControlActionType` (values below; kept as an integer so any value from C is sound).
 pub type ControlActionType = c_uint;
@@ -306,9 +363,13 @@ pub type IedConnection_QueryLogHandler = Option<
     ),
 >;
 
-/// Opaque object behind [`FileDirectoryEntry`]; placeholder until its implementation replaces this body.
+/// The object behind a [`FileDirectoryEntry`] handle, `malloc`ed (the name first, as the
+/// reference's: code that reads the name through the pointer sees the same thing).
+#[repr(C)]
 pub struct sFileDirectoryEntry {
-    _private: [u8; 0],
+    fileName: *mut c_char,
+    fileSize: u32,
+    lastModified: u64,
 }
 
 /// `FileDirectoryEntry`: handle to an opaque object.
@@ -479,10 +540,17 @@ pub struct LastApplError {
     pub addCause: ControlAddCause,
 }
 
+mod association;
 mod connection;
+mod control;
 mod data;
 mod data_sets;
 mod discovery;
+mod files;
+mod goose;
+mod logs;
+mod reports;
+mod sampled_values;
 
 // ---- Helpers shared by the function families ----
 
