@@ -35,6 +35,9 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build --parallel 2 >/dev/null
 ctest --test-dir build --output-on-failure
 
+echo "== bench smoke (checks that the benchmark runs, not how fast)"
+.venv/bin/python bench/run.py --smoke
+
 if $extended; then
     echo "== extended: valgrind"
     bash scripts/valgrind.sh build
