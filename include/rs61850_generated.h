@@ -3201,6 +3201,12 @@ const char *IedClientError_toString(IedClientError err);
 // `self_` is NULL or a live handle; `error` is NULL or writable.
 void IedConnection_abort(IedConnection self_, IedClientError *error);
 
+// Aborts the association without waiting (as `IedConnection_abort`, which does not wait either).
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable.
+void IedConnection_abortAsync(IedConnection self_, IedClientError *error);
+
 // Closes the TCP connection without releasing the association.
 //
 // # Safety
@@ -3215,6 +3221,15 @@ void IedConnection_connect(IedConnection self_,
                            IedClientError *error,
                            const char *hostname,
                            int tcpPort);
+
+// Starts connecting and returns at once; the state handler reports CONNECTED, or the close.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable; `hostname` is NULL or a C string.
+void IedConnection_connectAsync(IedConnection self_,
+                                IedClientError *error,
+                                const char *hostname,
+                                int tcpPort);
 
 // Creates a connection that uses the shared reactor and callback threads.
 IedConnection IedConnection_create(void);
@@ -3791,6 +3806,13 @@ uint32_t IedConnection_readUnsigned32Value(IedConnection self_,
 // # Safety
 // `self_` is NULL or a live handle; `error` is NULL or writable.
 void IedConnection_release(IedConnection self_, IedClientError *error);
+
+// Starts an orderly release and returns at once; the close is reported when the server
+// has answered the conclude request.
+//
+// # Safety
+// `self_` is NULL or a live handle; `error` is NULL or writable.
+void IedConnection_releaseAsync(IedConnection self_, IedClientError *error);
 
 // Sets the TCP connect timeout in milliseconds.
 //

@@ -156,10 +156,13 @@ fn refused_connect() {
         *seen.lock().unwrap(),
         ["Connecting", "Closing", "Closed", "closed"]
     );
+    // A name that does not resolve: UNKNOWN and no state change, as on the reference.
+    seen.lock().unwrap().clear();
     assert_eq!(
         conn.connect("no.such.host.invalid", 102),
-        Err(ClientError::ConnectionRejected)
+        Err(ClientError::Unknown)
     );
+    assert!(seen.lock().unwrap().is_empty());
 }
 
 #[test]
@@ -258,4 +261,63 @@ fn information_reports_reach_listeners_until_removed() {
     // Wait for the callback thread to pass the second report: nothing reaches the listener.
     iec61850::io::dispatcher::dispatch_and_wait(|| {});
     assert!(rx.try_recv().is_err());
+}
+
+#[test]
+fn connect_async_reports_progress_through_the_state_listener() {
+    let ied = FakeIed::start();
+    for threaded in [true, false] {
+        let conn = Connection::new(threaded);
+        let seen = record(&conn);
+        conn.connect_async("127.0.0.1", ied.port).unwrap();
+        // CONNECTING is reported before connect_async returns; CONNECTED later.
+        assert_eq!(seen.lock().unwrap()[0], "Connecting");
+        assert_eq!(
+            conn.connect_async("127.0.0.1", ied.port),
+            Err(ClientError::AlreadyConnected)
+        );
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while conn.state() != State::Connected && Instant::now() < deadline {
+            if !threaded {
+                conn.tick();
+            }
+            thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(conn.state(), State::Connected, "threaded: {threaded}");
+        assert_eq!(conn.read(&var("x$2")).unwrap(), MmsValue::Integer(2));
+        conn.close();
+    }
+    // A refused connect ends with CLOSING, CLOSED and the closed handler.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let conn = Connection::new(true);
+    let seen = record(&conn);
+    conn.connect_async("127.0.0.1", port).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !seen.lock().unwrap().contains(&"closed".to_string()) && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["Connecting", "Closing", "Closed", "closed"]
+    );
+}
+
+#[test]
+fn association_silence_times_out_and_tcp_silence_is_rejected() {
+    // A listener that accepts TCP but never answers the COTP connection request.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    for threaded in [true, false] {
+        let conn = Connection::new(threaded);
+        conn.configure(|c| c.request_timeout = Duration::from_millis(200));
+        let start = Instant::now();
+        assert_eq!(conn.connect("127.0.0.1", port), Err(ClientError::Timeout));
+        assert!(start.elapsed() >= Duration::from_millis(200));
+        assert_eq!(conn.state(), State::Closed);
+    }
+    drop(listener);
 }

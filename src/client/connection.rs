@@ -79,6 +79,17 @@ impl Default for Config {
 enum Completion {
     Service(ConfirmedServiceResponse),
     Concluded,
+    Connected,
+}
+
+impl Completion {
+    /// The response of a confirmed service (anything else answers no request).
+    fn service(self) -> Result<ConfirmedServiceResponse, ClientError> {
+        match self {
+            Completion::Service(response) => Ok(response),
+            Completion::Concluded | Completion::Connected => Err(ClientError::MalformedMessage),
+        }
+    }
 }
 
 type Outcome = Result<Completion, ClientError>;
@@ -151,10 +162,7 @@ impl Pending {
             Waiter::Sync(slot) if after_reports => notices.push(Notice::Wake(slot, outcome)),
             Waiter::Sync(slot) => slot.complete(outcome),
             Waiter::Async(handler) => {
-                let result = outcome.and_then(|c| match c {
-                    Completion::Service(response) => Ok(response),
-                    Completion::Concluded => Err(ClientError::MalformedMessage),
-                });
+                let result = outcome.and_then(Completion::service);
                 notices.push(Notice::Response(handler, self.invoke_id, result));
             }
         }
@@ -174,6 +182,18 @@ struct Link {
     token: Option<Token>,
     outbox: Vec<u8>,
     events: Vec<Event>,
+    /// Set while the connection is being opened (state CONNECTING).
+    opening: Option<Opening>,
+}
+
+/// A connection being opened: first the TCP connect, then the association.
+struct Opening {
+    /// The TCP connect has not completed yet.
+    tcp_pending: bool,
+    /// When the current step fails: connect timeout, then request timeout.
+    deadline: Instant,
+    /// A synchronous `connect` waiting for the outcome.
+    waiter: Option<Arc<Slot>>,
 }
 
 struct Inner {
@@ -227,6 +247,7 @@ impl Readiness for Shared {
         let notices = {
             let mut inner = self.inner.lock();
             let mut notices = Vec::new();
+            advance_opening(&mut inner, &mut notices);
             if ready.writable {
                 flush_or_close(&mut inner, &mut notices);
             }
@@ -332,52 +353,105 @@ impl Connection {
         inner.pending.len().max(slots)
     }
 
-    /// Opens TCP to `host:port` and associates; blocks up to the timeouts.
+    /// Opens TCP to `host:port` and associates; blocks up to the timeouts. The state
+    /// handler has seen CONNECTING and CONNECTED (or the close) when it returns.
     pub fn connect(&self, host: &str, port: u16) -> Result<(), ClientError> {
+        let slot = Arc::new(Slot::default());
+        let limit = self.open(host, port, Some(slot.clone()))?;
+        let outcome = if self.shared.threaded {
+            slot.wait_until(limit)
+        } else {
+            self.drive_until(&slot, limit)
+        };
+        match outcome {
+            Some(result) => result.map(|_| ()),
+            // The timers end every opening before `limit`; this is a safety net only.
+            None => {
+                self.close();
+                Err(ClientError::Timeout)
+            }
+        }
+    }
+
+    /// Starts opening the connection and returns at once (CONNECTING has been reported);
+    /// the state handler reports CONNECTED or the close later.
+    pub fn connect_async(&self, host: &str, port: u16) -> Result<(), ClientError> {
+        self.open(host, port, None).map(|_| ())
+    }
+
+    /// Resolves `host`, reports CONNECTING and starts the TCP connect; the reactor (or
+    /// `tick`) carries the opening on. Returns a time by which it has surely ended.
+    fn open(
+        &self,
+        host: &str,
+        port: u16,
+        waiter: Option<Arc<Slot>>,
+    ) -> Result<Instant, ClientError> {
         let config = {
+            let inner = self.shared.inner.lock();
+            if inner.state != State::Closed {
+                return Err(ClientError::AlreadyConnected);
+            }
+            inner.config.clone()
+        };
+        // A name that does not resolve changes nothing, as on the reference.
+        let addr = (host, port)
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut a| a.next())
+            .ok_or(ClientError::Unknown)?;
+        let mut notices = Vec::new();
+        {
             let mut inner = self.shared.inner.lock();
             if inner.state != State::Closed {
                 return Err(ClientError::AlreadyConnected);
             }
             inner.model = None;
-            let mut notices = Vec::new();
             set_state(&mut inner, State::Connecting, &mut notices);
-            drop(inner);
-            self.notify(notices);
-            self.shared.inner.lock().config.clone()
-        };
-        match associate(&config, host, port) {
-            Ok(mut link) => {
-                let mut inner = self.shared.inner.lock();
-                if self.shared.threaded {
+        }
+        self.notify(std::mem::take(&mut notices));
+        let now = Instant::now();
+        let limit = now + config.connect_timeout + config.request_timeout + Duration::from_secs(1);
+        let mut inner = self.shared.inner.lock();
+        match tcp::start_connect(addr, config.local_address) {
+            Ok(stream) => {
+                let mut link = Link {
+                    proto: ClientProtocol::new(config.iso.clone(), config.initiate.clone()),
+                    stream: mio::net::TcpStream::from_std(stream),
+                    token: None,
+                    outbox: Vec::new(),
+                    events: Vec::new(),
+                    opening: Some(Opening {
+                        tcp_pending: true,
+                        deadline: now + config.connect_timeout,
+                        waiter,
+                    }),
+                };
+                let registered = if self.shared.threaded {
                     let owner: Arc<dyn Readiness> = self.shared.clone();
-                    match reactor().register(&mut link.stream, owner) {
-                        Ok(token) => link.token = Some(token),
-                        Err(_) => {
-                            let mut notices = Vec::new();
-                            report_closed(&mut inner, &mut notices);
-                            drop(inner);
-                            self.notify(notices);
-                            return Err(ClientError::Unknown);
-                        }
-                    }
-                }
+                    reactor().register(&mut link.stream, owner).map(|token| {
+                        reactor().schedule(token, now + config.connect_timeout);
+                        link.token = Some(token);
+                    })
+                } else {
+                    Ok(())
+                };
                 inner.link = Some(link);
-                let mut notices = Vec::new();
-                set_state(&mut inner, State::Connected, &mut notices);
-                drop(inner);
-                self.notify(notices);
-                Ok(())
+                match registered {
+                    Ok(()) => advance_opening(&mut inner, &mut notices),
+                    Err(_) => fail_opening(&mut inner, ClientError::Unknown, &mut notices),
+                }
             }
-            Err(e) => {
-                let mut inner = self.shared.inner.lock();
-                let mut notices = Vec::new();
+            Err(_) => {
                 report_closed(&mut inner, &mut notices);
-                drop(inner);
-                self.notify(notices);
-                Err(e)
+                if let Some(slot) = waiter {
+                    notices.push(Notice::Wake(slot, Err(ClientError::ConnectionRejected)));
+                }
             }
         }
+        drop(inner);
+        self.notify(notices);
+        Ok(limit)
     }
 
     /// Closes the TCP connection without releasing the association.
@@ -424,6 +498,26 @@ impl Connection {
         result.map(|_| ())
     }
 
+    /// Starts an orderly release (MMS conclude) and returns; the connection closes, and the
+    /// close is reported, when the server has answered.
+    pub fn release_async(&self) -> Result<(), ClientError> {
+        let mut notices = Vec::new();
+        {
+            let mut guard = self.shared.inner.lock();
+            let inner = &mut *guard;
+            let link = match (&mut inner.link, inner.state) {
+                (Some(link), State::Connected) => link,
+                _ => return Err(ClientError::NotConnected),
+            };
+            link.proto
+                .conclude(&mut link.outbox)
+                .map_err(|_| ClientError::NotConnected)?;
+            flush_or_close(inner, &mut notices);
+        }
+        self.notify(notices);
+        Ok(())
+    }
+
     /// Aborts the association (ACSE abort) and closes.
     pub fn abort(&self) -> Result<(), ClientError> {
         {
@@ -446,6 +540,7 @@ impl Connection {
         let mut notices = Vec::new();
         let idle = {
             let mut inner = self.shared.inner.lock();
+            advance_opening(&mut inner, &mut notices);
             flush_or_close(&mut inner, &mut notices);
             let idle = pump(&mut inner, &mut notices) == 0;
             expire(&mut inner, Instant::now(), &mut notices);
@@ -610,10 +705,7 @@ impl Connection {
     ) -> Result<ConfirmedServiceResponse, ClientError> {
         let slot = Arc::new(Slot::default());
         let id = self.submit(encode, Waiter::Sync(slot.clone()))?;
-        match self.wait(id, &slot)? {
-            Completion::Service(response) => Ok(response),
-            Completion::Concluded => Err(ClientError::MalformedMessage),
-        }
+        self.wait(id, &slot)?.service()
     }
 
     /// Submits a confirmed request built by `encode`; `handler` gets its result (or TIMEOUT
@@ -696,20 +788,32 @@ impl Connection {
             if now >= deadline {
                 return None;
             }
-            let readable = {
+            let ready = {
                 let inner = self.shared.inner.lock();
                 match inner.link.as_ref() {
                     Some(link) => {
-                        tcp::wait_readable(&link.stream, Some(deadline - now)).unwrap_or(true)
+                        let connecting = link.opening.as_ref().is_some_and(|o| o.tcp_pending);
+                        // Wake for the opening's own deadline too.
+                        let until = link
+                            .opening
+                            .as_ref()
+                            .map_or(deadline, |o| o.deadline.min(deadline));
+                        let wait = until.saturating_duration_since(now);
+                        tcp::wait_ready(&link.stream, connecting, Some(wait)).unwrap_or(true)
                     }
                     None => true,
                 }
             };
-            if readable {
-                let mut notices = Vec::new();
-                pump(&mut self.shared.inner.lock(), &mut notices);
-                self.notify(notices);
+            let mut notices = Vec::new();
+            {
+                let mut inner = self.shared.inner.lock();
+                advance_opening(&mut inner, &mut notices);
+                if ready {
+                    pump(&mut inner, &mut notices);
+                }
+                expire(&mut inner, Instant::now(), &mut notices);
             }
+            self.notify(notices);
         }
     }
 
@@ -768,6 +872,54 @@ fn set_state(inner: &mut Inner, state: State, notices: &mut Vec<Notice>) {
         if let Some(listener) = &inner.on_state {
             notices.push(Notice::State(listener.clone(), state));
         }
+    }
+}
+
+/// Carries an opening connection on: once the TCP connect completes, the association
+/// starts (COTP connection request) under the request timeout; a failed connect closes.
+fn advance_opening(inner: &mut Inner, notices: &mut Vec<Notice>) {
+    let Some(link) = inner.link.as_mut() else {
+        return;
+    };
+    let Some(opening) = link.opening.as_mut().filter(|o| o.tcp_pending) else {
+        return;
+    };
+    match tcp::connect_result(&link.stream) {
+        Ok(false) => {}
+        Ok(true) => {
+            opening.tcp_pending = false;
+            opening.deadline = Instant::now() + inner.config.request_timeout;
+            if let Some(token) = link.token {
+                reactor().schedule(token, opening.deadline);
+            }
+            link.proto.start(&mut link.outbox);
+            flush_or_close(inner, notices);
+        }
+        Err(_) => fail_opening(inner, ClientError::ConnectionRejected, notices),
+    }
+}
+
+/// Ends an opening connection: the close is reported, a waiting `connect` gets `error`.
+fn fail_opening(inner: &mut Inner, error: ClientError, notices: &mut Vec<Notice>) {
+    let waiter = inner
+        .link
+        .as_mut()
+        .and_then(|l| l.opening.as_mut())
+        .and_then(|o| o.waiter.take());
+    shut_down(inner, notices);
+    if let Some(slot) = waiter {
+        notices.push(Notice::Wake(slot, Err(error)));
+    }
+}
+
+/// The association is up: CONNECTED is reported, then a waiting `connect` returns.
+fn finish_opening(inner: &mut Inner, notices: &mut Vec<Notice>) {
+    let Some(opening) = inner.link.as_mut().and_then(|l| l.opening.take()) else {
+        return;
+    };
+    set_state(inner, State::Connected, notices);
+    if let Some(slot) = opening.waiter {
+        notices.push(Notice::Wake(slot, Ok(Completion::Connected)));
     }
 }
 
@@ -838,7 +990,20 @@ fn write_result(response: ConfirmedServiceResponse) -> Result<(), ClientError> {
 }
 
 /// Completes every request whose deadline has passed with TIMEOUT; the connection stays up.
+/// An opening past its deadline fails: a TCP connect as CONNECTION_REJECTED (as on the
+/// reference), an association as TIMEOUT.
 fn expire(inner: &mut Inner, now: Instant, notices: &mut Vec<Notice>) {
+    let overdue = inner
+        .link
+        .as_ref()
+        .and_then(|l| l.opening.as_ref())
+        .filter(|o| o.deadline <= now)
+        .map(|o| o.tcp_pending);
+    match overdue {
+        Some(true) => return fail_opening(inner, ClientError::ConnectionRejected, notices),
+        Some(false) => return fail_opening(inner, ClientError::Timeout, notices),
+        None => {}
+    }
     let due: Vec<u32> = inner
         .pending
         .iter()
@@ -948,7 +1113,7 @@ fn pump(inner: &mut Inner, notices: &mut Vec<Notice>) -> usize {
                     let _ = link.proto.respond(&answer, &mut link.outbox);
                 }
             }
-            Event::Associated(_) => {}
+            Event::Associated(_) => finish_opening(inner, notices),
         }
     }
     let ended = lost
@@ -956,7 +1121,11 @@ fn pump(inner: &mut Inner, notices: &mut Vec<Notice>) -> usize {
             .link
             .as_ref()
             .is_some_and(|l| l.proto.phase() == Phase::Closed);
-    if ended && inner.releasing {
+    let opening = inner.link.as_ref().is_some_and(|l| l.opening.is_some());
+    if ended && opening {
+        // Refused, aborted or dropped while associating.
+        fail_opening(inner, ClientError::ConnectionRejected, notices);
+    } else if ended && inner.releasing {
         // `release` closes the link itself, so that its caller sees the close reported
         // before it returns; only its waiter needs an answer now.
         if let Some(pending) = inner.pending.remove(&CONCLUDE) {
@@ -968,55 +1137,4 @@ fn pump(inner: &mut Inner, notices: &mut Vec<Notice>) -> usize {
         flush_or_close(inner, notices);
     }
     total
-}
-
-/// TCP connect plus COTP and ACSE/MMS association, on the calling thread.
-fn associate(config: &Config, host: &str, port: u16) -> Result<Link, ClientError> {
-    let addr = (host, port)
-        .to_socket_addrs()
-        .ok()
-        .and_then(|mut a| a.next())
-        .ok_or(ClientError::ConnectionRejected)?;
-    let stream = tcp::connect(addr, config.local_address, config.connect_timeout)
-        .map_err(|_| ClientError::ConnectionRejected)?;
-    let mut link = Link {
-        proto: ClientProtocol::new(config.iso.clone(), config.initiate.clone()),
-        stream: mio::net::TcpStream::from_std(stream),
-        token: None,
-        outbox: Vec::new(),
-        events: Vec::new(),
-    };
-    link.proto.start(&mut link.outbox);
-    let deadline = Instant::now() + config.request_timeout;
-    let mut buf = [0u8; 8192];
-    loop {
-        write_out(&mut link).map_err(|_| ClientError::ConnectionRejected)?;
-        if !link.events.is_empty() {
-            return match link.events.remove(0) {
-                Event::Associated(_) => Ok(link),
-                _ => Err(ClientError::ConnectionRejected),
-            };
-        }
-        let now = Instant::now();
-        if now >= deadline {
-            return Err(ClientError::Timeout);
-        }
-        if !tcp::wait_readable(&link.stream, Some(deadline - now))
-            .map_err(|_| ClientError::ConnectionRejected)?
-        {
-            continue;
-        }
-        match link.stream.read(&mut buf) {
-            Ok(0) => return Err(ClientError::ConnectionRejected),
-            Ok(n) => link
-                .proto
-                .feed(&buf[..n], &mut link.outbox, &mut link.events),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-                ) => {}
-            Err(_) => return Err(ClientError::ConnectionRejected),
-        }
-    }
 }

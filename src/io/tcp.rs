@@ -1,5 +1,5 @@
-//! TCP connection set-up with a connect timeout and an optional local address,
-//! and waiting for readability without a reactor (the `tick` mode).
+//! Non-blocking TCP connection set-up with an optional local address, and waiting for a
+//! socket without a reactor (the `tick` mode).
 
 use std::io;
 use std::mem;
@@ -7,13 +7,10 @@ use std::net::{SocketAddr, TcpStream};
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
 use std::time::Duration;
 
-/// Connects to `remote` within `timeout`, bound first to `local` when given.
-/// The returned stream is non-blocking with `TCP_NODELAY` set.
-pub fn connect(
-    remote: SocketAddr,
-    local: Option<SocketAddr>,
-    timeout: Duration,
-) -> io::Result<TcpStream> {
+/// Starts connecting to `remote`, bound first to `local` when given. The stream is
+/// non-blocking with `TCP_NODELAY` set; the connection is established once it turns
+/// writable without a pending error (see [`connect_result`]).
+pub fn start_connect(remote: SocketAddr, local: Option<SocketAddr>) -> io::Result<TcpStream> {
     let family = if remote.is_ipv4() {
         libc::AF_INET
     } else {
@@ -46,20 +43,61 @@ pub fn connect(
         if err.raw_os_error() != Some(libc::EINPROGRESS) {
             return Err(err);
         }
-        if !wait(fd, libc::POLLOUT, Some(timeout))? {
-            return Err(io::Error::new(io::ErrorKind::TimedOut, "connect timed out"));
-        }
-        if let Some(err) = stream.take_error()? {
-            return Err(err);
-        }
     }
     stream.set_nodelay(true)?;
     Ok(stream)
 }
 
-/// Waits until `stream` is readable (or closed) for at most `timeout`; false on timeout.
-pub fn wait_readable(stream: &impl AsRawFd, timeout: Option<Duration>) -> io::Result<bool> {
-    wait(stream.as_raw_fd(), libc::POLLIN, timeout)
+/// Where a connect started by [`start_connect`] stands: `Ok(true)` established,
+/// `Ok(false)` still in progress, `Err` failed (refused, unreachable, ...).
+pub fn connect_result(stream: &impl AsRawFd) -> io::Result<bool> {
+    let fd = stream.as_raw_fd();
+    let mut error: libc::c_int = 0;
+    let mut len = mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: SO_ERROR writes one c_int into `error`, `len` holds its size.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_ERROR,
+            &mut error as *mut _ as *mut libc::c_void,
+            &mut len,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    if error != 0 {
+        return Err(io::Error::from_raw_os_error(error));
+    }
+    // SAFETY: all-zero is a valid sockaddr_storage; getpeername fills at most `len` bytes.
+    let mut peer: libc::sockaddr_storage = unsafe { mem::zeroed() };
+    let mut len = mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    // SAFETY: as above.
+    if unsafe { libc::getpeername(fd, &mut peer as *mut _ as *mut libc::sockaddr, &mut len) } == 0 {
+        return Ok(true);
+    }
+    let err = io::Error::last_os_error();
+    if err.raw_os_error() == Some(libc::ENOTCONN) {
+        Ok(false)
+    } else {
+        Err(err)
+    }
+}
+
+/// Waits until `stream` is readable (or closed), or also writable with `writable`, for at
+/// most `timeout`; false on timeout.
+pub fn wait_ready(
+    stream: &impl AsRawFd,
+    writable: bool,
+    timeout: Option<Duration>,
+) -> io::Result<bool> {
+    let events = if writable {
+        libc::POLLIN | libc::POLLOUT
+    } else {
+        libc::POLLIN
+    };
+    wait(stream.as_raw_fd(), events, timeout)
 }
 
 fn wait(fd: RawFd, events: libc::c_short, timeout: Option<Duration>) -> io::Result<bool> {
@@ -126,16 +164,13 @@ mod tests {
     fn connects_to_a_listener_and_binds_the_local_address() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let local: SocketAddr = "127.0.0.1:0".parse().unwrap();
-        let s = connect(
-            listener.local_addr().unwrap(),
-            Some(local),
-            Duration::from_secs(2),
-        )
-        .unwrap();
+        let s = start_connect(listener.local_addr().unwrap(), Some(local)).unwrap();
+        assert!(wait_ready(&s, true, Some(Duration::from_secs(2))).unwrap());
+        assert!(connect_result(&s).unwrap());
         assert!(s.nodelay().unwrap());
         let (_peer, addr) = listener.accept().unwrap();
         assert_eq!(addr, s.local_addr().unwrap());
-        assert!(!wait_readable(&s, Some(Duration::from_millis(10))).unwrap());
+        assert!(!wait_ready(&s, false, Some(Duration::from_millis(10))).unwrap());
     }
 
     #[test]
@@ -144,7 +179,13 @@ mod tests {
             .unwrap()
             .local_addr()
             .unwrap();
-        let err = connect(port, None, Duration::from_secs(2)).unwrap_err();
+        // Loopback may refuse at once or report it when the socket turns writable.
+        let err = start_connect(port, None)
+            .and_then(|s| {
+                assert!(wait_ready(&s, true, Some(Duration::from_secs(2)))?);
+                connect_result(&s)
+            })
+            .unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
     }
 }

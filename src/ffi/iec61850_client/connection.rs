@@ -143,6 +143,35 @@ pub unsafe extern "C" fn IedConnection_tick(self_: IedConnection) -> bool {
     })
 }
 
+/// The connection and port of a connect call, with the handle's ISO parameters applied.
+///
+/// # Safety
+/// `self_` is NULL or a live handle whose parameters nobody changes now; `hostname` is NULL
+/// or a C string.
+unsafe fn connect_args<'a>(
+    self_: IedConnection,
+    hostname: *const c_char,
+    tcpPort: c_int,
+) -> Result<(&'a Connection, &'a str, u16), ClientError> {
+    // SAFETY: caller's contract.
+    let conn = unsafe { connection(self_) }.ok_or(ClientError::InvalidArgument)?;
+    // SAFETY: caller's contract.
+    let host = unsafe { c_str(hostname) }
+        .and_then(|h| h.to_str().ok())
+        .ok_or(ClientError::InvalidArgument)?;
+    let port = if tcpPort < 0 {
+        102
+    } else {
+        u16::try_from(tcpPort).unwrap_or(0)
+    };
+    // SAFETY: caller's contract.
+    if let Some(handle) = unsafe { self_.as_ref() } {
+        // SAFETY: as above.
+        unsafe { super::association::configure_iso(handle) };
+    }
+    Ok((conn, host, port))
+}
+
 /// Connects and associates with the server at `hostname:tcpPort` (port -1: 102).
 ///
 /// # Safety
@@ -156,24 +185,60 @@ pub unsafe extern "C" fn IedConnection_connect(
 ) {
     let code = guard(IED_ERROR_UNKNOWN, || {
         // SAFETY: caller's contract.
-        let Some(conn) = (unsafe { connection(self_) }) else {
-            return IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT;
-        };
+        let args = unsafe { connect_args(self_, hostname, tcpPort) };
+        code_of(&args.and_then(|(conn, host, port)| conn.connect(host, port)))
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
+}
+
+/// Starts connecting and returns at once; the state handler reports CONNECTED, or the close.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable; `hostname` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_connectAsync(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    hostname: *const c_char,
+    tcpPort: c_int,
+) {
+    let code = guard(IED_ERROR_UNKNOWN, || {
         // SAFETY: caller's contract.
-        let Some(host) = unsafe { c_str(hostname) }.and_then(|h| h.to_str().ok()) else {
-            return IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT;
-        };
-        let port = if tcpPort < 0 {
-            102
-        } else {
-            u16::try_from(tcpPort).unwrap_or(0)
-        };
-        // SAFETY: caller's contract (a live handle whose parameters nobody changes now).
-        if let Some(handle) = unsafe { self_.as_ref() } {
-            // SAFETY: as above.
-            unsafe { super::association::configure_iso(handle) };
-        }
-        code_of(&conn.connect(host, port))
+        let args = unsafe { connect_args(self_, hostname, tcpPort) };
+        code_of(&args.and_then(|(conn, host, port)| conn.connect_async(host, port)))
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
+}
+
+/// Aborts the association without waiting (as `IedConnection_abort`, which does not wait either).
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_abortAsync(
+    self_: IedConnection,
+    error: *mut IedClientError,
+) {
+    // SAFETY: caller's contract.
+    unsafe { IedConnection_abort(self_, error) }
+}
+
+/// Starts an orderly release and returns at once; the close is reported when the server
+/// has answered the conclude request.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn IedConnection_releaseAsync(
+    self_: IedConnection,
+    error: *mut IedClientError,
+) {
+    let code = guard(IED_ERROR_UNKNOWN, || {
+        // SAFETY: caller's contract.
+        unsafe { connection(self_) }
+            .map_or(IED_ERROR_NOT_CONNECTED, |c| code_of(&c.release_async()))
     });
     // SAFETY: caller's contract.
     unsafe { set_error(error, code) };
