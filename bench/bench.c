@@ -14,6 +14,7 @@
  *   bench reports PORT COUNT RCBREF RPTID
  *                                       reports received through a report handler
  *   bench conns PORT N                  N concurrent associations: threads, RSS, time
+ *   bench file PORT NAME SIZE ITER      getFile of a SIZE-byte file: median MB/s
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -482,6 +483,36 @@ static void bench_conns(int port, int n)
     free(cons);
 }
 
+/* ---- file download ---------------------------------------------------------- */
+
+static bool on_file_data(void *parameter, uint8_t *buffer, uint32_t bytes)
+{
+    (void) buffer;
+    *(uint64_t *) parameter += bytes;
+    return true;
+}
+
+/* Downloads `name` (of `size` bytes) `iter` times with IedConnection_getFile; prints the
+ * median throughput in MB/s (10^6 bytes). */
+static void bench_file(int port, const char *name, long size, int iter)
+{
+    IedConnection con = connect_to(port);
+    double *rate = malloc(sizeof(double) * (size_t)iter);
+    for (int i = 0; i < iter; i++) {
+        uint64_t received = 0;
+        IedClientError err;
+        double t0 = now_s();
+        IedConnection_getFile(con, &err, name, on_file_data, &received);
+        double dt = now_s() - t0;
+        if (err != IED_ERROR_OK || received != (uint64_t) size)
+            die("getFile", err);
+        rate[i] = (double) size / dt / 1e6;
+    }
+    printf("file_mb_per_s %.2f\n", quantile(rate, iter, 0.5));
+    free(rate);
+    disconnect(con);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -507,6 +538,8 @@ int main(int argc, char **argv)
         bench_reports(a, b, argv[4], argv[5]);
     else if (!strcmp(cmd, "conns") && argc == 4)
         bench_conns(a, b);
+    else if (!strcmp(cmd, "file") && argc == 6)
+        bench_file(a, argv[3], atol(argv[4]), atoi(argv[5]));
     else {
         fprintf(stderr, "bench: bad arguments\n");
         return 2;

@@ -6,10 +6,10 @@ benchmark needs another peer; the report benchmark needs a server that sends
 reports faster than any client decodes them. Both replay what the reference
 server sent once:
 
-  fakeserver.py learn --out FILE
-      Proxies one association of the reference client to a reference server it
-      starts (demo model), enables an URCB, makes the server send one report, and
-      records the server's answers (COTP CC, session AC, session DN, the report).
+  fakeserver.py learn --out FILE --model CFG
+      Proxies one association of the reference client to a reference server it starts
+      on CFG (see bench_model), enables the URCB with a general interrogation, and
+      records the server's answers (COTP CC, session AC, session DN, the GI report).
   fakeserver.py serve --script FILE [--reports N]
       Prints "PORT <n>" and answers every association from FILE; with --reports,
       sends N copies of the recorded report 0.3 s after each association.
@@ -36,9 +36,13 @@ MMS_UNCONFIRMED = 0xA3
 # The data value of the presentation user data that carries the MMS PDU:
 # presentation-context-identifier 3, then single-ASN1-type [0].
 MMS_CONTEXT = bytes([0x02, 0x01, 0x03, 0xA0])
-RCB_REF = "DEMOProt/LLN0.RP.EventsRCB01"
 RCB_ELEMENT_RPT_ENA = 2
-REPORT_TRIGGER = ("DEMOProt/GGIO1.Ind1.stVal", "bool")
+RCB_ELEMENT_GI = 1024
+# The report benchmark's model (issue 5 asks for a data set of 50+ members): an URCB on a
+# data set of MEMBERS single-point statuses; BENCH_MODEL_TEXT is written by `bench_model`.
+MEMBERS = 60
+RCB_REF = "BENCHRep/LLN0.RP.BigRCB01"
+RPT_ID = "Big"
 REPORT_DELAY_S = 0.3
 
 
@@ -114,7 +118,8 @@ def proxy_one(listener, upstream_port, script):
 
 
 def record_report(lib, con, port, server, script):
-    """Associates through the proxy on `port`, enables the URCB and triggers one report."""
+    """Associates through the proxy on `port`, enables the URCB and asks for a general
+    interrogation: its report carries every member of the data set."""
     err = ctypes.c_int()
     lib.IedConnection_connect(con, ctypes.byref(err), b"127.0.0.1", port)
     if err.value:
@@ -123,21 +128,39 @@ def record_report(lib, con, port, server, script):
     if not rcb:
         raise RuntimeError(f"learn: reading {RCB_REF} failed ({err.value})")
     lib.ClientReportControlBlock_setRptEna(rcb, True)
-    lib.IedConnection_setRCBValues(con, ctypes.byref(err), rcb, RCB_ELEMENT_RPT_ENA, True)
+    lib.ClientReportControlBlock_setGI(rcb, True)
+    lib.IedConnection_setRCBValues(con, ctypes.byref(err), rcb,
+                                   RCB_ELEMENT_RPT_ENA | RCB_ELEMENT_GI, True)
     lib.ClientReportControlBlock_destroy(rcb)
     if err.value:
         raise RuntimeError(f"learn: enabling {RCB_REF} failed ({err.value})")
-    for value in ("1", "0"):
-        server.set(REPORT_TRIGGER[0], REPORT_TRIGGER[1], value)
     deadline = time.monotonic() + 5
     while "report" not in script and time.monotonic() < deadline:
         time.sleep(0.01)
     lib.IedConnection_release(con, ctypes.byref(err))
 
 
-def learn(out_path, server=None):
+def bench_model(path):
+    """Writes the report benchmark's model to `path`: LD BENCHRep with GGIO1.Ind1..IndN and
+    an URCB (data change and GI; sequence number, data set, reason, conf rev) on a data
+    set of their stVal."""
+    dos = "".join(f"DO(Ind{i} 0){{\nDA(stVal 0 0 0 1 0);\nDA(q 0 23 0 2 0);\nDA(t 0 22 0 0 0);\n}}\n"
+                  for i in range(1, MEMBERS + 1))
+    members = "".join(f"DE(GGIO1$ST$Ind{i}$stVal);\n" for i in range(1, MEMBERS + 1))
+    text = ("MODEL(BENCH){\nLD(Rep){\nLN(LLN0){\n"
+            "DO(Mod 0){\nDA(stVal 0 12 0 1 0)=1;\nDA(q 0 23 0 2 0);\nDA(t 0 22 0 0 0);\n}\n"
+            f"DS(Big){{\n{members}}}\n"
+            f"RC(BigRCB01 {RPT_ID} 0 Big 1 17 141 0 0);\n"
+            "}\n"
+            f"LN(GGIO1){{\n{dos}}}\n"
+            "}\n}\n")
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def learn(out_path, server):
     """Records a reference association and report into `out_path` (JSON of hex), through
-    `server` (a harness.RefServer of the demo model; one is started when None)."""
+    `server` (a harness.RefServer of the `bench_model` model)."""
     lib = ctypes.CDLL(harness.reference_lib_path())
     vp = ctypes.c_void_p
     lib.IedConnection_create.restype = vp
@@ -145,14 +168,12 @@ def learn(out_path, server=None):
     lib.IedConnection_getRCBValues.restype = vp
     lib.IedConnection_getRCBValues.argtypes = [vp, vp, ctypes.c_char_p, vp]
     lib.ClientReportControlBlock_setRptEna.argtypes = [vp, ctypes.c_bool]
+    lib.ClientReportControlBlock_setGI.argtypes = [vp, ctypes.c_bool]
     lib.IedConnection_setRCBValues.argtypes = [vp, vp, vp, ctypes.c_uint32, ctypes.c_bool]
     lib.ClientReportControlBlock_destroy.argtypes = [vp]
     lib.IedConnection_release.argtypes = [vp, vp]
     lib.IedConnection_destroy.argtypes = [vp]
     script = {}
-    own_server = server is None
-    if own_server:
-        server = harness.RefServer(harness.DEMO_MODEL)
     listener = socket.create_server(("127.0.0.1", 0))
     try:
         # Daemon: a relay stuck on a failed association must not keep the process alive.
@@ -167,8 +188,6 @@ def learn(out_path, server=None):
         proxy.join(5)
     finally:
         listener.close()
-        if own_server:
-            server.close()
     missing = {"CC", "AC", "DN", "report"} - script.keys()
     if missing:
         raise RuntimeError(f"learn: nothing recorded for {sorted(missing)}")
@@ -229,12 +248,17 @@ def main():
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("learn")
     p.add_argument("--out", required=True)
+    p.add_argument("--model", required=True, help="written by bench_model")
     p = sub.add_parser("serve")
     p.add_argument("--script", required=True)
     p.add_argument("--reports", type=int, default=0)
     args = parser.parse_args()
     if args.cmd == "learn":
-        learn(args.out)
+        server = harness.RefServer(args.model)
+        try:
+            learn(args.out, server)
+        finally:
+            server.close()
     else:
         asyncio.run(serve(args.script, args.reports))
 

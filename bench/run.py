@@ -30,14 +30,14 @@ sys.path.insert(0, HERE)
 import fakeserver  # noqa: E402
 
 SONAME = "libiec61850.so.1.6.1"
-RCB_REF = "DEMOProt/LLN0.RP.EventsRCB01"
-RPT_ID = "Events"
+# The file of the download measurement, in the reference server's filestore.
+FILE_NAME = "download.bin"
 # The negotiated outstanding-call limit: the reference server answers 5 to any proposal.
 WINDOW = 5
 
-FULL = dict(echo=20000, connect=40, read=3000, pipeline=20000, reports=20000,
+FULL = dict(echo=20000, connect=40, read=3000, pipeline=20000, reports=20000, file=(8 << 20, 5),
             conns=(100, 1000), discovery_model=harness.LARGE_MODEL)
-SMOKE = dict(echo=100, connect=2, read=20, pipeline=200, reports=100,
+SMOKE = dict(echo=100, connect=2, read=20, pipeline=200, reports=100, file=(1 << 16, 1),
              conns=(10,), discovery_model=harness.DEMO_MODEL)
 
 # (key, label, unit, better, target ratio or None): better is "lower" or "higher".
@@ -50,7 +50,9 @@ METRICS = [
     ("pipelined_cpu_us", "client CPU per pipelined read", "us", "lower", None),
     ("discovery_s", "full discovery", "s", "lower", 0.8),
     ("discovery_model_s", "  of which getDeviceModelFromServer", "s", "lower", None),
-    ("reports_per_s", "reports received and decoded", "/s", "higher", 2.0),
+    ("reports_per_s", f"reports received and decoded ({fakeserver.MEMBERS} members)", "/s",
+     "higher", 2.0),
+    ("file_mb_per_s", "file download (getFile)", "MB/s", "higher", None),
 ]
 
 
@@ -116,7 +118,10 @@ def measurements(ports, cfg):
            ("", ["read", ports["demo"], cfg["read"]]),
            ("", ["pipeline", ports["demo"], cfg["pipeline"], WINDOW]),
            ("", ["discovery", ports["large"]]),
-           ("", ["reports", ports["reports"], cfg["reports"], RCB_REF, RPT_ID])]
+           ("", ["reports", ports["reports"], cfg["reports"], fakeserver.RCB_REF,
+                  fakeserver.RPT_ID])]
+    size, iterations = cfg["file"]
+    out.append(("", ["file", ports["files"], FILE_NAME, size, iterations]))
     out += [(f"@{n}", ["conns", ports["fake"], n]) for n in cfg["conns"]]
     return out
 
@@ -208,14 +213,23 @@ def main():
         servers = {}
         try:
             servers["demo"] = harness.RefServer(harness.DEMO_MODEL)
+            report_model = os.path.join(work, "reports.cfg")
+            fakeserver.bench_model(report_model)
+            servers["report_model"] = harness.RefServer(report_model)
             for attempt in range(3):
                 # The reference server drops about 1% of new connections.
                 try:
-                    fakeserver.learn(script, servers["demo"])
+                    fakeserver.learn(script, servers["report_model"])
                     break
                 except RuntimeError:
                     if attempt == 2:
                         raise
+            store = os.path.join(work, "filestore")
+            os.makedirs(store)
+            with open(os.path.join(store, FILE_NAME), "wb") as f:
+                f.write(os.urandom(cfg["file"][0]))
+            servers["files"] = LineServer([py, refserver, "run", "--model", harness.DEMO_MODEL,
+                                           "--filestore", store + "/"])
             servers["large"] = LineServer([py, refserver, "run", "--model",
                                            cfg["discovery_model"]])
             servers["fake"] = LineServer([py, fake, "serve", "--script", script])
