@@ -12,6 +12,7 @@ import ctypes
 import pytest
 
 import differential
+import harness
 from differential import (
     FC_SP, IED_ERROR_ACCESS_DENIED, IED_ERROR_OBJECT_DOES_NOT_EXIST,
     IED_ERROR_OBJECT_REFERENCE_INVALID, IED_ERROR_OK, MMS_DATA_ACCESS_ERROR, c_string_list,
@@ -23,6 +24,7 @@ from test_directory import PROBE
 server = test_directory.server
 conn = test_directory.conn
 
+IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT = 10
 IED_ERROR_OBJECT_EXISTS = 23
 IED_ERROR_OBJECT_UNDEFINED = 27
 IED_ERROR_UNKNOWN = 99
@@ -342,3 +344,18 @@ def test_domain_data_set_is_shared(conn, created, server):
         # Observed on the reference: another association may delete it.
         assert other.call("deleteDataSet", b"DIRDev/LLN0.Shared") == (True, IED_ERROR_OK)
     assert ds_directory(conn, b"DIRDev/LLN0.Shared")[1] == IED_ERROR_OBJECT_DOES_NOT_EXIST
+
+
+def test_oversized_request_is_refused(ours):
+    """A DefineNamedVariableList larger than the negotiated PDU size (65000 octets) is not
+    sent: USER_PROVIDED_INVALID_ARGUMENT at once (the reference sends it and reports
+    TIMEOUT; intended_differences.txt). The connection stays usable."""
+    with harness.reference_server_ctl(harness.LARGE_MODEL) as srv:
+        with differential.new_client(ours) as c:
+            for _ in range(3):  # the reference server drops about one connection in a hundred
+                if c.connect(srv.port) == IED_ERROR_OK and \
+                        c.call("readBooleanValue", b"BIGDev/GGIO1.Ind1.stVal", 0)[1] == IED_ERROR_OK:
+                    break
+            members = [b"BIGDev/GGIO%d.Ind%d[ST]" % (1 + i // 30, 1 + i % 30) for i in range(3000)]
+            assert create(c, b"@Huge", members) == IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT
+            assert c.call("readBooleanValue", b"BIGDev/GGIO1.Ind1.stVal", 0)[1] == IED_ERROR_OK
