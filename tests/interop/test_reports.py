@@ -95,7 +95,9 @@ def _client(lib, port):
     return c
 
 
-def _enable(c, ref, mask_extra=0, gi=True, **setters):
+def _enable(c, ref, mask_extra=0, gi=True, keep=False, **setters):
+    """Enables `ref`; returns (the RCB object, which the caller destroys, when `keep`; else
+    None), and the error."""
     lib = c.lib
     rcb, err = c.call("getRCBValues", ref, None)
     assert err == 0
@@ -104,6 +106,9 @@ def _enable(c, ref, mask_extra=0, gi=True, **setters):
     lib.ClientReportControlBlock_setRptEna(rcb, True)
     lib.ClientReportControlBlock_setGI(rcb, gi)
     err = c.call("setRCBValues", rcb, 2 | (1024 if gi else 0) | mask_extra, True)[1]
+    if not keep:
+        lib.ClientReportControlBlock_destroy(rcb)
+        rcb = None
     return rcb, err
 
 
@@ -185,7 +190,7 @@ def test_gi_dchg_and_accessors(lib, rserver):
     rec = Recorder(lib)
     try:
         lib.IedConnection_installReportHandler(c.handle, URCB, b"Events", rec.cb, None)
-        rcb, err = _enable(c, URCB)
+        rcb, err = _enable(c, URCB, keep=True)
         assert err == 0
         rec.wait(1)
         rserver.set("DEMOProt/GGIO1.Ind1.stVal", "bool", "1")
@@ -255,7 +260,7 @@ def test_empty_rpt_id_and_no_options(lib, rserver):
     rec = Recorder(lib)
     try:
         lib.IedConnection_installReportHandler(c.handle, URCB, None, rec.cb, None)
-        rcb, err = _enable(c, URCB, 1 | 32, RptId=b"", OptFlds=0)
+        _, err = _enable(c, URCB, 1 | 32, RptId=b"", OptFlds=0)
         assert err == 0
         rec.wait(1)
         rserver.set("DEMOProt/GGIO1.SPCSO1.stVal", "bool", "1")
@@ -273,12 +278,13 @@ def test_brcb_entry_id_and_purge(lib, rserver):
     rec = Recorder(lib)
     try:
         lib.IedConnection_installReportHandler(c.handle, BRCB, b"Status", rec.cb, None)
-        rcb, err = _enable(c, BRCB, 2048 | 32, PurgeBuf=True, OptFlds=0x1ff)
+        rcb, err = _enable(c, BRCB, 2048 | 32, PurgeBuf=True, OptFlds=0x1ff, keep=True)
         assert err == 0
         r = rec.wait(1)[0]
         assert r["has_ovfl"] and r["entry"] is not None and len(r["entry"]) == 16
         assert r["values"][0].startswith("{")
         assert c.call("setRCBValues", rcb, 2048, True)[1] == 26  # observed: purge while enabled
+        lib.ClientReportControlBlock_destroy(rcb)
     finally:
         c.destroy()
 
@@ -292,6 +298,8 @@ def test_reservation_conflict(lib, rserver):
         other, _ = b.call("getRCBValues", URCB2, None)
         lib.ClientReportControlBlock_setRptEna(other, True)
         assert b.call("setRCBValues", other, 2, False)[1] == 26  # observed on the reference
+        lib.ClientReportControlBlock_destroy(rcb)
+        lib.ClientReportControlBlock_destroy(other)
     finally:
         a.destroy()
         b.destroy()
