@@ -496,7 +496,8 @@ static bool on_file_data(void *parameter, uint8_t *buffer, uint32_t bytes)
  * median throughput in MB/s (10^6 bytes). */
 static void bench_file(int port, const char *name, long size, int iter)
 {
-    IedConnection con = connect_to(port);
+    /* Verified: the demo model served there has FLOAT_REF. */
+    IedConnection con = connect_ex(port, 0, true, true);
     double *rate = malloc(sizeof(double) * (size_t)iter);
     for (int i = 0; i < iter; i++) {
         uint64_t received = 0;
