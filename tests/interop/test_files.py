@@ -241,7 +241,8 @@ def test_async_directory(fconn, lib, store):
     lib.IedConnection_getFileDirectoryAsyncEx(fconn.handle, ctypes.byref(err), None, None, fn(cb), None)
     wait_for(events, done)
     assert len(events) == 2 and all(e[2] for e in events)
-    assert fconn.call("getFileDirectory", b"sub")[1] == OK
+    listing, err = fconn.call("getFileDirectory", b"sub")
+    assert err == OK and entries(lib, listing) == [expected_entry(store, "sub/b.bin")]
 
 
 def test_async_get_file(fconn, lib):
