@@ -172,6 +172,26 @@ unsafe fn connect_args<'a>(
     Ok((conn, host, port))
 }
 
+/// Runs `connect` (sync or async) with the checked arguments; the outcome goes to `error`.
+///
+/// # Safety
+/// As for `connect_args`; `error` is NULL or writable.
+unsafe fn connect_with(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    hostname: *const c_char,
+    tcpPort: c_int,
+    connect: fn(&Connection, &str, u16) -> Result<(), ClientError>,
+) {
+    let code = guard(IED_ERROR_UNKNOWN, || {
+        // SAFETY: caller's contract.
+        let args = unsafe { connect_args(self_, hostname, tcpPort) };
+        code_of(&args.and_then(|(conn, host, port)| connect(conn, host, port)))
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
+}
+
 /// Connects and associates with the server at `hostname:tcpPort` (port -1: 102).
 ///
 /// # Safety
@@ -183,13 +203,8 @@ pub unsafe extern "C" fn IedConnection_connect(
     hostname: *const c_char,
     tcpPort: c_int,
 ) {
-    let code = guard(IED_ERROR_UNKNOWN, || {
-        // SAFETY: caller's contract.
-        let args = unsafe { connect_args(self_, hostname, tcpPort) };
-        code_of(&args.and_then(|(conn, host, port)| conn.connect(host, port)))
-    });
     // SAFETY: caller's contract.
-    unsafe { set_error(error, code) };
+    unsafe { connect_with(self_, error, hostname, tcpPort, Connection::connect) }
 }
 
 /// Starts connecting and returns at once; the state handler reports CONNECTED, or the close.
@@ -203,13 +218,8 @@ pub unsafe extern "C" fn IedConnection_connectAsync(
     hostname: *const c_char,
     tcpPort: c_int,
 ) {
-    let code = guard(IED_ERROR_UNKNOWN, || {
-        // SAFETY: caller's contract.
-        let args = unsafe { connect_args(self_, hostname, tcpPort) };
-        code_of(&args.and_then(|(conn, host, port)| conn.connect_async(host, port)))
-    });
     // SAFETY: caller's contract.
-    unsafe { set_error(error, code) };
+    unsafe { connect_with(self_, error, hostname, tcpPort, Connection::connect_async) }
 }
 
 /// Aborts the association without waiting (as `IedConnection_abort`, which does not wait either).
