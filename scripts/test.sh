@@ -3,8 +3,9 @@
 # the CTest C tests (ABI checks, and client tests against the reference server on
 # both our library and the reference one), and the Python ctypes interop tests.
 # Installs what it needs: cmake/pkg-config/g++/valgrind from Debian, a venv with the reference.
-# `--extended` adds the slow checks: every C test and the Python interop suite under
-# valgrind memcheck, and the fuzz targets replayed over their seeds with random mutations.
+# Every C test also runs under valgrind memcheck (CTest), and so does the Python interop
+# suite for our library. `--extended` adds the fuzz targets replayed over their seeds with
+# random mutations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extended=false
@@ -38,9 +39,10 @@ ctest --test-dir build --output-on-failure
 echo "== bench smoke (checks that the benchmark runs, not how fast)"
 .venv/bin/python bench/run.py --smoke
 
+echo "== python interop under valgrind memcheck (our library)"
+bash scripts/valgrind.sh
+
 if $extended; then
-    echo "== extended: valgrind"
-    bash scripts/valgrind.sh build
     echo "== extended: fuzz replay"
     (cd fuzz && cargo run --quiet --release --no-default-features --bin replay -- --seconds 10)
 fi
