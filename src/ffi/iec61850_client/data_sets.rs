@@ -2,6 +2,50 @@
 
 use super::*;
 
+/// Each data set service's request, shared by its synchronous and asynchronous function:
+/// an encoder for `Connection::service` / `service_async`.
+type Encoder<'a> = Box<dyn FnOnce(u32, &mut Vec<u8>) -> Result<(), RequestError> + 'a>;
+
+/// Read of all members of the list, with the specification echoed.
+fn read_request(name: &ObjectName) -> Encoder<'_> {
+    Box::new(move |id, buf| {
+        pdu::encode_read_list_request(id, name, true, buf);
+        Ok(())
+    })
+}
+
+/// DefineNamedVariableList of `vars`.
+fn define_request<'a>(name: &'a ObjectName, vars: &'a [VariableRef]) -> Encoder<'a> {
+    Box::new(move |id, buf| {
+        pdu::encode_define_named_variable_list_request(id, name, vars, buf);
+        Ok(())
+    })
+}
+
+/// DeleteNamedVariableList of this one list.
+fn delete_request(name: ObjectName) -> Encoder<'static> {
+    Box::new(move |id, buf| {
+        pdu::encode_delete_named_variable_list_request(id, &DeleteScope::Specific, &[name], buf);
+        Ok(())
+    })
+}
+
+/// GetNamedVariableListAttributes.
+fn directory_request(name: &ObjectName) -> Encoder<'_> {
+    Box::new(move |id, buf| {
+        pdu::encode_get_named_variable_list_attributes_request(id, name, buf);
+        Ok(())
+    })
+}
+
+/// Write of one value per member.
+fn write_request<'a>(name: &'a ObjectName, values: &'a [&'a MmsValue]) -> Encoder<'a> {
+    Box::new(move |id, buf| {
+        pdu::encode_write_list_request(id, name, values, buf)
+            .map_err(|_| RequestError::InvalidValue)
+    })
+}
+
 /// The data set reference argument as its MMS name.
 ///
 /// # Safety
@@ -57,13 +101,7 @@ pub unsafe extern "C" fn IedConnection_readDataSetValues(
         let read = unsafe { connected(self_) }.and_then(|conn| {
             // SAFETY: caller's contract.
             let (reference, name) = unsafe { data_set_arg(dataSetReference) }?;
-            let values = conn.service(
-                |id, buf| {
-                    pdu::encode_read_list_request(id, &name, true, buf);
-                    Ok(())
-                },
-                dataset::parse_read,
-            )?;
+            let values = conn.service(read_request(&name), dataset::parse_read)?;
             Ok((reference, values))
         });
         match read {
@@ -99,10 +137,7 @@ pub unsafe extern "C" fn IedConnection_readDataSetValuesAsync(
         start_async(self_, error, handler, |conn, function| {
             let (reference, name) = data_set_arg(dataSetReference)?;
             conn.service_async(
-                |id, buf| {
-                    pdu::encode_read_list_request(id, &name, true, buf);
-                    Ok(())
-                },
+                read_request(&name),
                 dataset::parse_read,
                 move |id, result| {
                     let existing = existing as ClientDataSet;
@@ -158,13 +193,7 @@ pub unsafe extern "C" fn IedConnection_createDataSet(
                     member_args(dataSetElements)?,
                 )
             };
-            conn.service(
-                |id, buf| {
-                    pdu::encode_define_named_variable_list_request(id, &name, &vars, buf);
-                    Ok(())
-                },
-                dataset::parse_define,
-            )
+            conn.service(define_request(&name, &vars), dataset::parse_define)
         }))
     });
     // SAFETY: caller's contract.
@@ -193,10 +222,7 @@ pub unsafe extern "C" fn IedConnection_createDataSetAsync(
                 member_args(dataSetElements)?,
             );
             conn.service_async(
-                |id, buf| {
-                    pdu::encode_define_named_variable_list_request(id, &name, &vars, buf);
-                    Ok(())
-                },
+                define_request(&name, &vars),
                 dataset::parse_define,
                 // SAFETY: the application keeps the handler valid until it ran.
                 move |id, result| function(id, parameter as *mut c_void, code_of(&result)),
@@ -220,18 +246,7 @@ pub unsafe extern "C" fn IedConnection_deleteDataSet(
         code_of(&unsafe { connected(self_) }.and_then(|conn| {
             // SAFETY: caller's contract.
             let (_, name) = unsafe { data_set_arg(dataSetReference) }?;
-            conn.service(
-                |id, buf| {
-                    pdu::encode_delete_named_variable_list_request(
-                        id,
-                        &DeleteScope::Specific,
-                        &[name],
-                        buf,
-                    );
-                    Ok(())
-                },
-                dataset::parse_delete,
-            )
+            conn.service(delete_request(name), dataset::parse_delete)
         }))
     });
     // SAFETY: caller's contract.
@@ -257,15 +272,7 @@ pub unsafe extern "C" fn IedConnection_deleteDataSetAsync(
         start_async(self_, error, handler, |conn, function| {
             let (_, name) = data_set_arg(dataSetReference)?;
             conn.service_async(
-                |id, buf| {
-                    pdu::encode_delete_named_variable_list_request(
-                        id,
-                        &DeleteScope::Specific,
-                        &[name],
-                        buf,
-                    );
-                    Ok(())
-                },
+                delete_request(name),
                 dataset::parse_delete,
                 // SAFETY: the application keeps the handler valid until it ran.
                 move |id, result| function(id, parameter as *mut c_void, code_of(&result)),
@@ -292,13 +299,7 @@ pub unsafe extern "C" fn IedConnection_getDataSetDirectory(
         let result = unsafe { connected(self_) }.and_then(|conn| {
             // SAFETY: caller's contract.
             let (_, name) = unsafe { data_set_arg(dataSetReference) }?;
-            conn.service(
-                |id, buf| {
-                    pdu::encode_get_named_variable_list_attributes_request(id, &name, buf);
-                    Ok(())
-                },
-                dataset::parse_directory,
-            )
+            conn.service(directory_request(&name), dataset::parse_directory)
         });
         match result {
             Ok((members, deletable)) => {
@@ -334,10 +335,7 @@ pub unsafe extern "C" fn IedConnection_getDataSetDirectoryAsync(
         start_async(self_, error, handler, |conn, function| {
             let (_, name) = data_set_arg(dataSetReference)?;
             conn.service_async(
-                |id, buf| {
-                    pdu::encode_get_named_variable_list_attributes_request(id, &name, buf);
-                    Ok(())
-                },
+                directory_request(&name),
                 dataset::parse_directory,
                 move |id, result| {
                     let (code, list, deletable) = match result {
@@ -397,13 +395,7 @@ pub unsafe extern "C" fn IedConnection_writeDataSetValues(
             // SAFETY: caller's contract.
             let ((_, name), values) =
                 unsafe { (data_set_arg(dataSetReference)?, value_args(values)?) };
-            conn.service(
-                |id, buf| {
-                    pdu::encode_write_list_request(id, &name, &values, buf)
-                        .map_err(|_| RequestError::InvalidValue)
-                },
-                dataset::parse_write,
-            )
+            conn.service(write_request(&name, &values), dataset::parse_write)
         });
         match result {
             Ok(codes) => (IED_ERROR_OK, access_result_list(codes)),
@@ -454,10 +446,7 @@ pub unsafe extern "C" fn IedConnection_writeDataSetValuesAsync(
         start_async(self_, error, handler, |conn, function| {
             let ((_, name), values) = (data_set_arg(dataSetReference)?, value_args(values)?);
             conn.service_async(
-                |id, buf| {
-                    pdu::encode_write_list_request(id, &name, &values, buf)
-                        .map_err(|_| RequestError::InvalidValue)
-                },
+                write_request(&name, &values),
                 dataset::parse_write,
                 move |id, result| {
                     let (code, list) = match result {
