@@ -4305,6 +4305,17 @@ MmsValue *MmsJournalVariable_getValue(MmsJournalVariable self_);
 // C strings, buffers of the stated size.
 MmsValue *MmsValue_clone(const MmsValue *value);
 
+// `MmsValue_cloneToBuffer`: a deep copy of the value at `destinationAddress`, its parts after
+// it, in `MmsValue_getSizeInMemory` bytes; returns the address just after them. The copy is a
+// full value (it may be read, updated and cloned) that the caller never deletes: freeing the
+// buffer ends it (`MmsValue_delete` on it does nothing). NULL, writing nothing, for a NULL
+// value or buffer and for a buffer not aligned to 8 bytes.
+//
+// # Safety
+// `destinationAddress` has room for `MmsValue_getSizeInMemory(self)` bytes and outlives every
+// use of the copy; `self` is NULL or a live value.
+uint8_t *MmsValue_cloneToBuffer(const MmsValue *self_, uint8_t *destinationAddress);
+
 // `MmsValue_createArray`: `size` default values of `elementType`; NULL for a negative size
 // or an element type without a default. As in the reference, an empty array never looks at
 // the element type beyond its presence.
@@ -4340,7 +4351,8 @@ MmsValue *MmsValue_decodeMmsDataMaxRecursion(uint8_t *buffer,
                                              int *endBufPos,
                                              int maxDepth);
 
-// `MmsValue_delete`: frees the value and all its elements; NULL is a no-op.
+// `MmsValue_delete`: frees the value and all its elements; NULL and a clone in a caller's
+// buffer are left alone.
 //
 // # Safety
 // Pointer arguments are NULL or what the C API expects: live handles of this library,
@@ -4495,6 +4507,14 @@ uint8_t MmsValue_getOctetStringOctet(MmsValue *value, int pos);
 // Pointer arguments are NULL or what the C API expects: live handles of this library,
 // C strings, buffers of the stated size.
 uint16_t MmsValue_getOctetStringSize(const MmsValue *value);
+
+// `MmsValue_getSizeInMemory`: bytes `MmsValue_cloneToBuffer` writes for this value (a
+// multiple of 8; our layout, so not the reference's numbers); 0 for NULL, -1 beyond `INT_MAX`.
+//
+// # Safety
+// Pointer arguments are NULL or what the C API expects: live handles of this library,
+// C strings, buffers of the stated size.
+int MmsValue_getSizeInMemory(const MmsValue *self_);
 
 // `MmsValue_getStringSize`: length of a visible or MMS string (0 for other types).
 //

@@ -289,16 +289,16 @@ fn gen_value(input: &mut Bytes<'_>, depth: usize) -> MmsValue {
             let data = input.take(len);
             MmsValue::OctetString(OctetString {
                 max_size: data.len(),
-                data,
+                data: data.into(),
             })
         }
         7 => MmsValue::visible_string(&input.text()),
-        8 => MmsValue::GeneralizedTime(c_string(input.text())),
+        8 => MmsValue::GeneralizedTime(c_string(input.text()).into()),
         9 => {
             let len = if input.byte() & 1 == 0 { 4 } else { 6 };
             let mut t = input.take(len);
             t.resize(len, 0);
-            MmsValue::BinaryTime(t)
+            MmsValue::BinaryTime(t.into())
         }
         10 => MmsValue::Bcd((input.u64() >> (input.byte() % 64)) as i64),
         11 => {
@@ -307,7 +307,7 @@ fn gen_value(input: &mut Bytes<'_>, depth: usize) -> MmsValue {
                 .collect();
             MmsValue::ObjId(arcs)
         }
-        12 => MmsValue::MmsString(c_string(input.text())),
+        12 => MmsValue::MmsString(c_string(input.text()).into()),
         13 => {
             let mut t = [0u8; 8];
             for b in &mut t {

@@ -275,7 +275,7 @@ fn parse_like(like: &MmsValue, text: &str) -> Option<MmsValue> {
         MmsValue::Double(_) => MmsValue::Double(text.parse().ok()?),
         MmsValue::VisibleString(_) => MmsValue::visible_string(text.as_bytes()),
         MmsValue::MmsString(_) => {
-            MmsValue::MmsString(iec61850::mms::value::c_string_lossy(text.as_bytes()))
+            MmsValue::MmsString(iec61850::mms::value::c_string_lossy(text.as_bytes()).into())
         }
         _ => return None,
     })
@@ -404,7 +404,7 @@ fn control(
                     .map_err(|e| refused("select", e))?;
             } else {
                 match conn.read(&variable("SBO")) {
-                    Ok(MmsValue::VisibleString(s)) if !s.as_bytes().is_empty() => {}
+                    Ok(MmsValue::VisibleString(s)) if !s.to_bytes().is_empty() => {}
                     Ok(MmsValue::DataAccessError(code)) => {
                         return Err(format!("select {reference}: data access error {code}"))
                     }

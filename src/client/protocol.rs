@@ -559,7 +559,7 @@ mod tests {
     fn unset_element_cannot_be_written() {
         let (mut client, _peer) = associated(5);
         let mut out = Vec::new();
-        let broken = MmsValue::Structure(vec![None]);
+        let broken = MmsValue::Structure(vec![None].into());
         assert_eq!(
             client.write(&[var()], &[&broken], &mut out),
             Err(RequestError::InvalidValue)

@@ -326,6 +326,7 @@ pub union Timestamp {
 
 use super::guard;
 use super::hal_time::{msSinceEpoch, nsSinceEpoch};
+use super::mms_value::new_value;
 use super::mms_value::MmsValue_newBitString;
 use crate::mms::value::{utc, BitString};
 use crate::mms::MmsValue;
@@ -867,7 +868,7 @@ pub unsafe extern "C" fn Timestamp_toMmsValue(
         };
         // SAFETY: NULL or a live value.
         match unsafe { mmsValue.as_mut() } {
-            None => Box::into_raw(Box::new(MmsValue::UtcTime(octets))),
+            None => new_value(MmsValue::UtcTime(octets)),
             Some(MmsValue::UtcTime(t)) => {
                 *t = octets;
                 mmsValue

@@ -45,7 +45,9 @@ pub const DATA_ACCESS_ERROR_UNKNOWN: MmsDataAccessError = 12;
 // and structures are boxed too, so `MmsValue_getElement` lends out the element's
 // own address and `MmsValue_delete` of the parent frees it.
 
-use std::ffi::{c_char, c_double, c_float, CStr, CString};
+use std::collections::BTreeMap;
+use std::ffi::{c_char, c_double, c_float, CStr};
+use std::mem::MaybeUninit;
 use std::ptr::null_mut;
 
 use parking_lot::Mutex;
@@ -55,20 +57,44 @@ use super::{c_str, guard};
 use crate::mms::data::{decode_data, encode_data};
 use crate::mms::type_spec::{value_max_encoded_size, TypeSpec};
 use crate::mms::value::{
-    binary_time, c_string_lossy, utc, BitString, OctetString, UTC_TIME_DEFAULT_QUALITY,
+    binary_time, c_string_lossy, utc, BitString, Node, OctetString, Parts, Text,
+    UTC_TIME_DEFAULT_QUALITY,
 };
 use crate::mms::MmsValue;
 
 use super::mms_type_spec::{child_value, spec_from_c};
 use super::mms_types::MmsVariableSpecification;
 
-/// Addresses of values marked by `MmsValue_setDeletable`; the Rust type has no room for the
-/// flag, and only code that uses `MmsValue_deleteConditional` ever fills this set.
-static DELETABLE: Mutex<std::collections::BTreeSet<usize>> =
-    Mutex::new(std::collections::BTreeSet::new());
+/// Marks of C handles by address: the Rust value has no room for them, and only code that
+/// uses `MmsValue_setDeletable` or `MmsValue_cloneToBuffer` ever fills this map.
+static MARKS: Mutex<BTreeMap<usize, u8>> = Mutex::new(BTreeMap::new());
+/// Set by `MmsValue_setDeletable`: `MmsValue_deleteConditional` frees the value.
+const DELETABLE: u8 = 1;
+/// A clone in a caller's buffer (`MmsValue_cloneToBuffer`): never freed by us.
+const PLACED: u8 = 2;
 
-fn new_value(value: MmsValue) -> *mut MmsValue {
-    Box::into_raw(Box::new(value))
+fn address(v: &MmsValue) -> usize {
+    v as *const MmsValue as usize
+}
+
+/// Whether the value at `p` carries `mark`.
+fn marked(p: *const MmsValue, mark: u8) -> bool {
+    MARKS
+        .lock()
+        .get(&(p as usize))
+        .is_some_and(|m| m & mark != 0)
+}
+
+/// A new C handle owning `value`. A fresh value carries no mark, even where a freed one did.
+pub(crate) fn new_value(value: MmsValue) -> *mut MmsValue {
+    let value = Box::new(value);
+    let mut marks = MARKS.lock();
+    if !marks.is_empty() {
+        for_each_node(&value, &mut |n| {
+            marks.remove(&address(n));
+        });
+    }
+    Box::into_raw(value)
 }
 
 /// Runs `f` on the value behind `p`; `fallback` for NULL or a panic.
@@ -112,7 +138,8 @@ fn for_each_node(value: &MmsValue, f: &mut impl FnMut(&MmsValue)) {
         .for_each(|e| for_each_node(e, f));
 }
 
-/// Frees a value and its elements, forgetting their deletable marks.
+/// Frees a value and its elements, forgetting their marks; a clone in a caller's buffer is
+/// left alone (the caller frees the buffer).
 ///
 /// # Safety
 /// `p` is NULL or a live `MmsValue*` of this library that nothing else owns.
@@ -120,24 +147,30 @@ pub(crate) unsafe fn delete_value(p: *mut MmsValue) {
     if p.is_null() {
         return;
     }
+    let mut marks = MARKS.lock();
+    if marks.get(&(p as usize)).is_some_and(|m| m & PLACED != 0) {
+        return;
+    }
     // SAFETY: per this function's contract, `p` came from Box::into_raw.
     let value = unsafe { Box::from_raw(p) };
-    let mut marked = DELETABLE.lock();
-    if !marked.is_empty() {
+    if !marks.is_empty() {
         for_each_node(&value, &mut |v| {
-            marked.remove(&(v as *const MmsValue as usize));
+            marks.remove(&address(v));
         });
     }
 }
 
 /// Copies the deletable marks of `from` onto the same nodes of its clone `to`.
-fn copy_marks(from: &MmsValue, to: &MmsValue, marked: &mut std::collections::BTreeSet<usize>) {
-    if marked.contains(&(from as *const MmsValue as usize)) {
-        marked.insert(to as *const MmsValue as usize);
+fn copy_marks(from: &MmsValue, to: &MmsValue, marks: &mut BTreeMap<usize, u8>) {
+    if marks
+        .get(&address(from))
+        .is_some_and(|m| m & DELETABLE != 0)
+    {
+        *marks.entry(address(to)).or_default() |= DELETABLE;
     }
     for (a, b) in from.elements().iter().zip(to.elements()) {
         if let (Some(a), Some(b)) = (a, b) {
-            copy_marks(a, b, marked);
+            copy_marks(a, b, marks);
         }
     }
 }
@@ -203,10 +236,10 @@ pub extern "C" fn MmsValue_newDouble(value: c_double) -> *mut MmsValue {
 }
 
 /// A string value built by `make` from the text of a C string; NULL for a NULL string.
-unsafe fn new_string(string: *const c_char, make: fn(CString) -> MmsValue) -> *mut MmsValue {
+unsafe fn new_string(string: *const c_char, make: fn(Text) -> MmsValue) -> *mut MmsValue {
     // SAFETY: the caller passes NULL or a C string.
     guard(null_mut(), || {
-        unsafe { c_str(string) }.map_or(null_mut(), |s| new_value(make(s.to_owned())))
+        unsafe { c_str(string) }.map_or(null_mut(), |s| new_value(make(s.to_owned().into())))
     })
 }
 
@@ -214,13 +247,13 @@ unsafe fn new_string(string: *const c_char, make: fn(CString) -> MmsValue) -> *m
 unsafe fn new_string_from_bytes(
     buf: *const u8,
     size: c_int,
-    make: fn(CString) -> MmsValue,
+    make: fn(Text) -> MmsValue,
 ) -> *mut MmsValue {
     guard(null_mut(), || match usize::try_from(size) {
         Ok(n) if !buf.is_null() => {
             // SAFETY: the caller passes `size` readable bytes.
             let bytes = unsafe { std::slice::from_raw_parts(buf, n) };
-            new_value(make(c_string_lossy(bytes)))
+            new_value(make(c_string_lossy(bytes).into()))
         }
         _ => null_mut(),
     })
@@ -252,7 +285,7 @@ pub unsafe extern "C" fn MmsValue_newMmsString(string: *const c_char) -> *mut Mm
 #[no_mangle]
 pub extern "C" fn MmsValue_newVisibleStringWithSize(_size: c_int) -> *mut MmsValue {
     guard(null_mut(), || {
-        new_value(MmsValue::VisibleString(CString::default()))
+        new_value(MmsValue::VisibleString(Text::default()))
     })
 }
 
@@ -260,7 +293,7 @@ pub extern "C" fn MmsValue_newVisibleStringWithSize(_size: c_int) -> *mut MmsVal
 #[no_mangle]
 pub extern "C" fn MmsValue_newMmsStringWithSize(_size: c_int) -> *mut MmsValue {
     guard(null_mut(), || {
-        new_value(MmsValue::MmsString(CString::default()))
+        new_value(MmsValue::MmsString(Text::default()))
     })
 }
 
@@ -307,7 +340,10 @@ pub extern "C" fn MmsValue_newOctetString(size: c_int, maxSize: c_int) -> *mut M
         {
             return null_mut();
         }
-        new_value(MmsValue::OctetString(OctetString { data, max_size }))
+        new_value(MmsValue::OctetString(OctetString {
+            data: data.into(),
+            max_size,
+        }))
     })
 }
 
@@ -317,7 +353,10 @@ pub extern "C" fn MmsValue_newBitString(bitSize: c_int) -> *mut MmsValue {
     guard(null_mut(), || {
         let size = bitSize.unsigned_abs();
         match zeroed::<u8>(size.div_ceil(8) as c_int) {
-            Some(bytes) => new_value(MmsValue::BitString(BitString { size, bytes })),
+            Some(bytes) => new_value(MmsValue::BitString(BitString {
+                size,
+                bytes: bytes.into(),
+            })),
             None => null_mut(),
         }
     })
@@ -347,7 +386,9 @@ pub extern "C" fn MmsValue_newUtcTimeByMsTime(timeval: u64) -> *mut MmsValue {
 #[no_mangle]
 pub extern "C" fn MmsValue_newBinaryTime(timeOfDay: bool) -> *mut MmsValue {
     guard(null_mut(), || {
-        new_value(MmsValue::BinaryTime(vec![0; if timeOfDay { 4 } else { 6 }]))
+        new_value(MmsValue::BinaryTime(
+            vec![0; if timeOfDay { 4 } else { 6 }].into(),
+        ))
     })
 }
 
@@ -363,7 +404,7 @@ pub extern "C" fn MmsValue_newDataAccessError(accessError: MmsDataAccessError) -
 #[no_mangle]
 pub extern "C" fn MmsValue_createEmptyArray(size: c_int) -> *mut MmsValue {
     guard(null_mut(), || {
-        zeroed(size).map_or(null_mut(), |e| new_value(MmsValue::Array(e)))
+        zeroed(size).map_or(null_mut(), |e| new_value(MmsValue::Array(e.into())))
     })
 }
 
@@ -371,7 +412,7 @@ pub extern "C" fn MmsValue_createEmptyArray(size: c_int) -> *mut MmsValue {
 #[no_mangle]
 pub extern "C" fn MmsValue_createEmptyStructure(size: c_int) -> *mut MmsValue {
     guard(null_mut(), || {
-        zeroed(size).map_or(null_mut(), |e| new_value(MmsValue::Structure(e)))
+        zeroed(size).map_or(null_mut(), |e| new_value(MmsValue::Structure(e.into())))
     })
 }
 
@@ -385,17 +426,225 @@ pub unsafe extern "C" fn MmsValue_clone(value: *const MmsValue) -> *mut MmsValue
     // SAFETY: NULL or a live value.
     unsafe {
         read(value, null_mut(), |v| {
-            let copy = Box::new(v.clone());
-            let mut marked = DELETABLE.lock();
-            if !marked.is_empty() {
-                copy_marks(v, &copy, &mut marked);
+            let copy = new_value(v.clone());
+            let mut marks = MARKS.lock();
+            if !marks.is_empty() {
+                // SAFETY (of the enclosing block): `copy` was just created.
+                copy_marks(v, &*copy, &mut marks);
             }
-            Box::into_raw(copy)
+            copy
         })
     }
 }
 
-/// `MmsValue_delete`: frees the value and all its elements; NULL is a no-op.
+// Clones in a caller's buffer (`MmsValue_getSizeInMemory`, `MmsValue_cloneToBuffer`): the
+// value, then its parts, each region rounded up to 8 bytes (the largest alignment placed), so
+// that callers can pack clones one after another in one allocation, as libiec61850's do.
+
+const PLACE_ALIGN: usize = 8;
+const _: () = assert!(
+    std::mem::align_of::<MmsValue>() <= PLACE_ALIGN
+        && std::mem::align_of::<Option<Node>>() <= PLACE_ALIGN
+);
+
+/// Bytes `n` items of `T` take in a buffer, rounded up to the alignment.
+fn region<T>(n: usize) -> Option<usize> {
+    n.checked_mul(std::mem::size_of::<T>())?
+        .checked_next_multiple_of(PLACE_ALIGN)
+}
+
+/// Bytes the clone of `v` takes in a caller's buffer; `None` beyond the address space.
+fn placed_size(v: &MmsValue) -> Option<usize> {
+    let parts = match v {
+        MmsValue::Array(e) | MmsValue::Structure(e) => e
+            .iter()
+            .flatten()
+            .try_fold(region::<Option<Node>>(e.len())?, |sum, child| {
+                sum.checked_add(placed_size(child)?)
+            })?,
+        MmsValue::BitString(b) => region::<u8>(b.bytes.len())?,
+        MmsValue::OctetString(o) => region::<u8>(o.max_size.max(o.data.len()))?,
+        MmsValue::VisibleString(s) | MmsValue::GeneralizedTime(s) | MmsValue::MmsString(s) => {
+            region::<u8>(s.count_bytes() + 1)?
+        }
+        MmsValue::BinaryTime(b) => region::<u8>(b.len())?,
+        MmsValue::ObjId(arcs) => region::<u32>(arcs.len())?,
+        _ => 0,
+    };
+    region::<MmsValue>(1)?.checked_add(parts)
+}
+
+/// Hands out the regions of a caller's buffer that [`placed_size`] measured.
+struct Arena {
+    next: *mut u8,
+}
+
+impl Arena {
+    /// The next region, for `n` items of `T`.
+    ///
+    /// # Safety
+    /// The buffer has room for it (measured by [`placed_size`]), `next` is 8-aligned, and the
+    /// buffer outlives every value placed in it (the caller's contract).
+    unsafe fn take<T>(&mut self, n: usize) -> &'static mut [MaybeUninit<T>] {
+        let start = self.next.cast::<MaybeUninit<T>>();
+        // SAFETY: per this function's contract; the size did not overflow when measured.
+        unsafe {
+            self.next = self.next.add(region::<T>(n).unwrap_or(0));
+            std::slice::from_raw_parts_mut(start, n)
+        }
+    }
+
+    /// A region holding `items` then default items up to `capacity`.
+    ///
+    /// # Safety
+    /// As [`Arena::take`].
+    unsafe fn fill<T: Copy + Default>(&mut self, items: &[T], capacity: usize) -> &'static mut [T] {
+        // SAFETY: forwarded contract.
+        let region = unsafe { self.take::<T>(capacity) };
+        let source = items.iter().copied().chain(std::iter::repeat(T::default()));
+        for (slot, item) in region.iter_mut().zip(source) {
+            slot.write(item);
+        }
+        // SAFETY: every item was just written; MaybeUninit<T> has the layout of T.
+        unsafe { &mut *(region as *mut [MaybeUninit<T>] as *mut [T]) }
+    }
+
+    /// A copy of `items` with room for `capacity`.
+    ///
+    /// # Safety
+    /// As [`Arena::take`].
+    unsafe fn parts<T: Copy + Default>(&mut self, items: &[T], capacity: usize) -> Parts<T> {
+        Parts::Placed {
+            // SAFETY: forwarded contract.
+            buf: unsafe { self.fill(items, capacity) },
+            len: items.len(),
+        }
+    }
+
+    /// A copy of a C string with its NUL.
+    ///
+    /// # Safety
+    /// As [`Arena::take`].
+    unsafe fn text(&mut self, s: &CStr) -> Text {
+        let bytes = s.to_bytes_with_nul();
+        // SAFETY: forwarded contract.
+        Text::Placed(unsafe { self.fill(bytes, bytes.len()) })
+    }
+
+    /// The clone of `v` whose parts are taken from this buffer (its own header is not).
+    ///
+    /// # Safety
+    /// As [`Arena::take`].
+    unsafe fn clone_parts(&mut self, v: &MmsValue) -> MmsValue {
+        // SAFETY (of every call below): forwarded contract.
+        unsafe {
+            match v {
+                MmsValue::Array(e) => MmsValue::Array(self.elements(e)),
+                MmsValue::Structure(e) => MmsValue::Structure(self.elements(e)),
+                MmsValue::BitString(b) => MmsValue::BitString(BitString {
+                    size: b.size,
+                    bytes: self.parts(&b.bytes, b.bytes.len()),
+                }),
+                MmsValue::OctetString(o) => MmsValue::OctetString(OctetString {
+                    data: self.parts(&o.data, o.max_size.max(o.data.len())),
+                    max_size: o.max_size,
+                }),
+                MmsValue::VisibleString(s) => MmsValue::VisibleString(self.text(s)),
+                MmsValue::GeneralizedTime(s) => MmsValue::GeneralizedTime(self.text(s)),
+                MmsValue::MmsString(s) => MmsValue::MmsString(self.text(s)),
+                MmsValue::BinaryTime(b) => MmsValue::BinaryTime(self.parts(b, b.len())),
+                MmsValue::ObjId(arcs) => MmsValue::ObjId(self.parts(arcs, arcs.len())),
+                scalar => scalar.clone(),
+            }
+        }
+    }
+
+    /// Clones of the elements `e`, each with its header and parts in this buffer.
+    ///
+    /// # Safety
+    /// As [`Arena::take`].
+    unsafe fn elements(&mut self, e: &[Option<Node>]) -> Parts<Option<Node>> {
+        // SAFETY (of every call below): forwarded contract.
+        unsafe {
+            let slots = self.take::<Option<Node>>(e.len());
+            for (slot, element) in slots.iter_mut().zip(e) {
+                slot.write(element.as_deref().map(|child| {
+                    let header = &mut self.take::<MmsValue>(1)[0];
+                    Node::Placed(header.write(self.clone_parts(child)))
+                }));
+            }
+            Parts::Placed {
+                // Every slot was just written.
+                buf: &mut *(slots as *mut [MaybeUninit<Option<Node>>] as *mut [Option<Node>]),
+                len: e.len(),
+            }
+        }
+    }
+}
+
+/// `MmsValue_getSizeInMemory`: bytes `MmsValue_cloneToBuffer` writes for this value (a
+/// multiple of 8; our layout, so not the reference's numbers); 0 for NULL, -1 beyond `INT_MAX`.
+///
+/// # Safety
+/// Pointer arguments are NULL or what the C API expects: live handles of this library,
+/// C strings, buffers of the stated size.
+#[no_mangle]
+pub unsafe extern "C" fn MmsValue_getSizeInMemory(self_: *const MmsValue) -> c_int {
+    // SAFETY: NULL or a live value.
+    unsafe {
+        read(self_, 0, |v| {
+            placed_size(v).map_or(-1, |n| c_int::try_from(n).unwrap_or(-1))
+        })
+    }
+}
+
+/// `MmsValue_cloneToBuffer`: a deep copy of the value at `destinationAddress`, its parts after
+/// it, in `MmsValue_getSizeInMemory` bytes; returns the address just after them. The copy is a
+/// full value (it may be read, updated and cloned) that the caller never deletes: freeing the
+/// buffer ends it (`MmsValue_delete` on it does nothing). NULL, writing nothing, for a NULL
+/// value or buffer and for a buffer not aligned to 8 bytes.
+///
+/// # Safety
+/// `destinationAddress` has room for `MmsValue_getSizeInMemory(self)` bytes and outlives every
+/// use of the copy; `self` is NULL or a live value.
+#[no_mangle]
+pub unsafe extern "C" fn MmsValue_cloneToBuffer(
+    self_: *const MmsValue,
+    destinationAddress: *mut u8,
+) -> *mut u8 {
+    guard(null_mut(), || {
+        // SAFETY: NULL or a live value.
+        let Some(v) = (unsafe { self_.as_ref() }) else {
+            return null_mut();
+        };
+        if destinationAddress.is_null()
+            || destinationAddress as usize % PLACE_ALIGN != 0
+            || placed_size(v).is_none()
+        {
+            return null_mut();
+        }
+        let mut arena = Arena {
+            next: destinationAddress,
+        };
+        // SAFETY: an aligned buffer of placed_size(v) bytes by the caller's contract; the
+        // regions taken add up to that size.
+        let header = unsafe { &mut arena.take::<MmsValue>(1)[0] };
+        // SAFETY: as above.
+        let copy = header.write(unsafe { arena.clone_parts(v) });
+        // A fresh copy: marks left at these addresses by freed values do not apply.
+        let mut marks = MARKS.lock();
+        if !marks.is_empty() {
+            for_each_node(copy, &mut |n| {
+                marks.remove(&address(n));
+            });
+        }
+        marks.insert(address(copy), PLACED);
+        arena.next
+    })
+}
+
+/// `MmsValue_delete`: frees the value and all its elements; NULL and a clone in a caller's
+/// buffer are left alone.
 ///
 /// # Safety
 /// Pointer arguments are NULL or what the C API expects: live handles of this library,
@@ -413,9 +662,7 @@ pub unsafe extern "C" fn MmsValue_delete(value: *mut MmsValue) {
 /// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn MmsValue_isDeletable(value: *mut MmsValue) -> c_int {
-    guard(0, || {
-        c_int::from(!value.is_null() && DELETABLE.lock().contains(&(value as usize)))
-    })
+    guard(0, || c_int::from(marked(value, DELETABLE)))
 }
 
 /// `MmsValue_setDeletable`.
@@ -427,7 +674,7 @@ pub unsafe extern "C" fn MmsValue_isDeletable(value: *mut MmsValue) -> c_int {
 pub unsafe extern "C" fn MmsValue_setDeletable(value: *mut MmsValue) {
     guard((), || {
         if !value.is_null() {
-            DELETABLE.lock().insert(value as usize);
+            *MARKS.lock().entry(value as usize).or_default() |= DELETABLE;
         }
     })
 }
@@ -442,9 +689,9 @@ pub unsafe extern "C" fn MmsValue_setDeletableRecursive(value: *mut MmsValue) {
     // SAFETY: NULL or a live value.
     unsafe {
         read(value, (), |v| {
-            let mut marked = DELETABLE.lock();
+            let mut marks = MARKS.lock();
             for_each_node(v, &mut |n| {
-                marked.insert(n as *const MmsValue as usize);
+                *marks.entry(address(n)).or_default() |= DELETABLE;
             });
         })
     }
@@ -740,7 +987,7 @@ pub unsafe extern "C" fn MmsValue_getStringSize(value: *mut MmsValue) -> c_int {
     // SAFETY: NULL or a live value.
     unsafe {
         read(value, 0, |v| match v {
-            MmsValue::VisibleString(s) | MmsValue::MmsString(s) => s.as_bytes().len() as c_int,
+            MmsValue::VisibleString(s) | MmsValue::MmsString(s) => s.count_bytes() as c_int,
             _ => 0,
         })
     }
@@ -757,7 +1004,7 @@ pub unsafe extern "C" fn MmsValue_setVisibleString(value: *mut MmsValue, string:
     unsafe {
         write(value, |v| {
             if let (MmsValue::VisibleString(s), Some(new)) = (v, c_str(string)) {
-                *s = new.to_owned()
+                s.assign(new.to_bytes())
             }
         })
     }
@@ -774,7 +1021,7 @@ pub unsafe extern "C" fn MmsValue_setMmsString(value: *mut MmsValue, string: *co
     unsafe {
         write(value, |v| {
             if let (MmsValue::MmsString(s), Some(new)) = (v, c_str(string)) {
-                *s = new.to_owned()
+                s.assign(new.to_bytes())
             }
         })
     }
@@ -845,8 +1092,9 @@ pub unsafe extern "C" fn MmsValue_setElement(
                     return;
                 }
                 // SAFETY: a non-NULL element is a live value whose ownership the caller passes.
-                let new = (!elementValue.is_null()).then(|| unsafe { Box::from_raw(elementValue) });
-                if let Some(old) = std::mem::replace(slot, new) {
+                let new = (!elementValue.is_null())
+                    .then(|| Node::Owned(unsafe { Box::from_raw(elementValue) }));
+                if let Some(Node::Owned(old)) = std::mem::replace(slot, new) {
                     // The caller may still hold (and free) the replaced element.
                     let _ = Box::into_raw(old);
                 }
@@ -908,10 +1156,9 @@ pub unsafe extern "C" fn MmsValue_setOctetString(
     // SAFETY: NULL or a live value; `buf` holds `size` bytes.
     unsafe {
         octets(value, (), |o| match usize::try_from(size) {
-            Ok(0) => o.data.clear(),
+            Ok(0) => o.data.assign(&[]),
             Ok(n) if n <= o.max_size && !buf.is_null() => {
-                o.data.clear();
-                o.data.extend_from_slice(std::slice::from_raw_parts(buf, n));
+                o.data.assign(std::slice::from_raw_parts(buf, n));
             }
             _ => {}
         })
@@ -978,11 +1225,7 @@ pub unsafe extern "C" fn MmsValue_getOctetStringBuffer(value: *mut MmsValue) -> 
     // SAFETY: NULL or a live value.
     unsafe {
         octets(value, null_mut(), |o| {
-            let missing = o.max_size.saturating_sub(o.data.len());
-            if o.data.try_reserve_exact(missing).is_err() {
-                return null_mut();
-            }
-            o.data.as_mut_ptr()
+            o.data.reserve_ptr(o.max_size).unwrap_or(null_mut())
         })
     }
 }
@@ -1558,7 +1801,7 @@ pub unsafe extern "C" fn MmsValue_createArray(
         return null_mut();
     };
     if count == 0 && !elementType.is_null() {
-        return guard(null_mut(), || new_value(MmsValue::Array(Vec::new())));
+        return guard(null_mut(), || new_value(MmsValue::Array(Parts::default())));
     }
     // SAFETY: forwarded caller contract.
     unsafe {
@@ -1750,10 +1993,151 @@ mod tests {
             assert_eq!(MmsValue_isDeletable(MmsValue_getElement(c, 0)), 1);
             MmsValue_deleteConditional(c);
             MmsValue_deleteConditional(a);
-            assert!(DELETABLE
+            assert!(MARKS
                 .lock()
-                .iter()
+                .keys()
                 .all(|&p| p != a as usize && p != c as usize));
+        }
+    }
+
+    /// A tree of every type with parts: structure { int, "text", octets 3/10, bits 13,
+    /// array [ mms string, binary time, float ] }.
+    fn every_part() -> *mut MmsValue {
+        // SAFETY: handles created here and used as the C API documents.
+        unsafe {
+            let s = MmsValue_createEmptyStructure(5);
+            MmsValue_setElement(s, 0, MmsValue_newIntegerFromInt32(-7));
+            MmsValue_setElement(s, 1, MmsValue_newVisibleString(c"text".as_ptr()));
+            MmsValue_setElement(s, 2, MmsValue_newOctetString(3, 10));
+            MmsValue_setElement(s, 3, MmsValue_newBitString(13));
+            let a = MmsValue_createEmptyArray(3);
+            MmsValue_setElement(a, 0, MmsValue_newMmsString(c"\u{e9}t\u{e9}".as_ptr()));
+            MmsValue_setElement(a, 1, MmsValue_newBinaryTime(false));
+            MmsValue_setElement(a, 2, MmsValue_newFloat(2.5));
+            MmsValue_setElement(s, 4, a);
+            s
+        }
+    }
+
+    /// Every node of a placed tree and all its parts lie in `range`.
+    fn all_placed(v: &MmsValue, range: &std::ops::Range<usize>) -> bool {
+        let inside = |p: *const u8| range.contains(&(p as usize));
+        inside((v as *const MmsValue).cast())
+            && match v {
+                MmsValue::Array(e) | MmsValue::Structure(e) => {
+                    matches!(e, Parts::Placed { .. })
+                        && e.iter()
+                            .flatten()
+                            .all(|c| matches!(c, Node::Placed(_)) && all_placed(c, range))
+                }
+                MmsValue::OctetString(o) => inside(o.data.as_ptr()),
+                MmsValue::BitString(b) => inside(b.bytes.as_ptr()),
+                MmsValue::VisibleString(t) | MmsValue::MmsString(t) => inside(t.as_ptr().cast()),
+                MmsValue::BinaryTime(b) => inside(b.as_ptr()),
+                _ => true,
+            }
+    }
+
+    #[test]
+    fn clones_in_a_buffer_are_whole_values_packed_one_after_another() {
+        // SAFETY: handles created here; the buffer outlives the clones placed in it.
+        unsafe {
+            let v = every_part();
+            let size = MmsValue_getSizeInMemory(v);
+            assert!(size > 0 && size % 8 == 0);
+            let mut buffer = vec![0u64; 2 * size as usize / 8];
+            let start = buffer.as_mut_ptr().cast::<u8>();
+            let second = MmsValue_cloneToBuffer(v, start);
+            assert_eq!(second, start.add(size as usize));
+            assert_eq!(
+                MmsValue_cloneToBuffer(v, second),
+                start.add(2 * size as usize)
+            );
+            let range = start as usize..start as usize + 2 * size as usize;
+            for copy in [start, second].map(|p| p.cast::<MmsValue>()) {
+                assert!(all_placed(&*copy, &range));
+                assert!(MmsValue_equals(copy, v));
+                assert_eq!(MmsValue_getSizeInMemory(copy), size);
+            }
+            let copy = start.cast::<MmsValue>();
+            // Changes that fit stay in the buffer and leave the original alone.
+            MmsValue_setInt32(MmsValue_getElement(copy, 0), 99);
+            MmsValue_setVisibleString(MmsValue_getElement(copy, 1), c"abc".as_ptr());
+            MmsValue_setOctetString(MmsValue_getElement(copy, 2), [1u8; 10].as_ptr(), 10);
+            MmsValue_setBitStringBit(MmsValue_getElement(copy, 3), 12, true);
+            let update = MmsValue_clone(v);
+            MmsValue_setVisibleString(MmsValue_getElement(update, 1), c"tex".as_ptr());
+            assert!(MmsValue_update(copy, update));
+            assert!(all_placed(&*copy, &range));
+            assert!(MmsValue_equals(copy, update) && !MmsValue_equals(copy, v));
+            // A clone of a clone is an ordinary value; deleting a placed one does nothing.
+            let heap = MmsValue_clone(copy);
+            assert!(MmsValue_equals(heap, copy));
+            MmsValue_delete(copy);
+            assert!(MmsValue_equals(heap, copy));
+            // A longer text than the buffer holds moves to the heap; the value stays whole.
+            MmsValue_setVisibleString(MmsValue_getElement(copy, 1), c"much longer".as_ptr());
+            let mut text = [0 as c_char; 128];
+            MmsValue_printToBuffer(copy, text.as_mut_ptr(), 128);
+            assert_eq!(
+                CStr::from_ptr(text.as_ptr()).to_bytes(),
+                b"{-7,much longer,000000,0000000000000,{\xc3\xa9t\xc3\xa9,19840101000000.000Z,2.500000}}"
+            );
+            for value in [v, update, heap] {
+                MmsValue_delete(value);
+            }
+        }
+    }
+
+    #[test]
+    fn unset_elements_are_placed_unset() {
+        // SAFETY: handles created here; the buffer outlives the clone placed in it.
+        unsafe {
+            let s = MmsValue_createEmptyStructure(2);
+            MmsValue_setElement(s, 0, MmsValue_newBoolean(true));
+            let mut buffer = vec![0u64; MmsValue_getSizeInMemory(s) as usize / 8];
+            let copy = buffer.as_mut_ptr().cast::<u8>();
+            MmsValue_cloneToBuffer(s, copy);
+            let copy = copy.cast::<MmsValue>();
+            assert!(MmsValue_getElement(copy, 1).is_null());
+            let mut text = [0 as c_char; 32];
+            MmsValue_printToBuffer(copy, text.as_mut_ptr(), 32);
+            assert_eq!(CStr::from_ptr(text.as_ptr()).to_bytes(), b"{true,(null)}");
+            MmsValue_delete(s);
+        }
+    }
+
+    #[test]
+    fn clone_to_buffer_refuses_what_it_cannot_place() {
+        // SAFETY: handles created here; nothing is written for refused calls.
+        unsafe {
+            let v = MmsValue_newVisibleString(c"x".as_ptr());
+            let mut buffer = [0u64; 16];
+            let misaligned = buffer.as_mut_ptr().cast::<u8>().add(4);
+            assert!(MmsValue_cloneToBuffer(v, misaligned).is_null());
+            assert!(buffer.iter().all(|&w| w == 0));
+            assert!(MmsValue_cloneToBuffer(v, null_mut()).is_null());
+            assert!(MmsValue_cloneToBuffer(std::ptr::null(), buffer.as_mut_ptr().cast()).is_null());
+            assert_eq!(MmsValue_getSizeInMemory(std::ptr::null()), 0);
+            MmsValue_delete(v);
+        }
+    }
+
+    #[test]
+    fn a_fresh_value_carries_no_mark_left_at_its_address() {
+        // SAFETY: handles created here and used as the C API documents.
+        unsafe {
+            let old = MmsValue_newBoolean(true);
+            MmsValue_setDeletable(old);
+            MARKS.lock().insert(old as usize, DELETABLE | PLACED);
+            // Freed by a path that does not know about marks, as a data set's values are.
+            drop(Box::from_raw(old));
+            // The allocator hands the address out again to a value of the same size.
+            let fresh: Vec<_> = (0..64).map(|_| MmsValue_newIntegerFromInt32(1)).collect();
+            let reused = *fresh.iter().find(|&&p| p == old).expect("address reused");
+            assert_eq!(MmsValue_isDeletable(reused), 0);
+            assert!(!marked(reused, PLACED));
+            fresh.into_iter().for_each(|p| MmsValue_delete(p));
         }
     }
 }

@@ -101,7 +101,7 @@ pub fn build_request(spec: &TypeSpec, ctl_val: &MmsValue, p: &ControlParams) -> 
             "origin" => MmsValue::structure(vec![
                 MmsValue::Integer(i64::from(p.or_cat)),
                 MmsValue::OctetString(OctetString {
-                    data: p.or_ident.clone(),
+                    data: p.or_ident.clone().into(),
                     max_size: p.or_ident.len(),
                 }),
             ]),
@@ -372,7 +372,7 @@ mod tests {
             MmsValue::structure(vec![
                 MmsValue::Integer(3),
                 MmsValue::OctetString(OctetString {
-                    data: b"x".to_vec(),
+                    data: b"x".to_vec().into(),
                     max_size: 1,
                 }),
             ]),

@@ -4,6 +4,7 @@
 
 use super::ClientError;
 use crate::mms::pdu::VariableRef;
+use crate::mms::value::Node;
 use crate::mms::MmsValue;
 
 /// The attributes of a GoCB in the order of its MMS structure.
@@ -86,7 +87,7 @@ pub fn parse_read(
     }
     let mut out: [Option<MmsValue>; 9] = Default::default();
     for (slot, member) in out.iter_mut().zip(members) {
-        *slot = member.map(|b| *b);
+        *slot = member.map(Node::into_value);
     }
     Ok(out)
 }

@@ -544,11 +544,11 @@ mod tests {
             MmsValue::visible_string(b"R"),
             MmsValue::BitString(opt),
             MmsValue::Unsigned(7),
-            MmsValue::BinaryTime(vec![0, 0, 0, 5, 0, 1]),
+            MmsValue::BinaryTime(vec![0, 0, 0, 5, 0, 1].into()),
             MmsValue::visible_string(b"LD/LLN0$DS"),
             MmsValue::Boolean(true),
             MmsValue::OctetString(crate::mms::value::OctetString {
-                data: vec![1; 8],
+                data: vec![1; 8].into(),
                 max_size: 8,
             }),
             MmsValue::Unsigned(3),

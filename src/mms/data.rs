@@ -6,7 +6,7 @@
 //! floats chosen by length) and strict where a wrong size would corrupt the value.
 
 use crate::ber::{self, BerError, Reader, Tlv};
-use crate::mms::value::{c_string_lossy, BitString, MmsType, MmsValue, OctetString};
+use crate::mms::value::{c_string_lossy, BitString, MmsType, MmsValue, Node, OctetString};
 
 /// array [1] constructed.
 pub const TAG_ARRAY: u32 = 0xA1;
@@ -105,8 +105,8 @@ fn encode_value(value: &MmsValue, out: &mut Vec<u8>) -> Result<(), DataError> {
             ber::write_tlv(out, TAG_FLOAT, &content);
         }
         MmsValue::OctetString(s) => ber::write_tlv(out, TAG_OCTET_STRING, &s.data),
-        MmsValue::VisibleString(s) => ber::write_tlv(out, TAG_VISIBLE_STRING, s.as_bytes()),
-        MmsValue::GeneralizedTime(s) => ber::write_tlv(out, TAG_GENERALIZED_TIME, s.as_bytes()),
+        MmsValue::VisibleString(s) => ber::write_tlv(out, TAG_VISIBLE_STRING, s.to_bytes()),
+        MmsValue::GeneralizedTime(s) => ber::write_tlv(out, TAG_GENERALIZED_TIME, s.to_bytes()),
         MmsValue::BinaryTime(b) => {
             if b.len() != 4 && b.len() != 6 {
                 return Err(DataError::Invalid("binary-time must have 4 or 6 octets"));
@@ -118,7 +118,7 @@ fn encode_value(value: &MmsValue, out: &mut Vec<u8>) -> Result<(), DataError> {
             check_oid(arcs)?;
             ber::write_oid(out, TAG_OBJ_ID, arcs)
         }
-        MmsValue::MmsString(s) => ber::write_tlv(out, TAG_MMS_STRING, s.as_bytes()),
+        MmsValue::MmsString(s) => ber::write_tlv(out, TAG_MMS_STRING, s.to_bytes()),
         MmsValue::UtcTime(t) => ber::write_tlv(out, TAG_UTC_TIME, t),
         MmsValue::DataAccessError(_) => {
             return Err(DataError::NotEncodable(MmsType::DataAccessError))
@@ -130,7 +130,7 @@ fn encode_value(value: &MmsValue, out: &mut Vec<u8>) -> Result<(), DataError> {
 /// Encodes the children of a structure or array under `tag`.
 fn encode_elements(
     tag: u32,
-    elements: &[Option<Box<MmsValue>>],
+    elements: &[Option<Node>],
     out: &mut Vec<u8>,
 ) -> Result<(), DataError> {
     let mut result = Ok(());
@@ -185,8 +185,8 @@ pub fn decode_data_tlv(tlv: &Tlv, max_depth: usize) -> Result<MmsValue, DataErro
 fn decode_tlv(tlv: &Tlv, depth_left: usize) -> Result<MmsValue, DataError> {
     let v = tlv.value;
     Ok(match tlv.tag {
-        TAG_ARRAY => MmsValue::Array(decode_elements(v, depth_left)?),
-        TAG_STRUCTURE => MmsValue::Structure(decode_elements(v, depth_left)?),
+        TAG_ARRAY => MmsValue::Array(decode_elements(v, depth_left)?.into()),
+        TAG_STRUCTURE => MmsValue::Structure(decode_elements(v, depth_left)?.into()),
         TAG_BOOLEAN => MmsValue::Boolean(ber::decode_bool(v)?),
         TAG_BIT_STRING => MmsValue::BitString(decode_bit_string(v)?),
         TAG_INTEGER => MmsValue::Integer(ber::decode_i64(v)?),
@@ -203,18 +203,18 @@ fn decode_tlv(tlv: &Tlv, depth_left: usize) -> Result<MmsValue, DataError> {
             [] => return Err(DataError::Invalid("floating-point size")),
         },
         TAG_OCTET_STRING => MmsValue::OctetString(OctetString {
-            data: v.to_vec(),
+            data: v.to_vec().into(),
             max_size: v.len(),
         }),
-        TAG_VISIBLE_STRING => MmsValue::VisibleString(c_string_lossy(v)),
-        TAG_GENERALIZED_TIME => MmsValue::GeneralizedTime(c_string_lossy(v)),
+        TAG_VISIBLE_STRING => MmsValue::VisibleString(c_string_lossy(v).into()),
+        TAG_GENERALIZED_TIME => MmsValue::GeneralizedTime(c_string_lossy(v).into()),
         TAG_BINARY_TIME => match v.len() {
-            4 | 6 => MmsValue::BinaryTime(v.to_vec()),
+            4 | 6 => MmsValue::BinaryTime(v.to_vec().into()),
             _ => return Err(DataError::Invalid("binary-time must have 4 or 6 octets")),
         },
         TAG_BCD => MmsValue::Bcd(ber::decode_i64(v)?),
-        TAG_OBJ_ID => MmsValue::ObjId(ber::decode_oid(v)?),
-        TAG_MMS_STRING => MmsValue::MmsString(c_string_lossy(v)),
+        TAG_OBJ_ID => MmsValue::ObjId(ber::decode_oid(v)?.into()),
+        TAG_MMS_STRING => MmsValue::MmsString(c_string_lossy(v).into()),
         TAG_UTC_TIME => MmsValue::UtcTime(
             <[u8; 8]>::try_from(v)
                 .map_err(|_| DataError::Invalid("utc-time must have 8 octets"))?,
@@ -224,16 +224,13 @@ fn decode_tlv(tlv: &Tlv, depth_left: usize) -> Result<MmsValue, DataError> {
 }
 
 /// Decodes the children of a structure or array one level deeper.
-fn decode_elements(
-    content: &[u8],
-    depth_left: usize,
-) -> Result<Vec<Option<Box<MmsValue>>>, DataError> {
+fn decode_elements(content: &[u8], depth_left: usize) -> Result<Vec<Option<Node>>, DataError> {
     let child_depth = depth_left.checked_sub(1).ok_or(DataError::TooDeep)?;
     let mut reader = Reader::new(content);
     let mut elements = Vec::new();
     while !reader.is_empty() {
         let tlv = reader.read_tlv()?;
-        elements.push(Some(Box::new(decode_tlv(&tlv, child_depth)?)));
+        elements.push(Some(Node::new(decode_tlv(&tlv, child_depth)?)));
     }
     Ok(elements)
 }
@@ -256,7 +253,10 @@ fn decode_bit_string(v: &[u8]) -> Result<BitString, DataError> {
     if let Some(last) = bytes.last_mut() {
         *last &= 0xFFu8 << unused;
     }
-    Ok(BitString { size, bytes })
+    Ok(BitString {
+        size,
+        bytes: bytes.into(),
+    })
 }
 
 #[cfg(test)]
@@ -315,33 +315,39 @@ mod tests {
         );
         both(
             MmsValue::OctetString(OctetString {
-                data: vec![1, 2, 3],
+                data: vec![1, 2, 3].into(),
                 max_size: 3,
             }),
             &[0x89, 0x03, 1, 2, 3],
         );
-        both(MmsValue::VisibleString(cs("ab")), &[0x8A, 0x02, b'a', b'b']);
         both(
-            MmsValue::GeneralizedTime(cs("20240101000000Z")),
+            MmsValue::VisibleString(cs("ab").into()),
+            &[0x8A, 0x02, b'a', b'b'],
+        );
+        both(
+            MmsValue::GeneralizedTime(cs("20240101000000Z").into()),
             &[
                 0x8B, 0x0F, b'2', b'0', b'2', b'4', b'0', b'1', b'0', b'1', b'0', b'0', b'0', b'0',
                 b'0', b'0', b'Z',
             ],
         );
         both(
-            MmsValue::BinaryTime(vec![0, 0, 0, 1]),
+            MmsValue::BinaryTime(vec![0, 0, 0, 1].into()),
             &[0x8C, 0x04, 0, 0, 0, 1],
         );
         both(
-            MmsValue::BinaryTime(vec![0, 0, 0, 1, 0, 2]),
+            MmsValue::BinaryTime(vec![0, 0, 0, 1, 0, 2].into()),
             &[0x8C, 0x06, 0, 0, 0, 1, 0, 2],
         );
         both(MmsValue::Bcd(42), &[0x8D, 0x01, 42]);
         both(
-            MmsValue::ObjId(vec![1, 0, 9506, 2, 1]),
+            MmsValue::ObjId(vec![1, 0, 9506, 2, 1].into()),
             &[0x8F, 0x05, 0x28, 0xCA, 0x22, 0x02, 0x01],
         );
-        both(MmsValue::MmsString(cs("é")), &[0x90, 0x02, 0xC3, 0xA9]);
+        both(
+            MmsValue::MmsString(cs("é").into()),
+            &[0x90, 0x02, 0xC3, 0xA9],
+        );
         both(
             MmsValue::UtcTime([1, 2, 3, 4, 5, 6, 7, 0x0A]),
             &[0x91, 0x08, 1, 2, 3, 4, 5, 6, 7, 0x0A],
@@ -358,21 +364,21 @@ mod tests {
         both(
             MmsValue::BitString(BitString {
                 size: 8,
-                bytes: vec![0xA5],
+                bytes: vec![0xA5].into(),
             }),
             &[0x84, 0x02, 0x00, 0xA5],
         );
         // Set padding bits are cleared in both directions.
         let dirty = BitString {
             size: 2,
-            bytes: vec![0xFF],
+            bytes: vec![0xFF].into(),
         };
         assert_eq!(enc(&MmsValue::BitString(dirty)), [0x84, 0x02, 0x06, 0xC0]);
         assert_eq!(
             dec(&[0x84, 0x02, 0x06, 0xFF]),
             MmsValue::BitString(BitString {
                 size: 2,
-                bytes: vec![0xC0]
+                bytes: vec![0xC0].into()
             })
         );
     }
@@ -415,17 +421,18 @@ mod tests {
     #[test]
     fn unencodable_values_leave_output_untouched() {
         let mut out = vec![0xEE];
-        let unset = MmsValue::Structure(vec![Some(Box::new(MmsValue::Boolean(true))), None]);
+        let unset =
+            MmsValue::Structure(vec![Some(Node::new(MmsValue::Boolean(true))), None].into());
         assert_eq!(encode_data(&unset, &mut out), Err(DataError::UnsetElement));
         assert_eq!(
             encode_data(&MmsValue::DataAccessError(10), &mut out),
             Err(DataError::NotEncodable(MmsType::DataAccessError))
         );
         for bad in [
-            MmsValue::ObjId(vec![1]),
-            MmsValue::ObjId(vec![3, 1]),
-            MmsValue::ObjId(vec![1, 40]),
-            MmsValue::BinaryTime(vec![0; 5]),
+            MmsValue::ObjId(vec![1].into()),
+            MmsValue::ObjId(vec![3, 1].into()),
+            MmsValue::ObjId(vec![1, 40].into()),
+            MmsValue::BinaryTime(vec![0; 5].into()),
         ] {
             assert!(matches!(
                 encode_data(&bad, &mut out),
@@ -503,7 +510,7 @@ mod tests {
         );
         assert_eq!(
             dec(&[0x8A, 0x03, b'a', 0, b'b']),
-            MmsValue::VisibleString(cs("a"))
+            MmsValue::VisibleString(cs("a").into())
         );
     }
 
@@ -553,11 +560,11 @@ mod tests {
                 let data = rng.bytes(20);
                 MmsValue::OctetString(OctetString {
                     max_size: data.len(),
-                    data,
+                    data: data.into(),
                 })
             }
-            7 => MmsValue::VisibleString(rng.text(40)),
-            8 => MmsValue::GeneralizedTime(rng.text(20)),
+            7 => MmsValue::VisibleString(rng.text(40).into()),
+            8 => MmsValue::GeneralizedTime(rng.text(20).into()),
             9 => {
                 let n = if rng.below(2) == 0 { 4 } else { 6 };
                 MmsValue::BinaryTime((0..n).map(|_| rng.next() as u8).collect())
@@ -572,9 +579,9 @@ mod tests {
                 };
                 let mut arcs = vec![first, second];
                 arcs.extend((0..rng.below(6)).map(|_| rng.next() as u32 >> rng.below(32)));
-                MmsValue::ObjId(arcs)
+                MmsValue::ObjId(arcs.into())
             }
-            12 => MmsValue::MmsString(rng.text(30)),
+            12 => MmsValue::MmsString(rng.text(30).into()),
             13 => {
                 let mut t = [0u8; 8];
                 t.iter_mut().for_each(|b| *b = rng.next() as u8);

@@ -4,6 +4,7 @@ pub mod data;
 pub mod file;
 pub mod journal;
 pub mod pdu;
+pub mod storage;
 pub mod type_spec;
 pub mod value;
 

@@ -1779,7 +1779,7 @@ mod tests {
     fn write_request_errors_leave_output_unchanged() {
         let v = var("LD", "x");
         let mut out = vec![0x55];
-        let unset = MmsValue::Structure(vec![None]);
+        let unset = MmsValue::Structure(vec![None].into());
         assert_eq!(
             encode_write_request(1, std::slice::from_ref(&v), &[&unset], &mut out),
             Err(DataError::UnsetElement)
@@ -2422,7 +2422,7 @@ mod tests {
         );
         // An unencodable value leaves the output unchanged.
         out = vec![0x55];
-        let unset = MmsValue::Structure(vec![None]);
+        let unset = MmsValue::Structure(vec![None].into());
         assert!(encode_write_list_request(1, &aa_list(), &[&unset], &mut out).is_err());
         assert_eq!(out, [0x55]);
     }

@@ -14,7 +14,7 @@ use crate::mms::pdu::{
     decode_object_name_in, write_confirmed, write_object_name, MmsError, ObjectName,
     PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
 };
-use crate::mms::value::{BitString, MmsType, MmsValue, OctetString};
+use crate::mms::value::{BitString, MmsType, MmsValue, Node, OctetString};
 
 /// getVariableAccessAttributes [6] in ConfirmedServiceRequest/Response.
 pub const SERVICE_GET_VARIABLE_ACCESS_ATTRIBUTES: u32 = 0xA6;
@@ -160,14 +160,14 @@ impl TypeSpec {
                 }
                 MmsValue::Array(
                     (0..n)
-                        .map(|_| element.default_with_budget(budget).map(Box::new).map(Some))
+                        .map(|_| element.default_with_budget(budget).map(Node::new).map(Some))
                         .collect::<Option<_>>()?,
                 )
             }
             TypeSpec::Structure { components, .. } => MmsValue::Structure(
                 components
                     .iter()
-                    .map(|(_, t)| t.default_with_budget(budget).map(Box::new).map(Some))
+                    .map(|(_, t)| t.default_with_budget(budget).map(Node::new).map(Some))
                     .collect::<Option<_>>()?,
             ),
             TypeSpec::Boolean => MmsValue::Boolean(false),
@@ -184,12 +184,15 @@ impl TypeSpec {
                 data.try_reserve_exact(max_size).ok()?;
                 // A fixed size string starts at full length, a variable one empty.
                 data.resize(if *n > 0 { max_size } else { 0 }, 0);
-                MmsValue::OctetString(OctetString { data, max_size })
+                MmsValue::OctetString(OctetString {
+                    data: data.into(),
+                    max_size,
+                })
             }
             TypeSpec::VisibleString(_) => MmsValue::visible_string(b""),
             TypeSpec::MmsString(_) => MmsValue::MmsString(Default::default()),
             TypeSpec::BinaryTime(with_date) => {
-                MmsValue::BinaryTime(vec![0; if *with_date { 6 } else { 4 }])
+                MmsValue::BinaryTime(vec![0; if *with_date { 6 } else { 4 }].into())
             }
             TypeSpec::UtcTime => MmsValue::UtcTime([0; 8]),
             TypeSpec::GeneralizedTime | TypeSpec::Bcd(_) | TypeSpec::ObjId => return None,
@@ -202,8 +205,7 @@ impl TypeSpec {
     /// binary times the same form; containers need as many elements, each of the type.
     /// String sizes are not checked (as in the reference).
     pub fn matches(&self, value: &MmsValue) -> bool {
-        let fits =
-            |t: &TypeSpec, e: &Option<Box<MmsValue>>| e.as_deref().is_some_and(|v| t.matches(v));
+        let fits = |t: &TypeSpec, e: &Option<Node>| e.as_deref().is_some_and(|v| t.matches(v));
         match (self, value) {
             (TypeSpec::Array { count, element, .. }, MmsValue::Array(elements)) => {
                 elements.len() == *count as usize && elements.iter().all(|e| fits(element, e))
@@ -277,7 +279,7 @@ pub fn value_max_encoded_size(value: &MmsValue) -> usize {
         MmsValue::Float(_) => 5,
         MmsValue::Double(_) => 9,
         MmsValue::OctetString(o) => o.max_size.max(o.data.len()),
-        MmsValue::VisibleString(s) | MmsValue::MmsString(s) => s.as_bytes().len(),
+        MmsValue::VisibleString(s) | MmsValue::MmsString(s) => s.to_bytes().len(),
         MmsValue::BinaryTime(octets) => octets.len(),
         MmsValue::UtcTime(_) => 8,
         // The reference counts an access error like a 4-octet integer.
@@ -729,14 +731,14 @@ mod tests {
         assert_eq!(fixed.to_text(), b"000000");
         assert!(TypeSpec::BitString(-13).matches(&MmsValue::BitString(BitString::new(2))));
         assert!(!TypeSpec::BitString(13).matches(&MmsValue::BitString(BitString::new(2))));
-        assert!(!TypeSpec::BinaryTime(true).matches(&MmsValue::BinaryTime(vec![0; 4])));
+        assert!(!TypeSpec::BinaryTime(true).matches(&MmsValue::BinaryTime(vec![0; 4].into())));
         let huge = TypeSpec::Array {
             packed: false,
             count: u32::MAX,
             element: Box::new(TypeSpec::Boolean),
         };
         assert_eq!(huge.default_value(), None);
-        let unset = MmsValue::Structure(vec![None, None, None]);
+        let unset = MmsValue::Structure(vec![None, None, None].into());
         assert!(!status().matches(&unset));
     }
 }

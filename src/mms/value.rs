@@ -8,8 +8,10 @@
 
 use std::ffi::{CStr, CString};
 
+pub use super::storage::{Node, Parts, Text};
+
 /// The children of a structure or array value.
-pub type Elements = Vec<Option<Box<MmsValue>>>;
+pub type Elements = Parts<Option<Node>>;
 
 /// MMS type tag as in `mms_common.h` (`MmsType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +57,7 @@ pub struct BitString {
     /// Number of bits.
     pub size: u32,
     /// `ceil(size / 8)` bytes, bit 0 is the MSB of byte 0; padding bits are zero.
-    pub bytes: Vec<u8>,
+    pub bytes: Parts<u8>,
 }
 
 impl BitString {
@@ -63,7 +65,7 @@ impl BitString {
     pub fn new(size: u32) -> Self {
         BitString {
             size,
-            bytes: vec![0; size.div_ceil(8) as usize],
+            bytes: vec![0; size.div_ceil(8) as usize].into(),
         }
     }
 
@@ -90,7 +92,7 @@ impl BitString {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OctetString {
     /// Current content.
-    pub data: Vec<u8>,
+    pub data: Parts<u8>,
     /// Largest size the value accepts (`MmsValue_newOctetString(size, maxSize)`).
     pub max_size: usize,
 }
@@ -117,17 +119,17 @@ pub enum MmsValue {
     /// octet-string.
     OctetString(OctetString),
     /// visible-string (no interior NUL: C callers see it as a C string).
-    VisibleString(CString),
+    VisibleString(Text),
     /// generalized-time, kept as its text.
-    GeneralizedTime(CString),
+    GeneralizedTime(Text),
     /// binary-time: 4 octets (time of day) or 6 octets (with days since 1984).
-    BinaryTime(Vec<u8>),
+    BinaryTime(Parts<u8>),
     /// bcd.
     Bcd(i64),
     /// objId: the arcs.
-    ObjId(Vec<u32>),
+    ObjId(Parts<u32>),
     /// MMSString (UTF-8).
-    MmsString(CString),
+    MmsString(Text),
     /// utc-time: 4 octets seconds, 3 octets fraction, 1 octet time quality.
     UtcTime([u8; 8]),
     /// DataAccessError code of a failed read (`MmsDataAccessError`).
@@ -159,21 +161,21 @@ impl MmsValue {
 
     /// A visible-string value; text after an interior NUL is dropped, as a C caller would see it.
     pub fn visible_string(text: &[u8]) -> MmsValue {
-        MmsValue::VisibleString(c_string_lossy(text))
+        MmsValue::VisibleString(c_string_lossy(text).into())
     }
 
     /// A structure of the given components.
     pub fn structure(elements: Vec<MmsValue>) -> MmsValue {
-        MmsValue::Structure(elements.into_iter().map(|e| Some(Box::new(e))).collect())
+        MmsValue::Structure(elements.into_iter().map(|e| Some(Node::new(e))).collect())
     }
 
     /// An array of the given elements.
     pub fn array(elements: Vec<MmsValue>) -> MmsValue {
-        MmsValue::Array(elements.into_iter().map(|e| Some(Box::new(e))).collect())
+        MmsValue::Array(elements.into_iter().map(|e| Some(Node::new(e))).collect())
     }
 
     /// Children of a structure or array (empty for other types).
-    pub fn elements(&self) -> &[Option<Box<MmsValue>>] {
+    pub fn elements(&self) -> &[Option<Node>] {
         match self {
             MmsValue::Array(e) | MmsValue::Structure(e) => e,
             _ => &[],
@@ -495,7 +497,7 @@ impl MmsValue {
                 }
             }
             MmsValue::VisibleString(s) | MmsValue::MmsString(s) | MmsValue::GeneralizedTime(s) => {
-                out.extend_from_slice(s.as_bytes())
+                out.extend_from_slice(s.to_bytes())
             }
             MmsValue::BinaryTime(octets) => {
                 out.extend_from_slice(format_utc_ms(binary_time::ms(octets)).as_bytes())
@@ -563,9 +565,24 @@ impl MmsValue {
             (OctetString(a), OctetString(b)) => {
                 let fits = b.data.len() <= a.max_size;
                 if fits {
-                    a.data.clone_from(&b.data);
+                    a.data.assign(&b.data);
                 }
                 fits
+            }
+            // In place, so that a value in a caller's buffer stays there when it can.
+            (VisibleString(a), VisibleString(b))
+            | (MmsString(a), MmsString(b))
+            | (GeneralizedTime(a), GeneralizedTime(b)) => {
+                a.assign(b.to_bytes());
+                true
+            }
+            (BinaryTime(a), BinaryTime(b)) => {
+                a.assign(b);
+                true
+            }
+            (ObjId(a), ObjId(b)) => {
+                a.assign(b);
+                true
             }
             (DataAccessError(_), _) => false,
             (target, source) if target.mms_type() == source.mms_type() => {
@@ -658,14 +675,14 @@ mod api_tests {
 
     #[test]
     fn printing() {
-        let s = MmsValue::Structure(vec![Some(Box::new(MmsValue::Boolean(false))), None]);
+        let s = MmsValue::Structure(vec![Some(Node::new(MmsValue::Boolean(false))), None].into());
         assert_eq!(s.to_text(), b"{false,(null)}");
         assert_eq!(MmsValue::Double(1e300).to_text(), b"inf");
         assert_eq!(MmsValue::Float(-0.0).to_text(), b"-0.000000");
         assert_eq!(MmsValue::Float(f32::NAN).to_text(), b"nan");
         assert_eq!(MmsValue::DataAccessError(10).to_text(), b"error 10");
         let o = OctetString {
-            data: vec![1, 0xab, 0xff],
+            data: vec![1, 0xab, 0xff].into(),
             max_size: 3,
         };
         assert_eq!(MmsValue::OctetString(o).to_text(), b"01abff");
@@ -676,16 +693,16 @@ mod api_tests {
         assert!(!MmsValue::Float(1.0).equals(&MmsValue::Double(1.0)));
         assert!(MmsValue::Float(1.0).equal_types(&MmsValue::Double(1.0)));
         assert!(!MmsValue::Integer(5).equals(&MmsValue::Unsigned(5)));
-        let empty = MmsValue::Array(vec![None, None]);
+        let empty = MmsValue::Array(vec![None, None].into());
         assert!(!empty.equals(&empty.clone()) && !empty.equal_types(&empty.clone()));
         let mut f = MmsValue::Float(1.0);
         assert!(!f.update(&MmsValue::Double(2.0)));
         let mut o = MmsValue::OctetString(OctetString {
-            data: vec![0],
+            data: vec![0].into(),
             max_size: 2,
         });
         let big = MmsValue::OctetString(OctetString {
-            data: vec![1; 3],
+            data: vec![1; 3].into(),
             max_size: 3,
         });
         assert!(!o.update(&big));
@@ -707,14 +724,17 @@ mod tests {
         b.set(0, true);
         b.set(12, true);
         b.set(13, true); // out of range: ignored
-        assert_eq!(b.bytes, vec![0x80, 0x08]);
+        assert_eq!(b.bytes, vec![0x80, 0x08].into());
         assert!(b.get(12) && !b.get(11) && !b.get(13));
     }
 
     #[test]
     fn strings_stop_at_nul() {
         let v = MmsValue::visible_string(b"ab\0cd");
-        assert_eq!(v, MmsValue::VisibleString(CString::new("ab").unwrap()));
+        assert_eq!(
+            v,
+            MmsValue::VisibleString(CString::new("ab").unwrap().into())
+        );
         assert_eq!(v.mms_type(), MmsType::VisibleString);
     }
 }

@@ -229,7 +229,7 @@ fn now_ms() -> u64 {
 /// empty name means refused (with no error, as the reference reports it).
 fn select_result(value: Result<MmsValue, ClientError>) -> Result<bool, ClientError> {
     match value? {
-        MmsValue::VisibleString(s) => Ok(!s.as_bytes().is_empty()),
+        MmsValue::VisibleString(s) => Ok(!s.is_empty()),
         MmsValue::DataAccessError(code) => Err(ClientError::from_data_access_error(code)),
         _ => Err(ClientError::UnexpectedValue),
     }

@@ -88,7 +88,7 @@ pub unsafe extern "C" fn IedConnection_readObject(
     let (code, value) = guard((IED_ERROR_UNKNOWN, std::ptr::null_mut()), || {
         // SAFETY: caller's contract.
         match unsafe { read_value(self_, dataAttributeReference, fc) } {
-            Ok(value) => (IED_ERROR_OK, Box::into_raw(Box::new(value))),
+            Ok(value) => (IED_ERROR_OK, new_value(value)),
             Err(e) => (e as IedClientError, std::ptr::null_mut()),
         }
     });
@@ -181,7 +181,7 @@ pub unsafe extern "C" fn IedConnection_readStringValue(
             std::ptr::null_mut(),
             |v| match v {
                 MmsValue::VisibleString(s) | MmsValue::MmsString(s) => {
-                    Some(malloc_c_string(s.as_bytes()))
+                    Some(malloc_c_string(s.to_bytes()))
                 }
                 _ => None,
             },
@@ -440,7 +440,7 @@ pub unsafe extern "C" fn IedConnection_readObjectAsync(
             let var = variable(objRef, fc)?;
             conn.read_async(&var, move |id, result| {
                 let (code, value) = match result {
-                    Ok(v) => (IED_ERROR_OK, Box::into_raw(Box::new(v))),
+                    Ok(v) => (IED_ERROR_OK, new_value(v)),
                     Err(e) => (e as IedClientError, std::ptr::null_mut()),
                 };
                 // SAFETY: the application keeps the handler valid until it ran.
@@ -508,7 +508,10 @@ pub unsafe extern "C" fn IedConnection_writeOctetString(
         return unsafe { set_error(error, IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT) };
     };
     let max_size = data.len();
-    let octets = MmsValue::OctetString(crate::mms::value::OctetString { data, max_size });
+    let octets = MmsValue::OctetString(crate::mms::value::OctetString {
+        data: data.into(),
+        max_size,
+    });
     // SAFETY: caller's contract.
     unsafe { write_value(self_, error, objectReference, fc, &octets) }
 }

@@ -370,7 +370,7 @@ fn access_result_list(codes: Vec<i32>) -> LinkedList {
     pointer_list(
         codes
             .into_iter()
-            .map(|c| Box::into_raw(Box::new(MmsValue::DataAccessError(c))).cast())
+            .map(|c| new_value(MmsValue::DataAccessError(c)).cast())
             .collect(),
     )
 }

@@ -4,7 +4,7 @@
 use super::*;
 use crate::ffi::iec61850_common::PhyComAddress;
 use crate::iec61850::gocb;
-use crate::mms::value::OctetString;
+use crate::mms::value::{Node, OctetString};
 use std::ptr::null_mut;
 
 /// Members of the DstAddress structure: Addr, PRIORITY, VID, APPID.
@@ -59,7 +59,7 @@ fn store(slot: &mut *mut MmsValue, new: MmsValue) {
                 *old = new;
             }
         }
-        None => *slot = Box::into_raw(Box::new(new)),
+        None => *slot = new_value(new),
     }
 }
 
@@ -119,7 +119,7 @@ impl sClientGooseControlBlock {
     }
 
     /// The DstAddress structure, created (all zero) when unset.
-    fn dst_address(&mut self) -> &mut Vec<Option<Box<MmsValue>>> {
+    fn dst_address(&mut self) -> &mut [Option<Node>] {
         if !matches!(value(self.dstAddress), Some(MmsValue::Structure(m)) if m.len() == 4) {
             store(
                 &mut self.dstAddress,
@@ -144,7 +144,7 @@ impl sClientGooseControlBlock {
     /// Sets an unsigned DstAddress member.
     fn set_dst_unsigned(&mut self, index: usize, v: u64) {
         if let Some(slot) = self.dst_address().get_mut(index) {
-            *slot = Some(Box::new(MmsValue::Unsigned(v)));
+            *slot = Some(Node::new(MmsValue::Unsigned(v)));
         }
     }
 }
@@ -153,7 +153,7 @@ impl sClientGooseControlBlock {
 fn phy_com_address_value(a: &PhyComAddress) -> MmsValue {
     MmsValue::structure(vec![
         MmsValue::OctetString(OctetString {
-            data: a.dstAddress.to_vec(),
+            data: a.dstAddress.to_vec().into(),
             max_size: 6,
         }),
         MmsValue::Unsigned(u64::from(a.vlanPriority)),
@@ -386,7 +386,7 @@ pub unsafe extern "C" fn ClientGooseControlBlock_setDstAddress_addr(
         return;
     };
     if let Some(slot) = g.dst_address().get_mut(DST_ADDR) {
-        *slot = Some(Box::new(mac.clone()));
+        *slot = Some(Node::new(mac.clone()));
     }
 }
 

@@ -6,7 +6,7 @@ use super::*;
 use crate::ffi::mms_client_connection::{
     sMmsJournalEntry, sMmsJournalVariable, MmsJournalEntry, MmsJournalVariable,
 };
-use crate::ffi::mms_value::delete_value;
+use crate::ffi::mms_value::{delete_value, new_value};
 use crate::mms::journal::{
     self, JournalEntry, JournalRange, ReadJournalRequest, ReadJournalResponse,
 };
@@ -34,7 +34,7 @@ unsafe fn journal_name(reference: *const c_char) -> Result<ObjectName, ClientErr
 unsafe fn entry_octets(entry_id: *const MmsValue) -> Result<Vec<u8>, ClientError> {
     // SAFETY: caller's contract.
     match unsafe { entry_id.as_ref() } {
-        Some(MmsValue::OctetString(o)) => Ok(o.data.clone()),
+        Some(MmsValue::OctetString(o)) => Ok(o.data.to_vec()),
         _ => Err(ClientError::InvalidArgument),
     }
 }
@@ -69,18 +69,18 @@ fn c_entry(entry: JournalEntry) -> MmsJournalEntry {
         .map(|v| {
             malloc_struct(sMmsJournalVariable {
                 tag: malloc_c_string(v.tag.as_bytes()),
-                value: Box::into_raw(Box::new(v.value)),
+                value: new_value(v.value),
             })
             .cast()
         })
         .collect();
     let max_size = entry.entry_id.len();
     malloc_struct(sMmsJournalEntry {
-        entryID: Box::into_raw(Box::new(MmsValue::OctetString(OctetString {
-            data: entry.entry_id,
+        entryID: new_value(MmsValue::OctetString(OctetString {
+            data: entry.entry_id.into(),
             max_size,
-        }))),
-        occurenceTime: Box::into_raw(Box::new(MmsValue::BinaryTime(entry.occurrence_time))),
+        })),
+        occurenceTime: new_value(MmsValue::BinaryTime(entry.occurrence_time.into())),
         journalVariables: pointer_list(variables),
     })
 }
@@ -386,7 +386,7 @@ mod tests {
             assert_eq!(entries.len(), 2);
             let e = entries[0] as MmsJournalEntry;
             assert!(matches!(&*MmsJournalEntry_getEntryID(e),
-                MmsValue::OctetString(o) if o.data == [0, 0, 0, 0, 0, 0, 0, 7]));
+                MmsValue::OctetString(o) if *o.data == [0, 0, 0, 0, 0, 0, 0, 7]));
             assert!(matches!(&*MmsJournalEntry_getOccurenceTime(e),
                 MmsValue::BinaryTime(t) if journal::time_of_day_ms(t) == Some(1_700_000_000_000)));
             let vars = items(MmsJournalEntry_getJournalVariables(e));

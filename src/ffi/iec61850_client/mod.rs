@@ -15,6 +15,7 @@ use super::linked_list::{
 };
 use super::mms_type_spec::spec_to_c;
 use super::mms_types::MmsVariableSpecification;
+use super::mms_value::new_value;
 use super::tls_config::TLSConfiguration;
 use super::{c_str, guard, malloc_c_string};
 use crate::client::connection::{ClosedListener, StateListener};

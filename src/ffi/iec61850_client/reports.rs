@@ -2,12 +2,12 @@
 //! report handlers and the `ClientReport_*` accessors.
 
 use super::*;
-use crate::ffi::mms_value::delete_value;
+use crate::ffi::mms_value::{delete_value, new_value};
 use crate::iec61850::report::{
     self, decode_report, handler_matches, options_from_bits, options_to_bits, RcbElement, Report,
 };
 use crate::mms::pdu::InformationReport;
-use crate::mms::value::{binary_time, c_string_lossy};
+use crate::mms::value::{binary_time, c_string_lossy, Node};
 use parking_lot::Mutex;
 use std::ffi::{CStr, CString};
 use std::ptr::null_mut;
@@ -56,7 +56,7 @@ fn store(slot: &mut *mut MmsValue, value: MmsValue) {
                 *old = value;
             }
         }
-        None => *slot = Box::into_raw(Box::new(value)),
+        None => *slot = new_value(value),
     }
 }
 
@@ -159,7 +159,11 @@ impl sClientReportControlBlock {
             }
             _ => return Err(ClientError::Unknown),
         };
-        let values: Vec<MmsValue> = elements.into_iter().flatten().map(|b| *b).collect();
+        let values: Vec<MmsValue> = elements
+            .into_iter()
+            .flatten()
+            .map(Node::into_value)
+            .collect();
         let fits = if self.isBuffered {
             (13..=15).contains(&values.len())
         } else {
@@ -1121,7 +1125,7 @@ impl sClientReport {
         let members = report.members;
         let fits = matches!(self.values.as_deref(), Some(MmsValue::Array(e)) if e.len() == members);
         if !fits {
-            self.values = Some(Box::new(MmsValue::Array(vec![None; members])));
+            self.values = Some(Box::new(MmsValue::Array(vec![None; members].into())));
         }
         self.reasons = vec![0; members];
         self.references = vec![None; members];
@@ -1138,7 +1142,7 @@ impl sClientReport {
                         **old = entry.value;
                     }
                 }
-                None => *slot = Some(Box::new(entry.value)),
+                None => *slot = Some(Node::new(entry.value)),
             }
             if let Some(r) = self.reasons.get_mut(entry.index) {
                 *r = entry.reason;
