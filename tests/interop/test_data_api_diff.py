@@ -24,6 +24,12 @@ not compared (each is a reference bug or reads uninitialised memory there):
 - MmsValue_decodeMmsData of an empty structure or array (the reference fails) and the
   encoding of access errors (the reference writes tag 0x80; we write nothing): not compared.
 - Hal_setTimeInNs is never called (it would set the clock of this machine).
+- MmsValue_getSizeInMemory: the byte counts are each library's layout (a value header of 48
+  bytes here, 24 there); sc_clone_to_buffer compares their relations, not the numbers.
+- MmsValue_cloneToBuffer to an address not aligned to 8 bytes (the reference writes there, x86
+  tolerates it; ours returns NULL and writes nothing) and MmsValue_delete of a clone in a
+  buffer (the reference frees memory it never allocated; ours does nothing):
+  test_clone_to_buffer_refusals checks ours.
 """
 
 import ctypes as C
@@ -365,6 +371,68 @@ def sc_containers(L):
     return out
 
 
+def sc_clone_to_buffer(L):
+    """Deep copies in a caller's buffer. The sizes are each library's own layout, so only their
+    relations are compared: a multiple of 8 that cloneToBuffer fills exactly."""
+    out, keep = [], []
+
+    def structure():
+        s = L.MmsValue_createEmptyStructure(3)
+        L.MmsValue_setElement(s, 0, L.MmsValue_newIntegerFromInt32(-5))
+        L.MmsValue_setElement(s, 1, L.MmsValue_newVisibleString(b"member"))
+        a = L.MmsValue_createEmptyArray(2)
+        L.MmsValue_setElement(a, 0, L.MmsValue_newFloat(1.25))
+        L.MmsValue_setElement(a, 1, L.MmsValue_newBoolean(True))
+        L.MmsValue_setElement(s, 2, a)
+        return s
+
+    octets = C.create_string_buffer(bytes(range(1, 101)))
+    cases = [
+        ("int", lambda: L.MmsValue_newIntegerFromInt32(-5), lambda c: L.MmsValue_setInt32(c, 77)),
+        ("unsigned", lambda: L.MmsValue_newUnsignedFromUint32(7), lambda c: L.MmsValue_setUint32(c, 9)),
+        ("bool", lambda: L.MmsValue_newBoolean(True), lambda c: L.MmsValue_setBoolean(c, False)),
+        ("double", lambda: L.MmsValue_newDouble(0.1), lambda c: L.MmsValue_setDouble(c, 2.5)),
+        ("visible", lambda: L.MmsValue_newVisibleString(b"hello"),
+         lambda c: L.MmsValue_setVisibleString(c, b"hi")),
+        ("visible empty", lambda: L.MmsValue_newVisibleString(b""), None),
+        ("mms string", lambda: L.MmsValue_newMmsString(b"xyz"), lambda c: L.MmsValue_setMmsString(c, b"ab")),
+        ("octets 0/100", lambda: L.MmsValue_newOctetString(0, 100),
+         lambda c: L.MmsValue_setOctetString(c, octets, 100)),
+        ("octets 4/4", lambda: L.MmsValue_newOctetString(4, 4), lambda c: L.MmsValue_setOctetStringOctet(c, 3, 0xab)),
+        ("bits 64", lambda: L.MmsValue_newBitString(64), lambda c: L.MmsValue_setBitStringBit(c, 63, True)),
+        ("bits 5", lambda: L.MmsValue_newBitString(5), lambda c: L.MmsValue_setBitStringFromInteger(c, 21)),
+        ("utc", lambda: L.MmsValue_newUtcTimeByMsTime(1700000000123),
+         lambda c: L.MmsValue_setUtcTimeMs(c, 1000)),
+        ("binary time", lambda: L.MmsValue_newBinaryTime(False), lambda c: L.MmsValue_setBinaryTime(c, 86400000)),
+        ("access error", lambda: L.MmsValue_newDataAccessError(10), None),
+        ("structure", structure, lambda c: L.MmsValue_setInt32(L.MmsValue_getElement(c, 0), 1)),
+        ("empty array", lambda: L.MmsValue_createEmptyArray(0), None),
+    ]
+    for name, make, change in cases:
+        v = make()
+        size = L.MmsValue_getSizeInMemory(v)
+        buf = (C.c_uint64 * (2 * size // 8 + 1))()
+        keep.append(buf)
+        start = C.addressof(buf)
+        second = L.MmsValue_cloneToBuffer(v, start)
+        end = L.MmsValue_cloneToBuffer(v, second)
+        out.append(("MmsValue_getSizeInMemory", name, (size > 0, size % 8, L.MmsValue_getSizeInMemory(start) == size)))
+        out.append(("MmsValue_cloneToBuffer", name,
+                    (second - start == size, end - second == size, L.MmsValue_getType(start), text(L, start),
+                     text(L, second), bool(L.MmsValue_equals(start, v)), bool(L.MmsValue_equalTypes(second, v)))))
+        if change:
+            change(start)
+            copy = L.MmsValue_clone(start)
+            out.append(("MmsValue_cloneToBuffer", (name, "changed"),
+                        (text(L, start), text(L, second), text(L, v), text(L, copy))))
+            out.append(("MmsValue_update", (name, "clone in a buffer"),
+                        (bool(L.MmsValue_update(second, copy)), text(L, second))))
+            L.MmsValue_delete(copy)
+        L.MmsValue_delete(v)
+        out.append(("MmsValue_cloneToBuffer", (name, "after the original is deleted"), text(L, start)))
+    return out
+
+
 # 32-bit float names of sc_equals_update: equals against the double "d1" is not compared
 # (see the module docstring).
 FLOAT32 = {"f1", "fnan", "f-0", "f0"}
@@ -671,7 +739,7 @@ def sc_codec(L):
 
 SCENARIOS = [sc_integers, sc_floats_and_booleans, sc_strings, sc_octet_strings, sc_bit_strings, sc_utc_time,
              sc_binary_time, sc_containers, sc_equals_update, sc_misc, sc_linked_list, sc_time, sc_common,
-             sc_timestamp, sc_codec]
+             sc_timestamp, sc_codec, sc_clone_to_buffer]
 
 
 def test_data_api_matches_reference(libs):
@@ -699,7 +767,7 @@ def test_data_api_matches_reference(libs):
 NOT_OURS_OR_UNSAFE = {
     "Hal_setTimeInNs", "LinkedList_printStringList", "MmsValue_createArray", "MmsValue_newStructure",
     "MmsValue_newDefaultValue", "MmsValue_getSubElement", "MmsValue_getMaxEncodedSize",
-    "MmsVariableSpecification_getMaxEncodedSize", "MmsValue_cloneToBuffer", "MmsValue_getSizeInMemory",
+    "MmsVariableSpecification_getMaxEncodedSize",
 }
 
 
@@ -733,3 +801,18 @@ def test_null_arguments_are_safe(libs):
             args[2] = 8
         getattr(ours, name)(*args)
     assert buf.value == b""
+
+
+def test_clone_to_buffer_refusals(libs):
+    """Ours refuses a misaligned destination and never frees a clone that lives in a buffer."""
+    ours, _ = libs
+    v = ours.MmsValue_newVisibleString(b"kept")
+    size = ours.MmsValue_getSizeInMemory(v)
+    buf = (C.c_uint64 * (size // 8 + 2))()
+    assert not ours.MmsValue_cloneToBuffer(v, C.addressof(buf) + 4)
+    assert not any(buf)
+    assert not ours.MmsValue_cloneToBuffer(v, None)
+    assert ours.MmsValue_cloneToBuffer(v, C.addressof(buf)) == C.addressof(buf) + size
+    ours.MmsValue_delete(C.addressof(buf))
+    assert text(ours, C.addressof(buf)) == b"kept"
+    ours.MmsValue_delete(v)
