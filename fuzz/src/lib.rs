@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 
 use iec61850::client::protocol::{ClientProtocol, Event, Phase};
+use iec61850::ffi::mms_value::{MmsValue_cloneToBuffer, MmsValue_getSizeInMemory};
 use iec61850::mms::data::{self, MAX_NESTING};
 use iec61850::mms::pdu::{self, InitiateParams, VariableRef};
 use iec61850::mms::type_spec;
@@ -210,6 +211,24 @@ pub fn value_roundtrip(data: &[u8]) {
         assert_eq!(decoded, value, "decode(encode(v)) != v");
     }
     assert_same_encoding(&encoded);
+    assert_placed_whole(&value, &encoded);
+}
+
+/// A copy made by `MmsValue_cloneToBuffer` fills exactly `MmsValue_getSizeInMemory` bytes
+/// and encodes as its original.
+fn assert_placed_whole(value: &MmsValue, encoded: &[u8]) {
+    let p: *const MmsValue = value;
+    // SAFETY: a live value; the buffer is 8-aligned, of the measured size, and outlives the
+    // copy (which owns nothing outside it, so it needs no drop).
+    unsafe {
+        let size = usize::try_from(MmsValue_getSizeInMemory(p)).expect("size fits an int");
+        let mut buffer = vec![0u64; size / 8];
+        let start = buffer.as_mut_ptr().cast::<u8>();
+        assert_eq!(MmsValue_cloneToBuffer(p, start), start.add(size));
+        let mut again = Vec::new();
+        data::encode_data(&*start.cast::<MmsValue>(), &mut again).expect("copy encodes");
+        assert_eq!(again, encoded, "copy in a buffer differs");
+    }
 }
 
 /// `encoded` decodes to a value whose encoding is `encoded` again.
