@@ -9,25 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mms_value.h"
-
-static int passed, failed;
-
-static void check(int ok, const char* what)
-{
-    printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-    if (ok) passed++; else failed++;
-}
-
-static int prints(const MmsValue* v, const char* expected)
-{
-    char buf[256];
-    MmsValue_printToBuffer(v, buf, sizeof(buf));
-    if (strcmp(buf, expected) != 0) {
-        printf("  printed '%s', expected '%s'\n", buf, expected);
-        return 0;
-    }
-    return 1;
-}
+#include "check.h"
 
 /* { -7, "text", octets 3 of 10, 13 bits, [ "abc", binary time, 2.5 ], UTC time } */
 static MmsValue* tree(void)

@@ -8,25 +8,7 @@
 #include "iec61850_common.h"
 #include "linked_list.h"
 #include "mms_value.h"
-
-static int passed, failed;
-
-static void check(int ok, const char* what)
-{
-    printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-    if (ok) passed++; else failed++;
-}
-
-static int prints(const MmsValue* v, const char* expected)
-{
-    char buf[256];
-    MmsValue_printToBuffer(v, buf, sizeof(buf));
-    if (strcmp(buf, expected) != 0) {
-        printf("  printed '%s', expected '%s'\n", buf, expected);
-        return 0;
-    }
-    return 1;
-}
+#include "check.h"
 
 int main(void)
 {

@@ -1963,6 +1963,19 @@ fn mms_error_name(err: MmsError) -> &'static CStr {
 mod tests {
     use super::*;
 
+    /// What `MmsValue_printToBuffer` writes for `v`.
+    ///
+    /// # Safety
+    /// `v` is a live value.
+    unsafe fn printed(v: *const MmsValue) -> Vec<u8> {
+        let mut text = [0 as c_char; 128];
+        // SAFETY: per this function's contract; the buffer holds 128 characters.
+        unsafe {
+            MmsValue_printToBuffer(v, text.as_mut_ptr(), 128);
+            CStr::from_ptr(text.as_ptr()).to_bytes().to_vec()
+        }
+    }
+
     #[test]
     fn set_element_adopts_and_replaced_element_stays_with_caller() {
         // SAFETY: handles created here and used as the C API documents.
@@ -1975,9 +1988,7 @@ mod tests {
             assert_eq!(MmsValue_toInt32(first), 1); // still alive: the caller owns it again
             MmsValue_delete(first);
             MmsValue_setElement(s, 7, MmsValue_newBoolean(true)); // freed, not stored
-            let mut buf = [0 as c_char; 32];
-            MmsValue_printToBuffer(s, buf.as_mut_ptr(), 32);
-            assert_eq!(CStr::from_ptr(buf.as_ptr()).to_bytes(), b"{true,(null)}");
+            assert_eq!(printed(s), b"{true,(null)}");
             MmsValue_delete(s);
         }
     }
@@ -2077,10 +2088,8 @@ mod tests {
             assert!(MmsValue_equals(heap, copy));
             // A longer text than the buffer holds moves to the heap; the value stays whole.
             MmsValue_setVisibleString(MmsValue_getElement(copy, 1), c"much longer".as_ptr());
-            let mut text = [0 as c_char; 128];
-            MmsValue_printToBuffer(copy, text.as_mut_ptr(), 128);
             assert_eq!(
-                CStr::from_ptr(text.as_ptr()).to_bytes(),
+                printed(copy),
                 b"{-7,much longer,000000,0000000000000,{\xc3\xa9t\xc3\xa9,19840101000000.000Z,2.500000}}"
             );
             for value in [v, update, heap] {
@@ -2100,9 +2109,7 @@ mod tests {
             MmsValue_cloneToBuffer(s, copy);
             let copy = copy.cast::<MmsValue>();
             assert!(MmsValue_getElement(copy, 1).is_null());
-            let mut text = [0 as c_char; 32];
-            MmsValue_printToBuffer(copy, text.as_mut_ptr(), 32);
-            assert_eq!(CStr::from_ptr(text.as_ptr()).to_bytes(), b"{true,(null)}");
+            assert_eq!(printed(copy), b"{true,(null)}");
             MmsValue_delete(s);
         }
     }
