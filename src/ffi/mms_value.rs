@@ -1614,12 +1614,15 @@ pub unsafe extern "C" fn MmsValue_update(self_: *mut MmsValue, source: *const Mm
         // SAFETY: NULL or a live value.
         return unsafe { both(self_, source, |_, _| true) };
     }
-    // SAFETY: NULL or live, distinct values.
     guard(false, || {
-        match unsafe { (self_.as_mut(), source.as_ref()) } {
-            (Some(target), Some(source)) => target.update(source),
-            _ => false,
-        }
+        // A copy first: one value may be an element of the other, so no borrow of `source` may
+        // overlap the mutable one of `self_`.
+        // SAFETY: NULL or a live value.
+        let Some(source) = (unsafe { source.as_ref() }).cloned() else {
+            return false;
+        };
+        // SAFETY: NULL or a live value, not borrowed elsewhere now.
+        unsafe { self_.as_mut() }.is_some_and(|target| target.update(&source))
     })
 }
 
@@ -1764,10 +1767,6 @@ pub unsafe extern "C" fn MmsValue_encodeMmsData(
 
 // ---------------------------------------------------------------------------
 // Values and type specifications (`MmsVariableSpecification`, see mms_type_spec).
-//
-// `MmsValue_getSizeInMemory` and `MmsValue_cloneToBuffer` are not provided: they expose the
-// reference's private memory layout (a value cloned into a caller's buffer), which a boxed
-// Rust value with heap-allocated parts cannot honour soundly.
 
 /// A new value made by `make` from the type tree at `spec`; NULL when there is none.
 ///
