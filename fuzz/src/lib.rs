@@ -6,9 +6,10 @@
 //! `src/bin/replay.rs` runs them without it. [`TARGETS`] lists them by name.
 
 use std::collections::HashSet;
+use std::ffi::{c_char, c_int};
 
 use iec61850::client::protocol::{ClientProtocol, Event, Phase};
-use iec61850::ffi::mms_value::{MmsValue_cloneToBuffer, MmsValue_getSizeInMemory};
+use iec61850::ffi::mms_value::*;
 use iec61850::mms::data::{self, MAX_NESTING};
 use iec61850::mms::pdu::{self, InitiateParams, VariableRef};
 use iec61850::mms::type_spec;
@@ -33,6 +34,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("type_spec", type_spec),
     ("client_protocol", client_protocol),
     ("value_roundtrip", value_roundtrip),
+    ("mms_value_api", mms_value_api),
 ];
 
 /// TPKT framer: the first octet picks the frame limit and the feeding chunk size; the
@@ -228,6 +230,202 @@ fn assert_placed_whole(value: &MmsValue, encoded: &[u8]) {
         let mut again = Vec::new();
         data::encode_data(&*start.cast::<MmsValue>(), &mut again).expect("copy encodes");
         assert_eq!(again, encoded, "copy in a buffer differs");
+    }
+}
+
+/// The C data API (`mms_value.h`) driven by the input: values made, nested, cloned (also into
+/// buffers), read, changed, compared, printed, encoded, decoded and deleted through the
+/// exported functions, each handle used as the API allows (owned roots are tracked, elements
+/// are fetched afresh), so an invalid access or a leak the sanitizers see is the library's.
+/// Clones in buffers take only changes that fit them, so they never own heap memory.
+pub fn mms_value_api(data: &[u8]) {
+    let mut input = Bytes(data);
+    let mut owned: Vec<*mut MmsValue> = Vec::new();
+    let mut placed: Vec<(Vec<u64>, *mut MmsValue)> = Vec::new();
+    // SAFETY: every handle passed is NULL, an owned root, a clone in a live buffer, or an
+    // element just fetched from one of them; ownership moves only as the API documents.
+    unsafe {
+        for _ in 0..48 {
+            if input.0.is_empty() {
+                break;
+            }
+            let op = input.byte();
+            let any = pick(
+                &mut input,
+                owned.iter().chain(placed.iter().map(|(_, p)| p)),
+            );
+            match op % 12 {
+                0 => owned.push(MmsValue_clone(&gen_value(&mut input, 3))),
+                1 => {
+                    if !owned.is_empty() {
+                        let i = usize::from(input.byte()) % owned.len();
+                        MmsValue_delete(owned.swap_remove(i));
+                    }
+                }
+                2 => {
+                    let copy = MmsValue_clone(any);
+                    if !copy.is_null() {
+                        owned.push(copy);
+                    }
+                }
+                3 => {
+                    if let Ok(size) = usize::try_from(MmsValue_getSizeInMemory(any)) {
+                        let mut buffer = vec![0u64; size / 8];
+                        let start = buffer.as_mut_ptr().cast::<u8>();
+                        if !any.is_null() {
+                            assert_eq!(MmsValue_cloneToBuffer(any, start), start.add(size));
+                            placed.push((buffer, start.cast()));
+                        }
+                    }
+                }
+                4 => {
+                    // An owned root becomes an element of another root's tree.
+                    if owned.len() >= 2 {
+                        let element = owned.swap_remove(usize::from(input.byte()) % owned.len());
+                        let parent = pick(&mut input, owned.iter());
+                        let index = c_int::from(input.byte() % 5) - 1;
+                        let old = MmsValue_getElement(parent, index);
+                        MmsValue_setElement(parent, index, element);
+                        if !old.is_null() && old != element {
+                            owned.push(old); // the replaced element is the caller's again
+                        }
+                    }
+                }
+                5 => change_in_place(&mut input, any),
+                6 => {
+                    let target = pick(&mut input, owned.iter());
+                    match input.byte() % 4 {
+                        0 => MmsValue_setVisibleString(target, c_string(input.text()).as_ptr()),
+                        1 => MmsValue_setMmsString(target, c_string(input.text()).as_ptr()),
+                        2 => {
+                            let len = usize::from(input.byte() % 40);
+                            let octets = input.take(len);
+                            MmsValue_setOctetString(target, octets.as_ptr(), octets.len() as c_int);
+                        }
+                        _ => {
+                            let source = pick(
+                                &mut input,
+                                owned.iter().chain(placed.iter().map(|(_, p)| p)),
+                            );
+                            MmsValue_update(target, source);
+                        }
+                    }
+                }
+                7 => read_all(any),
+                8 => {
+                    let other = pick(
+                        &mut input,
+                        owned.iter().chain(placed.iter().map(|(_, p)| p)),
+                    );
+                    assert!(!MmsValue_equals(any, other) || MmsValue_equalTypes(any, other));
+                }
+                9 => {
+                    let mut text = [0 as c_char; 64];
+                    let size = c_int::from(input.byte() % 65);
+                    MmsValue_printToBuffer(any, text.as_mut_ptr(), size);
+                }
+                10 => {
+                    let size = MmsValue_encodeMmsData(any, std::ptr::null_mut(), 0, false);
+                    let mut buffer = vec![0u8; usize::try_from(size).unwrap_or(0)];
+                    let end = MmsValue_encodeMmsData(any, buffer.as_mut_ptr(), 0, true);
+                    assert!(end == size || size == 0);
+                    let mut used = 0;
+                    let back = MmsValue_decodeMmsData(buffer.as_mut_ptr(), 0, size, &mut used);
+                    if !back.is_null() {
+                        assert_eq!(used, size);
+                        owned.push(back);
+                    }
+                }
+                _ => {
+                    if let Some(&root) = owned.last() {
+                        if input.byte() & 1 == 1 {
+                            MmsValue_setDeletable(root);
+                        }
+                        if MmsValue_isDeletable(root) != 0 {
+                            MmsValue_deleteConditional(root);
+                            owned.pop();
+                        }
+                    }
+                }
+            }
+        }
+        owned.into_iter().for_each(|v| MmsValue_delete(v));
+    }
+}
+
+/// NULL, or one of `roots` or an element below it, as the input chooses.
+///
+/// # Safety
+/// Each of `roots` is a live value.
+unsafe fn pick<'a>(
+    input: &mut Bytes<'_>,
+    roots: impl Iterator<Item = &'a *mut MmsValue>,
+) -> *mut MmsValue {
+    let roots: Vec<_> = roots.collect();
+    let choice = usize::from(input.byte());
+    let Some(&&root) = roots.get(choice % (roots.len() + 1)) else {
+        return std::ptr::null_mut();
+    };
+    let mut value = root;
+    while !value.is_null() && input.byte().is_multiple_of(3) {
+        // SAFETY: a live value (per this function's contract, then as just fetched).
+        value = unsafe { MmsValue_getElement(value, c_int::from(input.byte() % 4)) };
+    }
+    value
+}
+
+/// A change that never grows a value (so it fits a clone in a buffer).
+///
+/// # Safety
+/// `v` is NULL or a live value.
+unsafe fn change_in_place(input: &mut Bytes<'_>, v: *mut MmsValue) {
+    let n = input.u64();
+    // SAFETY: per this function's contract.
+    unsafe {
+        match input.byte() % 9 {
+            0 => MmsValue_setInt32(v, n as i32),
+            1 => MmsValue_setUint32(v, n as u32),
+            2 => MmsValue_setBoolean(v, n & 1 == 1),
+            3 => MmsValue_setFloat(v, f32::from_bits(n as u32)),
+            4 => MmsValue_setDouble(v, f64::from_bits(n)),
+            5 => MmsValue_setBitStringBit(v, (n % 80) as c_int - 8, n & 1 == 1),
+            6 => MmsValue_setOctetStringOctet(v, (n % 80) as c_int - 8, n as u8),
+            7 => {
+                MmsValue_setUtcTimeMs(v, n >> 20);
+            }
+            _ => MmsValue_setBinaryTime(v, n >> 20),
+        }
+    }
+}
+
+/// Every getter of `v`; strings and buffers are read to their end.
+///
+/// # Safety
+/// `v` is NULL or a live value.
+unsafe fn read_all(v: *mut MmsValue) {
+    // SAFETY: per this function's contract; returned strings are C strings of the value.
+    unsafe {
+        MmsValue_getType(v);
+        MmsValue_toInt64(v);
+        MmsValue_toUint32(v);
+        MmsValue_toDouble(v);
+        MmsValue_getBoolean(v);
+        MmsValue_getBitStringAsInteger(v);
+        MmsValue_getArraySize(v);
+        MmsValue_getUtcTimeInMs(v);
+        MmsValue_getBinaryTimeAsUtcMs(v);
+        MmsValue_getSizeInMemory(v);
+        let size = usize::from(MmsValue_getOctetStringSize(v));
+        let octets = MmsValue_getOctetStringBuffer(v);
+        if !octets.is_null() {
+            let max = usize::from(MmsValue_getOctetStringMaxSize(v)).max(size);
+            std::hint::black_box(std::slice::from_raw_parts(octets, max));
+        }
+        for text in [MmsValue_toString(v), MmsValue_getTypeString(v)] {
+            if !text.is_null() {
+                std::hint::black_box(std::ffi::CStr::from_ptr(text));
+            }
+        }
     }
 }
 
