@@ -4516,7 +4516,8 @@ uint16_t MmsValue_getOctetStringSize(const MmsValue *value);
 // C strings, buffers of the stated size.
 int MmsValue_getSizeInMemory(const MmsValue *self_);
 
-// `MmsValue_getStringSize`: length of a visible or MMS string (0 for other types).
+// `MmsValue_getStringSize`: capacity of a visible or MMS string, as libiec61850 reports it:
+// the size it was made with or the longest text it held (0 for other types).
 //
 // # Safety
 // Pointer arguments are NULL or what the C API expects: live handles of this library,
@@ -4635,8 +4636,8 @@ MmsValue *MmsValue_newMmsString(const char *string);
 // C strings, buffers of the stated size.
 MmsValue *MmsValue_newMmsStringFromByteArray(const uint8_t *byteArray, int size);
 
-// `MmsValue_newMmsStringWithSize`: an empty MMS string (our strings grow as needed).
-MmsValue *MmsValue_newMmsStringWithSize(int _size);
+// `MmsValue_newMmsStringWithSize`: an empty MMS string of capacity `size`.
+MmsValue *MmsValue_newMmsStringWithSize(int size);
 
 // `MmsValue_newOctetString`: `size` zero octets, accepting up to `maxSize`.
 MmsValue *MmsValue_newOctetString(int size, int maxSize);
@@ -4674,8 +4675,8 @@ MmsValue *MmsValue_newVisibleString(const char *string);
 // C strings, buffers of the stated size.
 MmsValue *MmsValue_newVisibleStringFromByteArray(const uint8_t *byteArray, int size);
 
-// `MmsValue_newVisibleStringWithSize`: an empty visible string (our strings grow as needed).
-MmsValue *MmsValue_newVisibleStringWithSize(int _size);
+// `MmsValue_newVisibleStringWithSize`: an empty visible string of capacity `size`.
+MmsValue *MmsValue_newVisibleStringWithSize(int size);
 
 // `MmsValue_printToBuffer`: the value as text, cut to `bufferSize - 1` bytes; returns `buffer`.
 //

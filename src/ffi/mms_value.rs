@@ -243,7 +243,8 @@ unsafe fn new_string(string: *const c_char, make: fn(Text) -> MmsValue) -> *mut 
     })
 }
 
-/// A string value of the bytes up to the first NUL in `buf[..size]`; NULL for a NULL buffer.
+/// A string value of the bytes up to the first NUL in `buf[..size]`, of capacity `size`;
+/// NULL for a NULL buffer.
 unsafe fn new_string_from_bytes(
     buf: *const u8,
     size: c_int,
@@ -253,7 +254,7 @@ unsafe fn new_string_from_bytes(
         Ok(n) if !buf.is_null() => {
             // SAFETY: the caller passes `size` readable bytes.
             let bytes = unsafe { std::slice::from_raw_parts(buf, n) };
-            new_value(make(c_string_lossy(bytes).into()))
+            new_value(make(Text::with_capacity(c_string_lossy(bytes), n)))
         }
         _ => null_mut(),
     })
@@ -281,20 +282,24 @@ pub unsafe extern "C" fn MmsValue_newMmsString(string: *const c_char) -> *mut Mm
     unsafe { new_string(string, MmsValue::MmsString) }
 }
 
-/// `MmsValue_newVisibleStringWithSize`: an empty visible string (our strings grow as needed).
-#[no_mangle]
-pub extern "C" fn MmsValue_newVisibleStringWithSize(_size: c_int) -> *mut MmsValue {
+/// An empty string of capacity `size` (0 when negative).
+fn new_string_with_size(size: c_int, make: fn(Text) -> MmsValue) -> *mut MmsValue {
+    let capacity = usize::try_from(size).unwrap_or(0);
     guard(null_mut(), || {
-        new_value(MmsValue::VisibleString(Text::default()))
+        new_value(make(Text::with_capacity(Default::default(), capacity)))
     })
 }
 
-/// `MmsValue_newMmsStringWithSize`: an empty MMS string (our strings grow as needed).
+/// `MmsValue_newVisibleStringWithSize`: an empty visible string of capacity `size`.
 #[no_mangle]
-pub extern "C" fn MmsValue_newMmsStringWithSize(_size: c_int) -> *mut MmsValue {
-    guard(null_mut(), || {
-        new_value(MmsValue::MmsString(Text::default()))
-    })
+pub extern "C" fn MmsValue_newVisibleStringWithSize(size: c_int) -> *mut MmsValue {
+    new_string_with_size(size, MmsValue::VisibleString)
+}
+
+/// `MmsValue_newMmsStringWithSize`: an empty MMS string of capacity `size`.
+#[no_mangle]
+pub extern "C" fn MmsValue_newMmsStringWithSize(size: c_int) -> *mut MmsValue {
+    new_string_with_size(size, MmsValue::MmsString)
 }
 
 /// `MmsValue_newVisibleStringFromByteArray`.
@@ -465,7 +470,7 @@ fn placed_size(v: &MmsValue) -> Option<usize> {
         MmsValue::BitString(b) => region::<u8>(b.bytes.len())?,
         MmsValue::OctetString(o) => region::<u8>(o.max_size.max(o.data.len()))?,
         MmsValue::VisibleString(s) | MmsValue::GeneralizedTime(s) | MmsValue::MmsString(s) => {
-            region::<u8>(s.count_bytes() + 1)?
+            region::<u8>(s.capacity().checked_add(1)?)?
         }
         MmsValue::BinaryTime(b) => region::<u8>(b.len())?,
         MmsValue::ObjId(arcs) => region::<u32>(arcs.len())?,
@@ -521,14 +526,13 @@ impl Arena {
         }
     }
 
-    /// A copy of a C string with its NUL.
+    /// A copy of a text, its NUL and room up to its capacity.
     ///
     /// # Safety
     /// As [`Arena::take`].
-    unsafe fn text(&mut self, s: &CStr) -> Text {
-        let bytes = s.to_bytes_with_nul();
+    unsafe fn text(&mut self, s: &Text) -> Text {
         // SAFETY: forwarded contract.
-        Text::Placed(unsafe { self.fill(bytes, bytes.len()) })
+        Text::Placed(unsafe { self.fill(s.to_bytes_with_nul(), s.capacity() + 1) })
     }
 
     /// The clone of `v` whose parts are taken from this buffer (its own header is not).
@@ -977,7 +981,8 @@ pub unsafe extern "C" fn MmsValue_toString(value: *mut MmsValue) -> *const c_cha
     }
 }
 
-/// `MmsValue_getStringSize`: length of a visible or MMS string (0 for other types).
+/// `MmsValue_getStringSize`: capacity of a visible or MMS string, as libiec61850 reports it:
+/// the size it was made with or the longest text it held (0 for other types).
 ///
 /// # Safety
 /// Pointer arguments are NULL or what the C API expects: live handles of this library,
@@ -987,7 +992,9 @@ pub unsafe extern "C" fn MmsValue_getStringSize(value: *mut MmsValue) -> c_int {
     // SAFETY: NULL or a live value.
     unsafe {
         read(value, 0, |v| match v {
-            MmsValue::VisibleString(s) | MmsValue::MmsString(s) => s.count_bytes() as c_int,
+            MmsValue::VisibleString(s) | MmsValue::MmsString(s) => {
+                c_int::try_from(s.capacity()).unwrap_or(c_int::MAX)
+            }
             _ => 0,
         })
     }

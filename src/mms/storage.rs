@@ -158,16 +158,38 @@ impl<'a, T> IntoIterator for &'a Parts<T> {
     }
 }
 
-/// A C string: on the heap, or NUL-terminated inside a placed byte slice.
+/// A C string with the capacity libiec61850 reports for it (`MmsValue_getStringSize`): the
+/// size it was made with or the longest text it held. On the heap, or NUL-terminated inside
+/// a placed byte slice whose length is the capacity plus the NUL.
 pub enum Text {
     /// On the heap.
-    Owned(CString),
+    Owned {
+        /// The text.
+        text: CString,
+        /// At least the text's length.
+        capacity: usize,
+    },
     /// In memory this value does not own; the text ends at the first NUL.
     Placed(&'static mut [u8]),
 }
 
 impl Text {
-    /// Replaces the text with `bytes` up to their first NUL; in place when a placed slice has room.
+    /// `text` with room reported for `capacity` bytes (its length if that is more).
+    pub fn with_capacity(text: CString, capacity: usize) -> Self {
+        let capacity = capacity.max(text.count_bytes());
+        Text::Owned { text, capacity }
+    }
+
+    /// The size the text was made with or the longest it held.
+    pub fn capacity(&self) -> usize {
+        match self {
+            Text::Owned { capacity, .. } => *capacity,
+            Text::Placed(buf) => buf.len().saturating_sub(1),
+        }
+    }
+
+    /// Replaces the text with `bytes` up to their first NUL; in place when a placed slice has
+    /// room, the capacity growing to the new length.
     pub fn assign(&mut self, bytes: &[u8]) {
         let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
         match self {
@@ -175,7 +197,7 @@ impl Text {
                 buf[..end].copy_from_slice(&bytes[..end]);
                 buf[end] = 0;
             }
-            _ => *self = Text::Owned(c_string_lossy(&bytes[..end])),
+            _ => *self = Text::with_capacity(c_string_lossy(&bytes[..end]), self.capacity()),
         }
     }
 }
@@ -184,7 +206,7 @@ impl Deref for Text {
     type Target = CStr;
     fn deref(&self) -> &CStr {
         match self {
-            Text::Owned(s) => s,
+            Text::Owned { text, .. } => text,
             // A placed text is written with its NUL; an empty C string if it was overwritten.
             Text::Placed(buf) => CStr::from_bytes_until_nul(buf).unwrap_or_default(),
         }
@@ -192,13 +214,14 @@ impl Deref for Text {
 }
 
 impl Clone for Text {
-    /// A copy is always on the heap.
+    /// A copy is always on the heap, with the same capacity.
     fn clone(&self) -> Self {
-        Text::Owned((**self).to_owned())
+        Text::with_capacity((**self).to_owned(), self.capacity())
     }
 }
 
 impl PartialEq for Text {
+    /// Texts compare by content; the capacity does not count.
     fn eq(&self, other: &Self) -> bool {
         **self == **other
     }
@@ -214,13 +237,14 @@ impl fmt::Debug for Text {
 
 impl Default for Text {
     fn default() -> Self {
-        Text::Owned(CString::default())
+        CString::default().into()
     }
 }
 
 impl From<CString> for Text {
-    fn from(s: CString) -> Self {
-        Text::Owned(s)
+    /// The text, with its length as capacity.
+    fn from(text: CString) -> Self {
+        Text::with_capacity(text, 0)
     }
 }
 
@@ -330,6 +354,7 @@ mod tests {
         assert_eq!(p, q);
         let t = Text::Placed(placed(b"ab\0\0".to_vec()));
         assert_eq!(t.clone(), Text::from(CString::new("ab").unwrap()));
+        assert_eq!(t.clone().capacity(), 3);
     }
 
     #[test]
@@ -338,10 +363,12 @@ mod tests {
         assert_eq!(t.to_bytes(), b"abc");
         t.assign(b"xy\0tail");
         assert!(matches!(t, Text::Placed(_)));
-        assert_eq!(t.to_bytes(), b"xy");
+        assert_eq!((t.to_bytes(), t.capacity()), (&b"xy"[..], 3));
         t.assign(b"longer");
-        assert!(matches!(t, Text::Owned(_)));
-        assert_eq!(t.to_bytes(), b"longer");
+        assert!(matches!(t, Text::Owned { .. }));
+        assert_eq!((t.to_bytes(), t.capacity()), (&b"longer"[..], 6));
+        t.assign(b"s");
+        assert_eq!((t.to_bytes(), t.capacity()), (&b"s"[..], 6));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::mms::pdu::{
     decode_object_name_in, write_confirmed, write_object_name, MmsError, ObjectName,
     PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
 };
-use crate::mms::value::{BitString, MmsType, MmsValue, Node, OctetString};
+use crate::mms::value::{BitString, MmsType, MmsValue, Node, OctetString, Text};
 
 /// getVariableAccessAttributes [6] in ConfirmedServiceRequest/Response.
 pub const SERVICE_GET_VARIABLE_ACCESS_ATTRIBUTES: u32 = 0xA6;
@@ -189,8 +189,15 @@ impl TypeSpec {
                     max_size,
                 })
             }
-            TypeSpec::VisibleString(_) => MmsValue::visible_string(b""),
-            TypeSpec::MmsString(_) => MmsValue::MmsString(Default::default()),
+            // Empty, with the declared size as capacity (as libiec61850 allocates it).
+            TypeSpec::VisibleString(n) => MmsValue::VisibleString(Text::with_capacity(
+                Default::default(),
+                n.unsigned_abs() as usize,
+            )),
+            TypeSpec::MmsString(n) => MmsValue::MmsString(Text::with_capacity(
+                Default::default(),
+                n.unsigned_abs() as usize,
+            )),
             TypeSpec::BinaryTime(with_date) => {
                 MmsValue::BinaryTime(vec![0; if *with_date { 6 } else { 4 }].into())
             }
@@ -263,8 +270,8 @@ impl TypeSpec {
 }
 
 /// `MmsValue_getMaxEncodedSize`: octets of the largest Data encoding a value of this one's
-/// type and size may have. Unlike the reference, which keeps the capacity a value was created
-/// with, strings count their current length and integers 4 octets when they fit, else 8.
+/// type and size may have; strings count their capacity. Unlike the reference, which keeps
+/// the width an integer was created with, integers count 4 octets when they fit, else 8.
 pub fn value_max_encoded_size(value: &MmsValue) -> usize {
     let content = match value {
         MmsValue::Array(elements) | MmsValue::Structure(elements) => elements
@@ -279,7 +286,7 @@ pub fn value_max_encoded_size(value: &MmsValue) -> usize {
         MmsValue::Float(_) => 5,
         MmsValue::Double(_) => 9,
         MmsValue::OctetString(o) => o.max_size.max(o.data.len()),
-        MmsValue::VisibleString(s) | MmsValue::MmsString(s) => s.to_bytes().len(),
+        MmsValue::VisibleString(s) | MmsValue::MmsString(s) => s.capacity(),
         MmsValue::BinaryTime(octets) => octets.len(),
         MmsValue::UtcTime(_) => 8,
         // The reference counts an access error like a 4-octet integer.

@@ -12,8 +12,6 @@ not compared (each is a reference bug or reads uninitialised memory there):
   (newIntegerFromInt8/16/32, newInteger(n)): the reference silently keeps the old value.
 - MmsValue_setUint8(v >= 128) on an unsigned: the reference encodes it without the leading
   zero octet, so toInt64 reads it back negative.
-- MmsValue_getStringSize of strings from *WithSize, *FromByteArray with a NUL inside, or
-  after a shorter set: the reference reports its buffer size, we report the length.
 - MmsValue_setOctetStringOctet past the size: the reference exposes stale octets of an
   earlier longer content, we fill with zeros.
 - Hal_getMonotonicTimeInNs: the reference returns wall-clock time.
@@ -213,11 +211,12 @@ def sc_strings(L):
                               L.MmsValue_getStringSize(v), text(L, v))))
         for setter, new in [("MmsValue_setVisibleString", b"abcdefgh"), ("MmsValue_setMmsString", b"q")]:
             getattr(L, setter)(v, new)
-            out.append((setter, (ctor, new), (cstr(L.MmsValue_toString(v)), text(L, v))))
+            out.append((setter, (ctor, new), (cstr(L.MmsValue_toString(v)), L.MmsValue_getStringSize(v), text(L, v))))
         L.MmsValue_delete(v)
     for ctor in ("MmsValue_newVisibleStringWithSize", "MmsValue_newMmsStringWithSize"):
         v = getattr(L, ctor)(3)
-        out.append((ctor, 3, (L.MmsValue_getType(v), cstr(L.MmsValue_toString(v)), text(L, v))))
+        out.append((ctor, 3, (L.MmsValue_getType(v), cstr(L.MmsValue_toString(v)), L.MmsValue_getStringSize(v),
+                              text(L, v))))
         L.MmsValue_setVisibleString(v, b"abcdef")
         L.MmsValue_setMmsString(v, b"uvwxyz")
         out.append((ctor, "set", (cstr(L.MmsValue_toString(v)), L.MmsValue_getStringSize(v), text(L, v))))
@@ -225,7 +224,13 @@ def sc_strings(L):
     for ctor in ("MmsValue_newVisibleStringFromByteArray", "MmsValue_newMmsStringFromByteArray"):
         for data, n in [(b"abc", 3), (b"abc", 2), (b"xy\0z", 4), (b"", 0)]:
             v = getattr(L, ctor)(data, n)
-            out.append((ctor, (data, n), (L.MmsValue_getType(v), cstr(L.MmsValue_toString(v)), text(L, v))))
+            out.append((ctor, (data, n), (L.MmsValue_getType(v), cstr(L.MmsValue_toString(v)),
+                                          L.MmsValue_getStringSize(v), text(L, v))))
+            c = L.MmsValue_clone(v)
+            L.MmsValue_setVisibleString(c, b"a")
+            L.MmsValue_setMmsString(c, b"a")
+            out.append(("MmsValue_clone", (ctor, data, n), (L.MmsValue_getStringSize(c), text(L, c))))
+            L.MmsValue_delete(c)
             L.MmsValue_delete(v)
     for mk in (lambda: L.MmsValue_newIntegerFromInt8(1), lambda: L.MmsValue_newBoolean(True)):
         v = mk()

@@ -14,8 +14,8 @@ Inputs the reference crashes on are not sent to it: NULL handles, MmsValue_newSt
 non-structure type, isValueOfType of containers with unset elements.
 A type code outside MmsType inside a tree is not compared: such a tree is invalid for us
 (every function answers as for NULL) while the reference counts the node as 0 octets in
-getMaxEncodedSize. MmsValue_getSizeInMemory and MmsValue_cloneToBuffer are not implemented by us (they expose
-the reference's memory layout).
+getMaxEncodedSize. MmsValue_getSizeInMemory and MmsValue_cloneToBuffer are compared in
+test_data_api_diff.py.
 """
 
 import ctypes as C
