@@ -4308,7 +4308,8 @@ MmsValue *MmsValue_clone(const MmsValue *value);
 // `MmsValue_cloneToBuffer`: a deep copy of the value at `destinationAddress`, its parts after
 // it, in `MmsValue_getSizeInMemory` bytes; returns the address just after them. The copy is a
 // full value (it may be read, updated and cloned) that the caller never deletes: freeing the
-// buffer ends it (`MmsValue_delete` on it does nothing). NULL, writing nothing, for a NULL
+// buffer ends it (as in libiec61850, it must not be passed to `MmsValue_delete`). NULL,
+// writing nothing, for a NULL
 // value or buffer and for a buffer not aligned to 8 bytes.
 //
 // # Safety
@@ -4351,8 +4352,7 @@ MmsValue *MmsValue_decodeMmsDataMaxRecursion(uint8_t *buffer,
                                              int *endBufPos,
                                              int maxDepth);
 
-// `MmsValue_delete`: frees the value and all its elements; NULL and a clone in a caller's
-// buffer are left alone.
+// `MmsValue_delete`: frees the value and all its elements; NULL is a no-op.
 //
 // # Safety
 // Pointer arguments are NULL or what the C API expects: live handles of this library,

@@ -45,7 +45,7 @@ pub const DATA_ACCESS_ERROR_UNKNOWN: MmsDataAccessError = 12;
 // and structures are boxed too, so `MmsValue_getElement` lends out the element's
 // own address and `MmsValue_delete` of the parent frees it.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::ffi::{c_char, c_double, c_float, CStr};
 use std::mem::MaybeUninit;
 use std::ptr::null_mut;
@@ -65,35 +65,28 @@ use crate::mms::MmsValue;
 use super::mms_type_spec::{child_value, spec_from_c};
 use super::mms_types::MmsVariableSpecification;
 
-/// Marks of C handles by address: the Rust value has no room for them, and only code that
-/// uses `MmsValue_setDeletable` or `MmsValue_cloneToBuffer` ever fills this map.
-static MARKS: Mutex<BTreeMap<usize, u8>> = Mutex::new(BTreeMap::new());
-/// Set by `MmsValue_setDeletable`: `MmsValue_deleteConditional` frees the value.
-const DELETABLE: u8 = 1;
-/// A clone in a caller's buffer (`MmsValue_cloneToBuffer`): never freed by us.
-const PLACED: u8 = 2;
+/// Addresses of values marked by `MmsValue_setDeletable`: the Rust value has no room for the
+/// flag, and only code that uses `MmsValue_deleteConditional` ever fills this set.
+static DELETABLE: Mutex<BTreeSet<usize>> = Mutex::new(BTreeSet::new());
 
 fn address(v: &MmsValue) -> usize {
     v as *const MmsValue as usize
 }
 
-/// Whether the value at `p` carries `mark`.
-fn marked(p: *const MmsValue, mark: u8) -> bool {
-    MARKS
-        .lock()
-        .get(&(p as usize))
-        .is_some_and(|m| m & mark != 0)
+/// Forgets the marks of `value` and every element below it.
+fn unmark(value: &MmsValue) {
+    let mut marked = DELETABLE.lock();
+    if !marked.is_empty() {
+        for_each_node(value, &mut |n| {
+            marked.remove(&address(n));
+        });
+    }
 }
 
 /// A new C handle owning `value`. A fresh value carries no mark, even where a freed one did.
 pub(crate) fn new_value(value: MmsValue) -> *mut MmsValue {
     let value = Box::new(value);
-    let mut marks = MARKS.lock();
-    if !marks.is_empty() {
-        for_each_node(&value, &mut |n| {
-            marks.remove(&address(n));
-        });
-    }
+    unmark(&value);
     Box::into_raw(value)
 }
 
@@ -138,39 +131,28 @@ fn for_each_node(value: &MmsValue, f: &mut impl FnMut(&MmsValue)) {
         .for_each(|e| for_each_node(e, f));
 }
 
-/// Frees a value and its elements, forgetting their marks; a clone in a caller's buffer is
-/// left alone (the caller frees the buffer).
+/// Frees a value and its elements, forgetting their marks.
 ///
 /// # Safety
-/// `p` is NULL or a live `MmsValue*` of this library that nothing else owns.
+/// `p` is NULL or a live `MmsValue*` of this library that nothing else owns (so not a clone
+/// in a caller's buffer).
 pub(crate) unsafe fn delete_value(p: *mut MmsValue) {
     if p.is_null() {
         return;
     }
-    let mut marks = MARKS.lock();
-    if marks.get(&(p as usize)).is_some_and(|m| m & PLACED != 0) {
-        return;
-    }
     // SAFETY: per this function's contract, `p` came from Box::into_raw.
     let value = unsafe { Box::from_raw(p) };
-    if !marks.is_empty() {
-        for_each_node(&value, &mut |v| {
-            marks.remove(&address(v));
-        });
-    }
+    unmark(&value);
 }
 
 /// Copies the deletable marks of `from` onto the same nodes of its clone `to`.
-fn copy_marks(from: &MmsValue, to: &MmsValue, marks: &mut BTreeMap<usize, u8>) {
-    if marks
-        .get(&address(from))
-        .is_some_and(|m| m & DELETABLE != 0)
-    {
-        *marks.entry(address(to)).or_default() |= DELETABLE;
+fn copy_marks(from: &MmsValue, to: &MmsValue, marked: &mut BTreeSet<usize>) {
+    if marked.contains(&address(from)) {
+        marked.insert(address(to));
     }
     for (a, b) in from.elements().iter().zip(to.elements()) {
         if let (Some(a), Some(b)) = (a, b) {
-            copy_marks(a, b, marks);
+            copy_marks(a, b, marked);
         }
     }
 }
@@ -432,10 +414,10 @@ pub unsafe extern "C" fn MmsValue_clone(value: *const MmsValue) -> *mut MmsValue
     unsafe {
         read(value, null_mut(), |v| {
             let copy = new_value(v.clone());
-            let mut marks = MARKS.lock();
-            if !marks.is_empty() {
+            let mut marked = DELETABLE.lock();
+            if !marked.is_empty() {
                 // SAFETY (of the enclosing block): `copy` was just created.
-                copy_marks(v, &*copy, &mut marks);
+                copy_marks(v, &*copy, &mut marked);
             }
             copy
         })
@@ -605,7 +587,8 @@ pub unsafe extern "C" fn MmsValue_getSizeInMemory(self_: *const MmsValue) -> c_i
 /// `MmsValue_cloneToBuffer`: a deep copy of the value at `destinationAddress`, its parts after
 /// it, in `MmsValue_getSizeInMemory` bytes; returns the address just after them. The copy is a
 /// full value (it may be read, updated and cloned) that the caller never deletes: freeing the
-/// buffer ends it (`MmsValue_delete` on it does nothing). NULL, writing nothing, for a NULL
+/// buffer ends it (as in libiec61850, it must not be passed to `MmsValue_delete`). NULL,
+/// writing nothing, for a NULL
 /// value or buffer and for a buffer not aligned to 8 bytes.
 ///
 /// # Safety
@@ -636,19 +619,12 @@ pub unsafe extern "C" fn MmsValue_cloneToBuffer(
         // SAFETY: as above.
         let copy = header.write(unsafe { arena.clone_parts(v) });
         // A fresh copy: marks left at these addresses by freed values do not apply.
-        let mut marks = MARKS.lock();
-        if !marks.is_empty() {
-            for_each_node(copy, &mut |n| {
-                marks.remove(&address(n));
-            });
-        }
-        marks.insert(address(copy), PLACED);
+        unmark(copy);
         arena.next
     })
 }
 
-/// `MmsValue_delete`: frees the value and all its elements; NULL and a clone in a caller's
-/// buffer are left alone.
+/// `MmsValue_delete`: frees the value and all its elements; NULL is a no-op.
 ///
 /// # Safety
 /// Pointer arguments are NULL or what the C API expects: live handles of this library,
@@ -666,7 +642,9 @@ pub unsafe extern "C" fn MmsValue_delete(value: *mut MmsValue) {
 /// C strings, buffers of the stated size.
 #[no_mangle]
 pub unsafe extern "C" fn MmsValue_isDeletable(value: *mut MmsValue) -> c_int {
-    guard(0, || c_int::from(marked(value, DELETABLE)))
+    guard(0, || {
+        c_int::from(!value.is_null() && DELETABLE.lock().contains(&(value as usize)))
+    })
 }
 
 /// `MmsValue_setDeletable`.
@@ -678,7 +656,7 @@ pub unsafe extern "C" fn MmsValue_isDeletable(value: *mut MmsValue) -> c_int {
 pub unsafe extern "C" fn MmsValue_setDeletable(value: *mut MmsValue) {
     guard((), || {
         if !value.is_null() {
-            *MARKS.lock().entry(value as usize).or_default() |= DELETABLE;
+            DELETABLE.lock().insert(value as usize);
         }
     })
 }
@@ -693,9 +671,9 @@ pub unsafe extern "C" fn MmsValue_setDeletableRecursive(value: *mut MmsValue) {
     // SAFETY: NULL or a live value.
     unsafe {
         read(value, (), |v| {
-            let mut marks = MARKS.lock();
+            let mut marked = DELETABLE.lock();
             for_each_node(v, &mut |n| {
-                *marks.entry(address(n)).or_default() |= DELETABLE;
+                marked.insert(address(n));
             });
         })
     }
@@ -2010,9 +1988,9 @@ mod tests {
             assert_eq!(MmsValue_isDeletable(MmsValue_getElement(c, 0)), 1);
             MmsValue_deleteConditional(c);
             MmsValue_deleteConditional(a);
-            assert!(MARKS
+            assert!(DELETABLE
                 .lock()
-                .keys()
+                .iter()
                 .all(|&p| p != a as usize && p != c as usize));
         }
     }
@@ -2087,10 +2065,8 @@ mod tests {
             assert!(MmsValue_update(copy, update));
             assert!(all_placed(&*copy, &range));
             assert!(MmsValue_equals(copy, update) && !MmsValue_equals(copy, v));
-            // A clone of a clone is an ordinary value; deleting a placed one does nothing.
+            // A clone of a clone is an ordinary value.
             let heap = MmsValue_clone(copy);
-            assert!(MmsValue_equals(heap, copy));
-            MmsValue_delete(copy);
             assert!(MmsValue_equals(heap, copy));
             // A longer text than the buffer holds moves to the heap; the value stays whole.
             MmsValue_setVisibleString(MmsValue_getElement(copy, 1), c"much longer".as_ptr());
@@ -2142,14 +2118,12 @@ mod tests {
         unsafe {
             let old = MmsValue_newBoolean(true);
             MmsValue_setDeletable(old);
-            MARKS.lock().insert(old as usize, DELETABLE | PLACED);
             // Freed by a path that does not know about marks, as a data set's values are.
             drop(Box::from_raw(old));
             // The allocator hands the address out again to a value of the same size.
             let fresh: Vec<_> = (0..64).map(|_| MmsValue_newIntegerFromInt32(1)).collect();
             let reused = *fresh.iter().find(|&&p| p == old).expect("address reused");
             assert_eq!(MmsValue_isDeletable(reused), 0);
-            assert!(!marked(reused, PLACED));
             fresh.into_iter().for_each(|p| MmsValue_delete(p));
         }
     }
