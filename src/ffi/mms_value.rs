@@ -56,6 +56,7 @@ use super::mms_common::{MmsError, MmsType, MMS_DATA_ACCESS_ERROR};
 use super::{c_str, guard};
 use crate::mms::data::{decode_data, encode_data};
 use crate::mms::type_spec::{value_max_encoded_size, TypeSpec};
+use crate::mms::value::MmsType as Kind;
 use crate::mms::value::{
     binary_time, c_string_lossy, utc, BitString, Node, OctetString, Parts, Text,
     UTC_TIME_DEFAULT_QUALITY,
@@ -986,11 +987,27 @@ pub unsafe extern "C" fn MmsValue_getStringSize(value: *mut MmsValue) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn MmsValue_setVisibleString(value: *mut MmsValue, string: *const c_char) {
     // SAFETY: NULL or a live value; `string` NULL or a C string.
+    unsafe { set_text(value, string, Kind::VisibleString) }
+}
+
+/// Sets the text of a string value of type `kind` (other values are left alone). The text is
+/// copied first: `string` may point into the value itself (`MmsValue_toString`).
+///
+/// # Safety
+/// `value` is NULL or a live value; `string` NULL or a C string.
+unsafe fn set_text(value: *mut MmsValue, string: *const c_char, kind: Kind) {
+    // SAFETY: per this function's contract.
+    let Some(new) = guard(None, || {
+        unsafe { c_str(string) }.map(|s| s.to_bytes().to_vec())
+    }) else {
+        return;
+    };
+    // SAFETY: per this function's contract; nothing else borrows the value now.
     unsafe {
-        write(value, |v| {
-            if let (MmsValue::VisibleString(s), Some(new)) = (v, c_str(string)) {
-                s.assign(new.to_bytes())
-            }
+        write(value, |v| match v {
+            MmsValue::VisibleString(s) if kind == Kind::VisibleString => s.assign(&new),
+            MmsValue::MmsString(s) if kind == Kind::MmsString => s.assign(&new),
+            _ => {}
         })
     }
 }
@@ -1003,13 +1020,7 @@ pub unsafe extern "C" fn MmsValue_setVisibleString(value: *mut MmsValue, string:
 #[no_mangle]
 pub unsafe extern "C" fn MmsValue_setMmsString(value: *mut MmsValue, string: *const c_char) {
     // SAFETY: NULL or a live value; `string` NULL or a C string.
-    unsafe {
-        write(value, |v| {
-            if let (MmsValue::MmsString(s), Some(new)) = (v, c_str(string)) {
-                s.assign(new.to_bytes())
-            }
-        })
-    }
+    unsafe { set_text(value, string, Kind::MmsString) }
 }
 
 /// `MmsValue_getArraySize`: number of elements of an array or structure (0 otherwise).
@@ -1138,15 +1149,25 @@ pub unsafe extern "C" fn MmsValue_setOctetString(
     buf: *const u8,
     size: c_int,
 ) {
-    // SAFETY: NULL or a live value; `buf` holds `size` bytes.
-    unsafe {
-        octets(value, (), |o| match usize::try_from(size) {
-            Ok(0) => o.data.assign(&[]),
-            Ok(n) if n <= o.max_size && !buf.is_null() => {
-                o.data.assign(std::slice::from_raw_parts(buf, n));
-            }
-            _ => {}
+    let Ok(n) = usize::try_from(size) else {
+        return;
+    };
+    // SAFETY: NULL or a live value.
+    let max_size = unsafe { octets(value, 0, |o| o.max_size) };
+    if n > max_size || (n > 0 && buf.is_null()) {
+        return;
+    }
+    // A copy first: `buf` may be the value's own (`MmsValue_getOctetStringBuffer`).
+    // SAFETY: `buf` holds `size` bytes (none are read when 0).
+    let new = guard(None, || {
+        Some(match n {
+            0 => Vec::new(),
+            _ => unsafe { std::slice::from_raw_parts(buf, n) }.to_vec(),
         })
+    });
+    if let Some(new) = new {
+        // SAFETY: NULL or a live value, not borrowed elsewhere now.
+        unsafe { octets(value, (), |o| o.data.assign(&new)) }
     }
 }
 
@@ -1428,12 +1449,11 @@ pub unsafe extern "C" fn MmsValue_setUtcTimeByBuffer(value: *mut MmsValue, buffe
     if buffer.is_null() {
         return;
     }
-    // SAFETY: NULL or a live value; `buffer` holds 8 octets.
-    unsafe {
-        utc_time(value, (), |t| {
-            std::ptr::copy_nonoverlapping(buffer, t.as_mut_ptr(), 8)
-        })
-    }
+    // A copy first: `buffer` may be the value's own (`MmsValue_getUtcTimeBuffer`).
+    // SAFETY: `buffer` holds 8 octets.
+    let octets = unsafe { buffer.cast::<[u8; 8]>().read_unaligned() };
+    // SAFETY: NULL or a live value.
+    unsafe { utc_time(value, (), |t| *t = octets) }
 }
 
 /// `MmsValue_getUtcTimeBuffer`: the 8 octets inside the value; NULL for other types.
@@ -2125,6 +2145,33 @@ mod tests {
             let reused = *fresh.iter().find(|&&p| p == old).expect("address reused");
             assert_eq!(MmsValue_isDeletable(reused), 0);
             fresh.into_iter().for_each(|p| MmsValue_delete(p));
+        }
+    }
+
+    #[test]
+    fn setters_accept_the_values_own_buffers() {
+        // SAFETY: handles created here; the buffers passed belong to the values themselves.
+        unsafe {
+            let text = MmsValue_newVisibleString(c"same".as_ptr());
+            MmsValue_setVisibleString(text, MmsValue_toString(text));
+            let octets = MmsValue_newOctetString(0, 4);
+            let buffer = MmsValue_getOctetStringBuffer(octets);
+            buffer.copy_from_nonoverlapping([1, 2, 3].as_ptr(), 3);
+            MmsValue_setOctetString(octets, buffer, 3);
+            let time = MmsValue_newUtcTimeByMsTime(1_700_000_000_123);
+            MmsValue_setUtcTimeByBuffer(time, MmsValue_getUtcTimeBuffer(time));
+            let mut copy = vec![0u64; MmsValue_getSizeInMemory(text) as usize / 8];
+            let placed = copy.as_mut_ptr().cast::<u8>();
+            MmsValue_cloneToBuffer(text, placed);
+            let placed = placed.cast::<MmsValue>();
+            MmsValue_setVisibleString(placed, MmsValue_toString(placed));
+            assert_eq!(printed(text), b"same");
+            assert_eq!(printed(placed), b"same");
+            assert_eq!(printed(octets), b"010203");
+            assert_eq!(MmsValue_getUtcTimeInMs(time), 1_700_000_000_123);
+            for v in [text, octets, time] {
+                MmsValue_delete(v);
+            }
         }
     }
 }
