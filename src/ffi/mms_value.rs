@@ -1044,18 +1044,18 @@ pub unsafe extern "C" fn MmsValue_getElement(
     array: *const MmsValue,
     index: c_int,
 ) -> *mut MmsValue {
-    // SAFETY: NULL or a live value.
-    unsafe {
-        read(array, null_mut(), |v| {
-            let element = usize::try_from(index)
+    guard(null_mut(), || {
+        // Derived mutably: the caller may change the element through the pointer it gets.
+        // SAFETY: NULL or a live value of this library (created mutable, whatever the C const).
+        match unsafe { array.cast_mut().as_mut() } {
+            Some(MmsValue::Array(e) | MmsValue::Structure(e)) => usize::try_from(index)
                 .ok()
-                .and_then(|i| v.elements().get(i));
-            match element {
-                Some(Some(e)) => &**e as *const MmsValue as *mut MmsValue,
-                _ => null_mut(),
-            }
-        })
-    }
+                .and_then(|i| e.get_mut(i))
+                .and_then(|slot| slot.as_deref_mut())
+                .map_or(null_mut(), |element| element as *mut MmsValue),
+            _ => null_mut(),
+        }
+    })
 }
 
 /// `MmsValue_setElement`: stores `elementValue` (taking ownership) at `index` of an array or
