@@ -471,15 +471,11 @@ pub unsafe extern "C" fn IedConnection_writeObjectAsync(
         unsafe { set_error(error, IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT) };
         return 0;
     };
-    let parameter = parameter as usize;
     // SAFETY: caller's contract.
     unsafe {
         start_async(self_, error, handler, |conn, function| {
             let var = variable(objectReference, fc)?;
-            conn.write_async(&var, value, move |id, result| {
-                // SAFETY: the application keeps the handler valid until it ran.
-                function(id, parameter as *mut c_void, code_of(&result))
-            })
+            conn.write_async(&var, value, generic_reply(function, parameter))
         })
     }
 }

@@ -213,7 +213,6 @@ pub unsafe extern "C" fn IedConnection_createDataSetAsync(
     handler: IedConnection_GenericServiceHandler,
     parameter: *mut c_void,
 ) -> u32 {
-    let parameter = parameter as usize;
     // SAFETY: caller's contract.
     unsafe {
         start_async(self_, error, handler, |conn, function| {
@@ -224,8 +223,7 @@ pub unsafe extern "C" fn IedConnection_createDataSetAsync(
             conn.service_async(
                 define_request(&name, &vars),
                 dataset::parse_define,
-                // SAFETY: the application keeps the handler valid until it ran.
-                move |id, result| function(id, parameter as *mut c_void, code_of(&result)),
+                generic_reply(function, parameter),
             )
         })
     }
@@ -266,7 +264,6 @@ pub unsafe extern "C" fn IedConnection_deleteDataSetAsync(
     handler: IedConnection_GenericServiceHandler,
     parameter: *mut c_void,
 ) -> u32 {
-    let parameter = parameter as usize;
     // SAFETY: caller's contract.
     unsafe {
         start_async(self_, error, handler, |conn, function| {
@@ -274,8 +271,7 @@ pub unsafe extern "C" fn IedConnection_deleteDataSetAsync(
             conn.service_async(
                 delete_request(name),
                 dataset::parse_delete,
-                // SAFETY: the application keeps the handler valid until it ran.
-                move |id, result| function(id, parameter as *mut c_void, code_of(&result)),
+                generic_reply(function, parameter),
             )
         })
     }

@@ -675,9 +675,11 @@ pub unsafe extern "C" fn IedConnection_setGoCBValuesAsync(
         start_async(self_, error, handler, |conn, function| {
             let writes = writes(goCB, parametersMask)?;
             if singleRequest {
-                return conn.service_async(encode_writes(&writes), write_response, move |id, r| {
-                    function(id, parameter as *mut c_void, code_of(&r))
-                });
+                return conn.service_async(
+                    encode_writes(&writes),
+                    write_response,
+                    generic_reply(function, parameter as *mut c_void),
+                );
             }
             WriteChain {
                 handle,

@@ -630,6 +630,20 @@ unsafe fn text<'a>(p: *const c_char, error: ClientError) -> Result<&'a str, Clie
         .ok_or(error)
 }
 
+/// The completion of an asynchronous call whose C handler only gets the error code
+/// (`IedConnection_GenericServiceHandler`).
+///
+/// # Safety
+/// The application keeps `function` callable with `parameter` until it ran.
+unsafe fn generic_reply<T>(
+    function: unsafe extern "C" fn(u32, *mut c_void, IedClientError),
+    parameter: *mut c_void,
+) -> impl FnOnce(u32, Result<T, ClientError>) + Send + 'static {
+    let parameter = parameter as usize;
+    // SAFETY: per this function's contract.
+    move |id, result| unsafe { function(id, parameter as *mut c_void, code_of(&result)) }
+}
+
 /// Starts an asynchronous service for a C handler; reports submission errors through
 /// `error` and returns the invoke ID (0 on error).
 ///

@@ -982,15 +982,12 @@ pub unsafe extern "C" fn IedConnection_setRCBValuesAsync(
     handler: IedConnection_GenericServiceHandler,
     parameter: *mut c_void,
 ) -> u32 {
-    let (parameter, handle) = (parameter as usize, self_ as usize);
+    let handle = self_ as usize;
     // SAFETY: caller's contract.
     unsafe {
         start_async(self_, error, handler, |conn, function| {
             let (vars, values) = planned_writes(rcb, parametersMask)?;
-            let finish = move |id, result: Result<(), ClientError>| {
-                // SAFETY: the application keeps the handler valid until it ran.
-                function(id, parameter as *mut c_void, code_of(&result))
-            };
+            let finish = generic_reply(function, parameter);
             if singleRequest {
                 return conn.service_async(encode_writes(&vars, &values), write_outcome, finish);
             }
