@@ -462,6 +462,15 @@ fn placed_size(v: &MmsValue) -> Option<usize> {
     region::<MmsValue>(1)?.checked_add(parts)
 }
 
+/// The items of `region`, all written.
+///
+/// # Safety
+/// Every item of `region` is initialised.
+unsafe fn written<T>(region: &'static mut [MaybeUninit<T>]) -> &'static mut [T] {
+    // SAFETY: per this function's contract; MaybeUninit<T> has the layout of T.
+    unsafe { &mut *(region as *mut [MaybeUninit<T>] as *mut [T]) }
+}
+
 /// Hands out the regions of a caller's buffer that [`placed_size`] measured.
 struct Arena {
     next: *mut u8,
@@ -493,8 +502,8 @@ impl Arena {
         for (slot, item) in region.iter_mut().zip(source) {
             slot.write(item);
         }
-        // SAFETY: every item was just written; MaybeUninit<T> has the layout of T.
-        unsafe { &mut *(region as *mut [MaybeUninit<T>] as *mut [T]) }
+        // SAFETY: every item was just written.
+        unsafe { written(region) }
     }
 
     /// A copy of `items` with room for `capacity`.
@@ -562,7 +571,7 @@ impl Arena {
             }
             Parts::Placed {
                 // Every slot was just written.
-                buf: &mut *(slots as *mut [MaybeUninit<Option<Node>>] as *mut [Option<Node>]),
+                buf: written(slots),
                 len: e.len(),
             }
         }
