@@ -87,10 +87,10 @@ pub unsafe extern "C" fn IedConnection_readObject(
 ) -> *mut MmsValue {
     let (code, value) = guard((IED_ERROR_UNKNOWN, std::ptr::null_mut()), || {
         // SAFETY: caller's contract.
-        match unsafe { read_value(self_, dataAttributeReference, fc) } {
-            Ok(value) => (IED_ERROR_OK, new_value(value)),
-            Err(e) => (e as IedClientError, std::ptr::null_mut()),
-        }
+        c_result(
+            unsafe { read_value(self_, dataAttributeReference, fc) },
+            new_value,
+        )
     });
     // SAFETY: caller's contract.
     unsafe { set_error(error, code) };
@@ -439,10 +439,7 @@ pub unsafe extern "C" fn IedConnection_readObjectAsync(
         start_async(self_, error, handler, |conn, function| {
             let var = variable(objRef, fc)?;
             conn.read_async(&var, move |id, result| {
-                let (code, value) = match result {
-                    Ok(v) => (IED_ERROR_OK, new_value(v)),
-                    Err(e) => (e as IedClientError, std::ptr::null_mut()),
-                };
+                let (code, value) = c_result(result, new_value);
                 // SAFETY: the application keeps the handler valid until it ran.
                 function(id, parameter as *mut c_void, code, value)
             })
@@ -565,10 +562,7 @@ pub unsafe extern "C" fn IedConnection_getVariableSpecification(
                 parse_specification,
             )
         });
-        match result {
-            Ok(spec) => (IED_ERROR_OK, spec_to_c(&spec, None)),
-            Err(e) => (e as IedClientError, std::ptr::null_mut()),
-        }
+        c_result(result, |spec| spec_to_c(&spec, None))
     });
     // SAFETY: caller's contract.
     unsafe { set_error(error, code) };
@@ -601,10 +595,7 @@ pub unsafe extern "C" fn IedConnection_getVariableSpecificationAsync(
                 },
                 parse_specification,
                 move |id, result| {
-                    let (code, spec) = match result {
-                        Ok(spec) => (IED_ERROR_OK, spec_to_c(&spec, None)),
-                        Err(e) => (e as IedClientError, std::ptr::null_mut()),
-                    };
+                    let (code, spec) = c_result(result, |spec| spec_to_c(&spec, None));
                     // SAFETY: the application keeps the handler valid until it ran.
                     function(id, parameter as *mut c_void, code, spec)
                 },

@@ -297,16 +297,13 @@ pub unsafe extern "C" fn IedConnection_getDataSetDirectory(
             let (_, name) = unsafe { data_set_arg(dataSetReference) }?;
             conn.service(directory_request(&name), dataset::parse_directory)
         });
-        match result {
-            Ok((members, deletable)) => {
-                if !isDeletable.is_null() {
-                    // SAFETY: writable by the caller's contract.
-                    unsafe { *isDeletable = deletable };
-                }
-                (IED_ERROR_OK, string_list(&members))
+        c_result(result, |(members, deletable)| {
+            if !isDeletable.is_null() {
+                // SAFETY: writable by the caller's contract.
+                unsafe { *isDeletable = deletable };
             }
-            Err(e) => (e as IedClientError, std::ptr::null_mut()),
-        }
+            string_list(&members)
+        })
     });
     // SAFETY: caller's contract.
     unsafe { set_error(error, code) };
@@ -393,10 +390,7 @@ pub unsafe extern "C" fn IedConnection_writeDataSetValues(
                 unsafe { (data_set_arg(dataSetReference)?, value_args(values)?) };
             conn.service(write_request(&name, &values), dataset::parse_write)
         });
-        match result {
-            Ok(codes) => (IED_ERROR_OK, access_result_list(codes)),
-            Err(e) => (e as IedClientError, std::ptr::null_mut()),
-        }
+        c_result(result, access_result_list)
     });
     if accessResults.is_null() {
         // SAFETY: the list was made here and nobody else has it.
@@ -445,10 +439,7 @@ pub unsafe extern "C" fn IedConnection_writeDataSetValuesAsync(
                 write_request(&name, &values),
                 dataset::parse_write,
                 move |id, result| {
-                    let (code, list) = match result {
-                        Ok(codes) => (IED_ERROR_OK, access_result_list(codes)),
-                        Err(e) => (e as IedClientError, std::ptr::null_mut()),
-                    };
+                    let (code, list) = c_result(result, access_result_list);
                     // SAFETY: the application keeps the handler valid until it ran.
                     function(id, parameter as *mut c_void, code, list)
                 },

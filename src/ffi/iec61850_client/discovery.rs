@@ -13,10 +13,9 @@ unsafe fn directory(
 ) -> LinkedList {
     let (code, list) = guard((IED_ERROR_UNKNOWN, std::ptr::null_mut()), || {
         // SAFETY: caller's contract.
-        match unsafe { connected(self_) }.and_then(query) {
-            Ok(names) => (IED_ERROR_OK, string_list(&names)),
-            Err(e) => (e as IedClientError, std::ptr::null_mut()),
-        }
+        c_result(unsafe { connected(self_) }.and_then(query), |names| {
+            string_list(&names)
+        })
     });
     // SAFETY: caller's contract.
     unsafe { set_error(error, code) };

@@ -630,6 +630,17 @@ unsafe fn text<'a>(p: *const c_char, error: ClientError) -> Result<&'a str, Clie
         .ok_or(error)
 }
 
+/// A result as C sees it: the error code, and `convert` of the value or NULL.
+fn c_result<T, P>(
+    result: Result<T, ClientError>,
+    convert: impl FnOnce(T) -> *mut P,
+) -> (IedClientError, *mut P) {
+    match result {
+        Ok(value) => (IED_ERROR_OK, convert(value)),
+        Err(e) => (e as IedClientError, std::ptr::null_mut()),
+    }
+}
+
 /// The completion of an asynchronous call whose C handler only gets the error code
 /// (`IedConnection_GenericServiceHandler`).
 ///
