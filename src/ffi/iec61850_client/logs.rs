@@ -90,6 +90,42 @@ fn entry_list(entries: Vec<JournalEntry>) -> LinkedList {
     pointer_list(entries.into_iter().map(|e| c_entry(e).cast()).collect())
 }
 
+/// The request of `queryLogByTime`: entries recorded from `start` to `end` (ms since 1970).
+///
+/// # Safety
+/// `log` is NULL or a C string.
+unsafe fn by_time(
+    log: *const c_char,
+    start: u64,
+    end: u64,
+) -> Result<ReadJournalRequest, ClientError> {
+    Ok(ReadJournalRequest {
+        // SAFETY: per this function's contract.
+        journal: unsafe { journal_name(log) }?,
+        range: JournalRange::ByTime { start, end },
+    })
+}
+
+/// The request of `queryLogAfter`: entries after `entry_id` recorded at `time`.
+///
+/// # Safety
+/// `log` is NULL or a C string; `entry_id` is NULL or a live value.
+unsafe fn after(
+    log: *const c_char,
+    entry_id: *const MmsValue,
+    time: u64,
+) -> Result<ReadJournalRequest, ClientError> {
+    Ok(ReadJournalRequest {
+        // SAFETY: per this function's contract.
+        journal: unsafe { journal_name(log) }?,
+        range: JournalRange::After {
+            time,
+            // SAFETY: per this function's contract.
+            entry: unsafe { entry_octets(entry_id) }?,
+        },
+    })
+}
+
 /// Runs a ReadJournal query for the synchronous functions.
 ///
 /// # Safety
@@ -184,13 +220,7 @@ pub unsafe extern "C" fn IedConnection_queryLogByTime(
     // SAFETY: caller's contract.
     unsafe {
         query(self_, error, moreFollows, || {
-            Ok(ReadJournalRequest {
-                journal: journal_name(logReference)?,
-                range: JournalRange::ByTime {
-                    start: startTime,
-                    end: endTime,
-                },
-            })
+            by_time(logReference, startTime, endTime)
         })
     }
 }
@@ -212,13 +242,7 @@ pub unsafe extern "C" fn IedConnection_queryLogAfter(
     // SAFETY: caller's contract.
     unsafe {
         query(self_, error, moreFollows, || {
-            Ok(ReadJournalRequest {
-                journal: journal_name(logReference)?,
-                range: JournalRange::After {
-                    time: timeStamp,
-                    entry: entry_octets(entryID)?,
-                },
-            })
+            after(logReference, entryID, timeStamp)
         })
     }
 }
@@ -241,13 +265,7 @@ pub unsafe extern "C" fn IedConnection_queryLogByTimeAsync(
     // SAFETY: caller's contract.
     unsafe {
         query_async(self_, error, handler, parameter, || {
-            Ok(ReadJournalRequest {
-                journal: journal_name(logReference)?,
-                range: JournalRange::ByTime {
-                    start: startTime,
-                    end: endTime,
-                },
-            })
+            by_time(logReference, startTime, endTime)
         })
     }
 }
@@ -270,13 +288,7 @@ pub unsafe extern "C" fn IedConnection_queryLogAfterAsync(
     // SAFETY: caller's contract.
     unsafe {
         query_async(self_, error, handler, parameter, || {
-            Ok(ReadJournalRequest {
-                journal: journal_name(logReference)?,
-                range: JournalRange::After {
-                    time: timeStamp,
-                    entry: entry_octets(entryID)?,
-                },
-            })
+            after(logReference, entryID, timeStamp)
         })
     }
 }
