@@ -11,3 +11,5 @@ pub mod iec61850;
 pub mod io;
 pub mod mms;
 pub mod osi;
+#[cfg(test)]
+mod test_util;

@@ -256,13 +256,7 @@ mod tests {
     use super::*;
     use crate::mms::data::encode_data;
     use crate::mms::pdu::AccessResult;
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::test_util::hex;
 
     fn spec(names: &[&str]) -> TypeSpec {
         let utc = TypeSpec::UtcTime;

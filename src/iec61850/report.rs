@@ -440,6 +440,7 @@ pub fn handler_matches(rcb_reference: &str, rpt_id: Option<&str>, received: &str
 mod tests {
     use super::*;
     use crate::mms::pdu::{decode_pdu, MmsPdu};
+    use crate::test_util::hex;
 
     /// An InformationReport captured from the reference server (a GI report of
     /// DEMOProt/LLN0.RP.EventsRCB01 with OptFlds seq-num, time, reason, data set, conf-rev).
@@ -450,13 +451,6 @@ mod tests {
 
     /// A data-change report of one member (observed on the reference).
     const DCHG_REPORT: &str = "a347a045a1058003525054a03c8a064576656e747384030678808601018c0601c822bf3d358a1444454d4f50726f742f4c4c4e30244576656e74738601018402048083010184020240";
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
 
     fn report(s: &str) -> InformationReport {
         match decode_pdu(&hex(s), 10).unwrap() {

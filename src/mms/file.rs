@@ -499,13 +499,7 @@ pub fn parse_generalized_time(v: &[u8]) -> Option<u64> {
 mod tests {
     use super::*;
     use crate::mms::pdu::{decode_pdu, ConfirmedService, ConfirmedServiceResponse, MmsPdu};
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::test_util::hex;
 
     fn request(invoke_id: u32, r: &FileRequest) -> Vec<u8> {
         let mut out = Vec::new();

@@ -251,13 +251,7 @@ mod tests {
     use super::*;
     use crate::mms::pdu::{decode_pdu, ConfirmedService, ConfirmedServiceResponse, MmsPdu};
     use crate::mms::value::BitString;
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::test_util::hex;
 
     fn journal() -> ObjectName {
         ObjectName::Domain("DIRDev".into(), "LLN0$EventLog".into())

@@ -1462,14 +1462,7 @@ pub fn reject_to_mms_error(class: u8, code: i64) -> i32 {
 mod tests {
     use super::*;
     use crate::mms::value::BitString;
-
-    fn hex(s: &str) -> Vec<u8> {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::test_util::hex;
 
     fn var(domain: &str, item: &str) -> VariableRef {
         VariableRef {

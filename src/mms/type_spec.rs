@@ -544,13 +544,7 @@ pub fn encode_get_variable_access_attributes_response(
 mod tests {
     use super::*;
     use crate::mms::pdu::{decode_pdu, ConfirmedService, ConfirmedServiceResponse, MmsPdu};
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::test_util::hex;
 
     fn named(components: Vec<(&str, TypeSpec)>) -> TypeSpec {
         TypeSpec::Structure {
