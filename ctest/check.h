@@ -16,7 +16,7 @@ static void check(int ok, const char* what)
 }
 
 /* Whether MmsValue_printToBuffer writes `expected` (printing both when not). */
-static int prints(const MmsValue* v, const char* expected)
+static inline int prints(const MmsValue* v, const char* expected)
 {
     char buf[256];
     MmsValue_printToBuffer(v, buf, sizeof(buf));

@@ -7,6 +7,7 @@
 pub mod ber;
 pub mod client;
 pub mod ffi;
+pub mod hal;
 pub mod iec61850;
 pub mod io;
 pub mod mms;

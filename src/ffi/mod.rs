@@ -5,6 +5,7 @@
 //! lives in the safe layers below; these modules only check arguments, convert
 //! C values and map errors. Every exported function runs inside [`guard`].
 
+pub mod hal_thread;
 pub mod hal_time;
 pub mod iec61850_client;
 pub mod iec61850_common;

@@ -141,6 +141,14 @@ impl sClientGooseControlBlock {
         }
     }
 
+    /// An unsigned DstAddress member (0 when unset or of another type).
+    fn dst_unsigned(&self, index: usize) -> u64 {
+        match self.dst_member(index) {
+            Some(MmsValue::Unsigned(v)) => *v,
+            _ => 0,
+        }
+    }
+
     /// Sets an unsigned DstAddress member.
     fn set_dst_unsigned(&mut self, index: usize, v: u64) {
         if let Some(slot) = self.dst_address().get_mut(index) {
@@ -198,53 +206,93 @@ pub unsafe extern "C" fn ClientGooseControlBlock_destroy(self_: ClientGooseContr
     }
 }
 
-/// Generates a getter returning a conversion of one field (`default` for NULL GoCBs).
-macro_rules! getter {
-    ($(#[$doc:meta])* $name:ident, $field:ident, $ty:ty, $convert:expr, $default:expr) => {
-        $(#[$doc])*
-        ///
-        /// # Safety
-        /// `self_` is NULL or a live GoCB.
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(self_: ClientGooseControlBlock) -> $ty {
-            // SAFETY: caller's contract.
-            unsafe { gocb(self_) }.map_or($default, |g| $convert(g.$field))
-        }
-    };
+/// GoEna (false when unknown).
+///
+/// # Safety
+/// `self_` is NULL or a live GoCB.
+#[no_mangle]
+pub unsafe extern "C" fn ClientGooseControlBlock_getGoEna(self_: ClientGooseControlBlock) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { gocb(self_) }.is_some_and(|g| boolean(g.goEna))
 }
 
-getter!(
-    /// GoEna (false when unknown).
-    ClientGooseControlBlock_getGoEna, goEna, bool, boolean, false
-);
-getter!(
-    /// GoID (NULL when unknown; valid until the GoCB changes).
-    ClientGooseControlBlock_getGoID, goID, *const c_char, string, std::ptr::null()
-);
-getter!(
-    /// DatSet (NULL when unknown; valid until the GoCB changes).
-    ClientGooseControlBlock_getDatSet, datSet, *const c_char, string, std::ptr::null()
-);
-getter!(
-    /// ConfRev (0 when unknown).
-    ClientGooseControlBlock_getConfRev, confRev, u32, |p| unsigned(p) as u32, 0
-);
-getter!(
-    /// NdsCom (false when unknown).
-    ClientGooseControlBlock_getNdsComm, ndsCom, bool, boolean, false
-);
-getter!(
-    /// MinTime in ms (0 when unknown).
-    ClientGooseControlBlock_getMinTime, minTime, u32, |p| unsigned(p) as u32, 0
-);
-getter!(
-    /// MaxTime in ms (0 when unknown).
-    ClientGooseControlBlock_getMaxTime, maxTime, u32, |p| unsigned(p) as u32, 0
-);
-getter!(
-    /// FixedOffs (false when unknown).
-    ClientGooseControlBlock_getFixedOffs, fixedOffs, bool, boolean, false
-);
+/// GoID (NULL when unknown; valid until the GoCB changes).
+///
+/// # Safety
+/// `self_` is NULL or a live GoCB.
+#[no_mangle]
+pub unsafe extern "C" fn ClientGooseControlBlock_getGoID(
+    self_: ClientGooseControlBlock,
+) -> *const c_char {
+    // SAFETY: caller's contract.
+    unsafe { gocb(self_) }.map_or(std::ptr::null(), |g| string(g.goID))
+}
+
+/// DatSet (NULL when unknown; valid until the GoCB changes).
+///
+/// # Safety
+/// `self_` is NULL or a live GoCB.
+#[no_mangle]
+pub unsafe extern "C" fn ClientGooseControlBlock_getDatSet(
+    self_: ClientGooseControlBlock,
+) -> *const c_char {
+    // SAFETY: caller's contract.
+    unsafe { gocb(self_) }.map_or(std::ptr::null(), |g| string(g.datSet))
+}
+
+/// ConfRev (0 when unknown).
+///
+/// # Safety
+/// `self_` is NULL or a live GoCB.
+#[no_mangle]
+pub unsafe extern "C" fn ClientGooseControlBlock_getConfRev(self_: ClientGooseControlBlock) -> u32 {
+    // SAFETY: caller's contract.
+    unsafe { gocb(self_) }.map_or(0, |g| unsigned(g.confRev) as u32)
+}
+
+/// NdsCom (false when unknown).
+///
+/// # Safety
+/// `self_` is NULL or a live GoCB.
+#[no_mangle]
+pub unsafe extern "C" fn ClientGooseControlBlock_getNdsComm(
+    self_: ClientGooseControlBlock,
+) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { gocb(self_) }.is_some_and(|g| boolean(g.ndsCom))
+}
+
+/// MinTime in ms (0 when unknown).
+///
+/// # Safety
+/// `self_` is NULL or a live GoCB.
+#[no_mangle]
+pub unsafe extern "C" fn ClientGooseControlBlock_getMinTime(self_: ClientGooseControlBlock) -> u32 {
+    // SAFETY: caller's contract.
+    unsafe { gocb(self_) }.map_or(0, |g| unsigned(g.minTime) as u32)
+}
+
+/// MaxTime in ms (0 when unknown).
+///
+/// # Safety
+/// `self_` is NULL or a live GoCB.
+#[no_mangle]
+pub unsafe extern "C" fn ClientGooseControlBlock_getMaxTime(self_: ClientGooseControlBlock) -> u32 {
+    // SAFETY: caller's contract.
+    unsafe { gocb(self_) }.map_or(0, |g| unsigned(g.maxTime) as u32)
+}
+
+/// FixedOffs (false when unknown).
+///
+/// # Safety
+/// `self_` is NULL or a live GoCB.
+#[no_mangle]
+pub unsafe extern "C" fn ClientGooseControlBlock_getFixedOffs(
+    self_: ClientGooseControlBlock,
+) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { gocb(self_) }.is_some_and(|g| boolean(g.fixedOffs))
+}
 
 /// Sets GoEna (written with GOCB_ELEMENT_GO_ENA).
 ///
@@ -390,57 +438,86 @@ pub unsafe extern "C" fn ClientGooseControlBlock_setDstAddress_addr(
     }
 }
 
-/// Generates the getter and setter of an unsigned DstAddress member.
-macro_rules! dst_member {
-    ($(#[$doc:meta])* $get:ident, $set:ident, $ty:ty, $index:expr) => {
-        $(#[$doc])*
-        ///
-        /// # Safety
-        /// `self_` is NULL or a live GoCB.
-        #[no_mangle]
-        pub unsafe extern "C" fn $get(self_: ClientGooseControlBlock) -> $ty {
-            // SAFETY: caller's contract.
-            match unsafe { gocb(self_) }.and_then(|g| g.dst_member($index)) {
-                Some(MmsValue::Unsigned(v)) => *v as $ty,
-                _ => 0,
-            }
-        }
-
-        $(#[$doc])*
-        ///
-        /// # Safety
-        /// `self_` is NULL or a live GoCB.
-        #[no_mangle]
-        pub unsafe extern "C" fn $set(self_: ClientGooseControlBlock, value: $ty) {
-            // SAFETY: caller's contract.
-            if let Some(g) = unsafe { gocb(self_) } {
-                g.set_dst_unsigned($index, u64::from(value));
-            }
-        }
-    };
+/// The VLAN priority of DstAddress.
+///
+/// # Safety
+/// `self_` is NULL or a live GoCB.
+#[no_mangle]
+pub unsafe extern "C" fn ClientGooseControlBlock_getDstAddress_priority(
+    self_: ClientGooseControlBlock,
+) -> u8 {
+    // SAFETY: caller's contract.
+    unsafe { gocb(self_) }.map_or(0, |g| g.dst_unsigned(DST_PRIORITY) as u8)
 }
 
-dst_member!(
-    /// The VLAN priority of DstAddress.
-    ClientGooseControlBlock_getDstAddress_priority,
-    ClientGooseControlBlock_setDstAddress_priority,
-    u8,
-    DST_PRIORITY
-);
-dst_member!(
-    /// The VLAN ID of DstAddress.
-    ClientGooseControlBlock_getDstAddress_vid,
-    ClientGooseControlBlock_setDstAddress_vid,
-    u16,
-    DST_VID
-);
-dst_member!(
-    /// The APPID of DstAddress.
-    ClientGooseControlBlock_getDstAddress_appid,
-    ClientGooseControlBlock_setDstAddress_appid,
-    u16,
-    DST_APPID
-);
+/// Sets the VLAN priority of DstAddress.
+///
+/// # Safety
+/// `self_` is NULL or a live GoCB.
+#[no_mangle]
+pub unsafe extern "C" fn ClientGooseControlBlock_setDstAddress_priority(
+    self_: ClientGooseControlBlock,
+    value: u8,
+) {
+    // SAFETY: caller's contract.
+    if let Some(g) = unsafe { gocb(self_) } {
+        g.set_dst_unsigned(DST_PRIORITY, u64::from(value));
+    }
+}
+
+/// The VLAN ID of DstAddress.
+///
+/// # Safety
+/// `self_` is NULL or a live GoCB.
+#[no_mangle]
+pub unsafe extern "C" fn ClientGooseControlBlock_getDstAddress_vid(
+    self_: ClientGooseControlBlock,
+) -> u16 {
+    // SAFETY: caller's contract.
+    unsafe { gocb(self_) }.map_or(0, |g| g.dst_unsigned(DST_VID) as u16)
+}
+
+/// Sets the VLAN ID of DstAddress.
+///
+/// # Safety
+/// `self_` is NULL or a live GoCB.
+#[no_mangle]
+pub unsafe extern "C" fn ClientGooseControlBlock_setDstAddress_vid(
+    self_: ClientGooseControlBlock,
+    value: u16,
+) {
+    // SAFETY: caller's contract.
+    if let Some(g) = unsafe { gocb(self_) } {
+        g.set_dst_unsigned(DST_VID, u64::from(value));
+    }
+}
+
+/// The APPID of DstAddress.
+///
+/// # Safety
+/// `self_` is NULL or a live GoCB.
+#[no_mangle]
+pub unsafe extern "C" fn ClientGooseControlBlock_getDstAddress_appid(
+    self_: ClientGooseControlBlock,
+) -> u16 {
+    // SAFETY: caller's contract.
+    unsafe { gocb(self_) }.map_or(0, |g| g.dst_unsigned(DST_APPID) as u16)
+}
+
+/// Sets the APPID of DstAddress.
+///
+/// # Safety
+/// `self_` is NULL or a live GoCB.
+#[no_mangle]
+pub unsafe extern "C" fn ClientGooseControlBlock_setDstAddress_appid(
+    self_: ClientGooseControlBlock,
+    value: u16,
+) {
+    // SAFETY: caller's contract.
+    if let Some(g) = unsafe { gocb(self_) } {
+        g.set_dst_unsigned(DST_APPID, u64::from(value));
+    }
+}
 
 /// The GoCB to fill: `existing`, or a new one for `reference`.
 ///

@@ -1409,50 +1409,144 @@ pub unsafe extern "C" fn ClientReport_getEntryId(self_: ClientReport) -> *mut Mm
     }
 }
 
-/// Generates the `ClientReport_has*` / `get*` accessors of plain fields.
-macro_rules! report_accessors {
-    ($($(#[$doc:meta])* $name:ident -> $t:ty = $field:ident;)*) => {$(
-        $(#[$doc])*
-        ///
-        /// # Safety
-        /// `self_` is NULL or the report passed to a running handler.
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(self_: ClientReport) -> $t {
-            // SAFETY: caller's contract.
-            unsafe { with_report(self_, Default::default(), |r| r.$field) }
-        }
-    )*};
+/// Whether the last report had a time stamp.
+///
+/// # Safety
+/// `self_` is NULL or the report passed to a running handler.
+#[no_mangle]
+pub unsafe extern "C" fn ClientReport_hasTimestamp(self_: ClientReport) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { with_report(self_, false, |r| r.has_timestamp) }
 }
 
-report_accessors! {
-    /// Whether the last report had a time stamp.
-    ClientReport_hasTimestamp -> bool = has_timestamp;
-    /// TimeOfEntry of the report in ms since 1970.
-    ClientReport_getTimestamp -> u64 = timestamp;
-    /// Whether the last report had a sequence number.
-    ClientReport_hasSeqNum -> bool = has_seq_num;
-    /// SqNum.
-    ClientReport_getSeqNum -> u16 = seq_num;
-    /// Whether the last report had the data set name.
-    ClientReport_hasDataSetName -> bool = has_data_set;
-    /// Whether the last report had reasons for inclusion.
-    ClientReport_hasReasonForInclusion -> bool = has_reasons;
-    /// Whether the last report had the configuration revision.
-    ClientReport_hasConfRev -> bool = has_conf_rev;
-    /// ConfRev.
-    ClientReport_getConfRev -> u32 = conf_rev;
-    /// Whether the last report had the buffer-overflow flag.
-    ClientReport_hasBufOvfl -> bool = has_buf_ovfl;
-    /// BufOvfl.
-    ClientReport_getBufOvfl -> bool = buf_ovfl;
-    /// Whether the last report had data references.
-    ClientReport_hasDataReference -> bool = has_references;
-    /// Whether the last report was a segment (SubSeqNum and MoreSegmentsFollow).
-    ClientReport_hasSubSeqNum -> bool = has_sub_seq_num;
-    /// SubSeqNum.
-    ClientReport_getSubSeqNum -> u16 = sub_seq_num;
-    /// MoreSegmentsFollow (the header's spelling).
-    ClientReport_getMoreSeqmentsFollow -> bool = more_segments;
+/// TimeOfEntry of the report in ms since 1970.
+///
+/// # Safety
+/// `self_` is NULL or the report passed to a running handler.
+#[no_mangle]
+pub unsafe extern "C" fn ClientReport_getTimestamp(self_: ClientReport) -> u64 {
+    // SAFETY: caller's contract.
+    unsafe { with_report(self_, 0, |r| r.timestamp) }
+}
+
+/// Whether the last report had a sequence number.
+///
+/// # Safety
+/// `self_` is NULL or the report passed to a running handler.
+#[no_mangle]
+pub unsafe extern "C" fn ClientReport_hasSeqNum(self_: ClientReport) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { with_report(self_, false, |r| r.has_seq_num) }
+}
+
+/// SqNum.
+///
+/// # Safety
+/// `self_` is NULL or the report passed to a running handler.
+#[no_mangle]
+pub unsafe extern "C" fn ClientReport_getSeqNum(self_: ClientReport) -> u16 {
+    // SAFETY: caller's contract.
+    unsafe { with_report(self_, 0, |r| r.seq_num) }
+}
+
+/// Whether the last report had the data set name.
+///
+/// # Safety
+/// `self_` is NULL or the report passed to a running handler.
+#[no_mangle]
+pub unsafe extern "C" fn ClientReport_hasDataSetName(self_: ClientReport) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { with_report(self_, false, |r| r.has_data_set) }
+}
+
+/// Whether the last report had reasons for inclusion.
+///
+/// # Safety
+/// `self_` is NULL or the report passed to a running handler.
+#[no_mangle]
+pub unsafe extern "C" fn ClientReport_hasReasonForInclusion(self_: ClientReport) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { with_report(self_, false, |r| r.has_reasons) }
+}
+
+/// Whether the last report had the configuration revision.
+///
+/// # Safety
+/// `self_` is NULL or the report passed to a running handler.
+#[no_mangle]
+pub unsafe extern "C" fn ClientReport_hasConfRev(self_: ClientReport) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { with_report(self_, false, |r| r.has_conf_rev) }
+}
+
+/// ConfRev.
+///
+/// # Safety
+/// `self_` is NULL or the report passed to a running handler.
+#[no_mangle]
+pub unsafe extern "C" fn ClientReport_getConfRev(self_: ClientReport) -> u32 {
+    // SAFETY: caller's contract.
+    unsafe { with_report(self_, 0, |r| r.conf_rev) }
+}
+
+/// Whether the last report had the buffer-overflow flag.
+///
+/// # Safety
+/// `self_` is NULL or the report passed to a running handler.
+#[no_mangle]
+pub unsafe extern "C" fn ClientReport_hasBufOvfl(self_: ClientReport) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { with_report(self_, false, |r| r.has_buf_ovfl) }
+}
+
+/// BufOvfl.
+///
+/// # Safety
+/// `self_` is NULL or the report passed to a running handler.
+#[no_mangle]
+pub unsafe extern "C" fn ClientReport_getBufOvfl(self_: ClientReport) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { with_report(self_, false, |r| r.buf_ovfl) }
+}
+
+/// Whether the last report had data references.
+///
+/// # Safety
+/// `self_` is NULL or the report passed to a running handler.
+#[no_mangle]
+pub unsafe extern "C" fn ClientReport_hasDataReference(self_: ClientReport) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { with_report(self_, false, |r| r.has_references) }
+}
+
+/// Whether the last report was a segment (SubSeqNum and MoreSegmentsFollow).
+///
+/// # Safety
+/// `self_` is NULL or the report passed to a running handler.
+#[no_mangle]
+pub unsafe extern "C" fn ClientReport_hasSubSeqNum(self_: ClientReport) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { with_report(self_, false, |r| r.has_sub_seq_num) }
+}
+
+/// SubSeqNum.
+///
+/// # Safety
+/// `self_` is NULL or the report passed to a running handler.
+#[no_mangle]
+pub unsafe extern "C" fn ClientReport_getSubSeqNum(self_: ClientReport) -> u16 {
+    // SAFETY: caller's contract.
+    unsafe { with_report(self_, 0, |r| r.sub_seq_num) }
+}
+
+/// MoreSegmentsFollow (the header's spelling).
+///
+/// # Safety
+/// `self_` is NULL or the report passed to a running handler.
+#[no_mangle]
+pub unsafe extern "C" fn ClientReport_getMoreSeqmentsFollow(self_: ClientReport) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { with_report(self_, false, |r| r.more_segments) }
 }
 
 /// The data set name (borrowed, MMS form; NULL until a report carried it).

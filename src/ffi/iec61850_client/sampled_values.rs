@@ -163,21 +163,20 @@ pub unsafe extern "C" fn ClientSVControlBlock_setResv(
     })
 }
 
-/// Generates a getter reading one attribute and converting it (`$default` on failure).
-macro_rules! reader {
-    ($(#[$doc:meta])* $name:ident, $element:literal, $ty:ty, $convert:expr, $default:expr) => {
-        $(#[$doc])*
-        ///
-        /// # Safety
-        /// `self_` is NULL or a live SVCB whose connection is live.
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(self_: ClientSVControlBlock) -> $ty {
-            guard($default, || {
-                // SAFETY: caller's contract.
-                unsafe { svcb(self_) }.map_or($default, |s| $convert(unsafe { s.read($element) }))
-            })
-        }
-    };
+/// Reads attribute `element` of a live SVCB and converts it (`default` on failure).
+///
+/// # Safety
+/// `self_` is NULL or a live SVCB whose connection is live.
+unsafe fn read_converted<T: Copy>(
+    self_: ClientSVControlBlock,
+    element: &str,
+    default: T,
+    convert: impl FnOnce(Option<MmsValue>) -> T,
+) -> T {
+    guard(default, || {
+        // SAFETY: caller's contract.
+        unsafe { svcb(self_) }.map_or(default, |s| convert(unsafe { s.read(element) }))
+    })
 }
 
 /// A boolean attribute value (false for anything else).
@@ -193,54 +192,118 @@ fn string(v: Option<MmsValue>) -> *mut c_char {
     }
 }
 
-reader!(
-    /// SvEna, read from the server.
-    ClientSVControlBlock_getSvEna, "SvEna", bool, boolean, false
-);
-reader!(
-    /// Resv, read from the server.
-    ClientSVControlBlock_getResv, "Resv", bool, boolean, false
-);
-reader!(
-    /// MsvID, read from the server (`malloc`ed; the caller frees it).
-    ClientSVControlBlock_getMsvID, "MsvID", *mut c_char, string, std::ptr::null_mut()
-);
-reader!(
-    /// DatSet, read from the server (`malloc`ed; the caller frees it).
-    ClientSVControlBlock_getDatSet, "DatSet", *mut c_char, string, std::ptr::null_mut()
-);
-reader!(
-    /// ConfRev, read from the server.
-    ClientSVControlBlock_getConfRev, "ConfRev", u32, |v| unsigned(v) as u32, 0
-);
-reader!(
-    /// SmpRate, read from the server.
-    ClientSVControlBlock_getSmpRate, "SmpRate", u16, |v| unsigned(v) as u16, 0
-);
-reader!(
-    /// SmpMod, read from the server.
-    ClientSVControlBlock_getSmpMod, "SmpMod", u8, |v| unsigned(v) as u8, 0
-);
-reader!(
-    /// noASDU, read from the server.
-    ClientSVControlBlock_getNoASDU, "noASDU", c_int, |v| unsigned(v) as c_int, 0
-);
-reader!(
-    /// OptFlds, read from the server, as an integer (bit 0 the least significant).
-    ClientSVControlBlock_getOptFlds,
-    "OptFlds",
-    c_int,
-    |v| match v {
-        Some(MmsValue::BitString(b)) => b.as_integer() as c_int,
-        _ => 0,
-    },
-    0
-);
-reader!(
-    /// DstAddress, read from the server.
-    ClientSVControlBlock_getDstAddress,
-    "DstAddress",
-    PhyComAddress,
-    |v: Option<MmsValue>| phy_com_address_of(v.as_ref()),
-    PhyComAddress::default()
-);
+/// SvEna, read from the server.
+///
+/// # Safety
+/// `self_` is NULL or a live SVCB whose connection is live.
+#[no_mangle]
+pub unsafe extern "C" fn ClientSVControlBlock_getSvEna(self_: ClientSVControlBlock) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { read_converted(self_, "SvEna", false, boolean) }
+}
+
+/// Resv, read from the server.
+///
+/// # Safety
+/// `self_` is NULL or a live SVCB whose connection is live.
+#[no_mangle]
+pub unsafe extern "C" fn ClientSVControlBlock_getResv(self_: ClientSVControlBlock) -> bool {
+    // SAFETY: caller's contract.
+    unsafe { read_converted(self_, "Resv", false, boolean) }
+}
+
+/// MsvID, read from the server (`malloc`ed; the caller frees it).
+///
+/// # Safety
+/// `self_` is NULL or a live SVCB whose connection is live.
+#[no_mangle]
+pub unsafe extern "C" fn ClientSVControlBlock_getMsvID(self_: ClientSVControlBlock) -> *mut c_char {
+    // SAFETY: caller's contract.
+    unsafe { read_converted(self_, "MsvID", std::ptr::null_mut(), string) }
+}
+
+/// DatSet, read from the server (`malloc`ed; the caller frees it).
+///
+/// # Safety
+/// `self_` is NULL or a live SVCB whose connection is live.
+#[no_mangle]
+pub unsafe extern "C" fn ClientSVControlBlock_getDatSet(
+    self_: ClientSVControlBlock,
+) -> *mut c_char {
+    // SAFETY: caller's contract.
+    unsafe { read_converted(self_, "DatSet", std::ptr::null_mut(), string) }
+}
+
+/// ConfRev, read from the server.
+///
+/// # Safety
+/// `self_` is NULL or a live SVCB whose connection is live.
+#[no_mangle]
+pub unsafe extern "C" fn ClientSVControlBlock_getConfRev(self_: ClientSVControlBlock) -> u32 {
+    // SAFETY: caller's contract.
+    unsafe { read_converted(self_, "ConfRev", 0, |v| unsigned(v) as u32) }
+}
+
+/// SmpRate, read from the server.
+///
+/// # Safety
+/// `self_` is NULL or a live SVCB whose connection is live.
+#[no_mangle]
+pub unsafe extern "C" fn ClientSVControlBlock_getSmpRate(self_: ClientSVControlBlock) -> u16 {
+    // SAFETY: caller's contract.
+    unsafe { read_converted(self_, "SmpRate", 0, |v| unsigned(v) as u16) }
+}
+
+/// SmpMod, read from the server.
+///
+/// # Safety
+/// `self_` is NULL or a live SVCB whose connection is live.
+#[no_mangle]
+pub unsafe extern "C" fn ClientSVControlBlock_getSmpMod(self_: ClientSVControlBlock) -> u8 {
+    // SAFETY: caller's contract.
+    unsafe { read_converted(self_, "SmpMod", 0, |v| unsigned(v) as u8) }
+}
+
+/// noASDU, read from the server.
+///
+/// # Safety
+/// `self_` is NULL or a live SVCB whose connection is live.
+#[no_mangle]
+pub unsafe extern "C" fn ClientSVControlBlock_getNoASDU(self_: ClientSVControlBlock) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { read_converted(self_, "noASDU", 0, |v| unsigned(v) as c_int) }
+}
+
+/// OptFlds, read from the server, as an integer (bit 0 the least significant).
+///
+/// # Safety
+/// `self_` is NULL or a live SVCB whose connection is live.
+#[no_mangle]
+pub unsafe extern "C" fn ClientSVControlBlock_getOptFlds(self_: ClientSVControlBlock) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe {
+        read_converted(self_, "OptFlds", 0, |v| match v {
+            Some(MmsValue::BitString(b)) => b.as_integer() as c_int,
+            _ => 0,
+        })
+    }
+}
+
+/// DstAddress, read from the server.
+///
+/// # Safety
+/// `self_` is NULL or a live SVCB whose connection is live.
+#[no_mangle]
+pub unsafe extern "C" fn ClientSVControlBlock_getDstAddress(
+    self_: ClientSVControlBlock,
+) -> PhyComAddress {
+    // SAFETY: caller's contract.
+    unsafe {
+        read_converted(
+            self_,
+            "DstAddress",
+            PhyComAddress::default(),
+            |v: Option<MmsValue>| phy_com_address_of(v.as_ref()),
+        )
+    }
+}
