@@ -1077,9 +1077,10 @@ fn pump(inner: &mut Inner, notices: &mut Vec<Notice>) -> usize {
             Event::Response { invoke_id, result } => {
                 if let Some(pending) = inner.pending.remove(&invoke_id) {
                     let outcome = result.map(Completion::Service).map_err(|f| match f {
-                        ServiceFailure::Error(e) | ServiceFailure::Rejected(e) => {
-                            ClientError::from_mms_error(e)
-                        }
+                        ServiceFailure::Error(e) => ClientError::from_mms_error(e),
+                        // As the reference: whatever the reject reason, the call fails UNKNOWN.
+                        ServiceFailure::Rejected(_) => ClientError::Unknown,
+                        ServiceFailure::Malformed => ClientError::MalformedMessage,
                     });
                     pending.complete(outcome, notices, reports_pending(inner));
                 }

@@ -47,6 +47,8 @@ pub enum ServiceFailure {
     Error(i32),
     /// RejectPDU; the `MmsError` value of its reason.
     Rejected(i32),
+    /// A response whose result could not be decoded.
+    Malformed,
 }
 
 /// Something the peer did.
@@ -222,6 +224,14 @@ impl ClientProtocol {
                     events.push(Event::Response {
                         invoke_id,
                         result: Ok(service),
+                    });
+                }
+            }
+            Ok(MmsPdu::UndecodableResponse { invoke_id }) => {
+                if self.outstanding.remove(&invoke_id) {
+                    events.push(Event::Response {
+                        invoke_id,
+                        result: Err(ServiceFailure::Malformed),
                     });
                 }
             }

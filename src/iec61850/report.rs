@@ -287,6 +287,16 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A member value: a failed access result is delivered as its DataAccessError value,
+    /// as the reference does.
+    fn value(&mut self) -> Result<MmsValue, ReportError> {
+        match self.items.next() {
+            Some(Ok(v)) => Ok(v.clone()),
+            Some(Err(code)) => Ok(MmsValue::DataAccessError(*code)),
+            None => Err(ReportError::Malformed("value")),
+        }
+    }
+
     fn text(&mut self, what: &'static str) -> Result<String, ReportError> {
         match self.next(what)? {
             MmsValue::VisibleString(s) | MmsValue::MmsString(s) => {
@@ -389,7 +399,7 @@ pub fn decode_report(report: &InformationReport) -> Result<Report, ReportError> 
     }
     let mut values = Vec::new();
     for _ in &included {
-        values.push(f.next("value")?.clone());
+        values.push(f.value()?);
     }
     let has_reasons = has(opt_flds::REASON);
     let mut reasons = Vec::new();
@@ -507,6 +517,27 @@ mod tests {
         assert_eq!(r.entries[0].index, 0);
         assert_eq!(r.entries[0].value, MmsValue::Boolean(true));
         assert_eq!(r.entries[0].reason, 1);
+    }
+
+    #[test]
+    fn access_errors_among_the_values_are_delivered() {
+        // The GI report with its second member `83 01 01` replaced by `80 01 0a`
+        // (object-non-existent), as a third-party server sent it.
+        let gi = hex(GI_REPORT);
+        let at = gi
+            .windows(6)
+            .position(|w| w == [0x83, 1, 0, 0x83, 1, 1])
+            .unwrap()
+            + 3;
+        let mut bytes = gi.clone();
+        bytes[at..at + 3].copy_from_slice(&[0x80, 0x01, 0x0a]);
+        let MmsPdu::InformationReport(rep) = decode_pdu(&bytes, 10).unwrap() else {
+            panic!("not a report");
+        };
+        let r = decode_report(&rep).unwrap();
+        assert_eq!(r.entries.len(), 4);
+        assert_eq!(r.entries[1].value, MmsValue::DataAccessError(10));
+        assert_eq!(r.entries[0].value, MmsValue::Boolean(false));
     }
 
     #[test]

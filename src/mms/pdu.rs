@@ -348,6 +348,12 @@ pub enum MmsPdu {
         /// The response.
         service: ConfirmedServiceResponse,
     },
+    /// confirmed-ResponsePDU whose invokeID was read but whose service result could not be
+    /// decoded (a value of an unknown or malformed encoding): only that request fails.
+    UndecodableResponse {
+        /// invokeID.
+        invoke_id: u32,
+    },
     /// confirmed-ErrorPDU.
     ConfirmedError {
         /// invokeID.
@@ -1147,7 +1153,18 @@ fn decode_delete_list_request(v: &[u8]) -> Result<ConfirmedService, MmsError> {
 /// Decodes confirmed-ResponsePDU.
 fn decode_confirmed_response(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsError> {
     let (invoke_id, service) = confirmed_parts(v)?;
-    let service = match service.tag {
+    Ok(match decode_service_response(service, max_depth) {
+        Ok(service) => MmsPdu::ConfirmedResponse { invoke_id, service },
+        Err(_) => MmsPdu::UndecodableResponse { invoke_id },
+    })
+}
+
+/// Decodes the service result of a confirmed-ResponsePDU.
+fn decode_service_response(
+    service: Tlv<'_>,
+    max_depth: usize,
+) -> Result<ConfirmedServiceResponse, MmsError> {
+    Ok(match service.tag {
         SERVICE_READ => {
             let mut r = Reader::new(service.value);
             // variableAccessSpecification [0] is only echoed with specificationWithResult.
@@ -1234,8 +1251,7 @@ fn decode_confirmed_response(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsEr
             ConfirmedServiceResponse::File(crate::mms::file::decode_response(tag, service.value)?)
         }
         tag => ConfirmedServiceResponse::Other { tag },
-    };
-    Ok(MmsPdu::ConfirmedResponse { invoke_id, service })
+    })
 }
 
 /// Decodes unconfirmed-PDU.
@@ -1463,6 +1479,14 @@ mod tests {
     use super::*;
     use crate::mms::value::BitString;
     use crate::test_util::hex;
+
+    /// Whether a PDU is refused: not decoded at all, or a response whose result is not.
+    fn refused(bytes: &[u8]) -> bool {
+        matches!(
+            decode_pdu(bytes, 10),
+            Err(_) | Ok(MmsPdu::UndecodableResponse { .. })
+        )
+    }
 
     fn var(domain: &str, item: &str) -> VariableRef {
         VariableRef {
@@ -1906,7 +1930,7 @@ mod tests {
         ));
         // Every truncation of a valid PDU is an error.
         for n in 0..full.len() {
-            assert!(decode_pdu(&full[..n], 10).is_err(), "prefix {n}");
+            assert!(refused(&full[..n]), "prefix {n}");
         }
         let cases = [
             "",
@@ -1929,14 +1953,19 @@ mod tests {
             "a0 10 020101 a5 0b a0 07 3005 a0 03 800178 a0 00", // value count mismatch
         ];
         for case in cases {
-            assert!(decode_pdu(&hex(case), 10).is_err(), "{case}");
+            assert!(refused(&hex(case)), "{case}");
         }
+        // A response whose value is undecodable still names its request.
+        assert!(matches!(
+            decode_pdu(&hex("a1 0a 020107 a4 05 a1 03 880100"), 10),
+            Ok(MmsPdu::UndecodableResponse { invoke_id: 7 })
+        ));
         // Data nesting is bounded by max_depth.
         let nested = hex("a1 0e 020101 a4 09 a1 07 a2 05 a2 03 a2 01 00");
-        assert_eq!(
+        assert!(matches!(
             decode_pdu(&nested, 1),
-            Err(MmsError::Data(DataError::TooDeep))
-        );
+            Ok(MmsPdu::UndecodableResponse { invoke_id: 1 })
+        ));
     }
 
     #[test]
@@ -2042,7 +2071,7 @@ mod tests {
         let bytes = [
             0xA1, 0x0A, 0x02, 0x01, 0x07, 0xA1, 0x05, 0xA0, 0x03, 0x04, 0x01, b'A',
         ];
-        assert!(decode_pdu(&bytes, 10).is_err());
+        assert!(refused(&bytes));
     }
 
     /// `1a 08 "DEMOProt"`: the domain of the captured data set traffic.
@@ -2494,10 +2523,7 @@ mod tests {
                 ber::write_u64(out, TAG_INTEGER, 1);
                 ber::write_tlv(out, tag, &content);
             });
-            assert!(
-                decode_pdu(&bytes, 10).is_err(),
-                "{pdu:x} {tag:x} {content:02x?}"
-            );
+            assert!(refused(&bytes), "{pdu:x} {tag:x} {content:02x?}");
         }
         // Random corruption of the captured vectors never panics.
         let seeds = [

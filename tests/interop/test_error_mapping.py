@@ -6,10 +6,9 @@ against both libraries. The tables were observed on the reference: writes map fe
 codes than reads, and an out-of-range code in a write result is a malformed message.
 """
 import ctypes
-import socket
-import threading
 
 from differential import Client, connect_verified
+from proxy import RewritingProxy
 
 WRITE_RESULTS = [99, 99, 26, 21, 27, 99, 99, 25, 99, 24, 22, 32, 99, 34]
 READ_RESULTS = [33, 29, 26, 21, 27, 28, 30, 25, 31, 24, 22, 32, 99, 99]
@@ -17,57 +16,24 @@ READ_RESULTS = [33, 29, 26, 21, 27, 28, 30, 25, 31, 24, 22, 32, 99, 99]
 PATTERNS = (b"\xa5\x03\x80\x01", b"\xa1\x03\x80\x01")
 
 
-class RewritingProxy:
-    """Forwards a connection to the server, replacing failure codes with `self.code`."""
+def rewrite_failure_codes(proxy):
+    """A rewrite that replaces every failure code the server sends with `proxy.code`."""
 
-    def __init__(self, target_port):
-        self.code = 0
-        self.target_port = target_port
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen()
-        self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
+    def rewrite(data):
+        data = bytearray(data)
+        for pattern in PATTERNS:
+            i = data.find(pattern)
+            if i >= 0:
+                data[i + 4] = proxy.code
+        return bytes(data)
 
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            server = socket.create_connection(("127.0.0.1", self.target_port))
-            threading.Thread(target=self._pipe, args=(client, server, False), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(server, client, True), daemon=True).start()
-
-    def _pipe(self, src, dst, rewrite):
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                if rewrite:
-                    data = bytearray(data)
-                    for pattern in PATTERNS:
-                        i = data.find(pattern)
-                        if i >= 0:
-                            data[i + 4] = self.code
-                    data = bytes(data)
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def close(self):
-        self.listener.close()
+    return rewrite
 
 
 def test_data_access_error_tables(lib, server):
     proxy = RewritingProxy(server.port)
+    proxy.code = 0
+    proxy.rewrite = rewrite_failure_codes(proxy)
     client = Client(lib)
     try:
         assert connect_verified(client, proxy.port) == 0

@@ -222,6 +222,12 @@ def test_gi_dchg_and_accessors(lib, rserver):
         assert r["refs"] == [b"DEMOProt/GGIO1$ST$Ind1$stVal", b"DEMOProt/GGIO1$ST$Ind2$stVal",
                              b"DEMOProt/GGIO1$ST$SPCSO1$stVal",
                              b"DEMOProt/GGIO1$ST$SPCSO2$stVal", None]
+        # A data change of one member: the others keep the references the GI delivered
+        # (observed on the reference; issue 13).
+        rserver.set("DEMOProt/GGIO1.Ind2.stVal", "bool", "0")
+        r = rec.wait(5)[4]
+        assert r["reasons"] == [0, 0, 1, 0, 0, 0] and r["values"][1] == "false"
+        assert r["refs"] == reps[3]["refs"]
         lib.IedConnection_uninstallReportHandler(c.handle, URCB)
         lib.ClientReportControlBlock_destroy(rcb)
     finally:

@@ -14,6 +14,7 @@ from differential import (
     MMS_OCTET_STRING, MMS_STRING, MMS_UNSIGNED, MMS_UTC_TIME, MMS_VISIBLE_STRING)
 
 G = b"DEMOMeas/GAPC1."
+IED_ERROR_UNEXPECTED_VALUE, IED_ERROR_OBJECT_NONEXISTENT = 13, 22
 
 
 def ref(name):
@@ -157,6 +158,28 @@ def test_quality_via_write_object(conn, bits, value, printed):
     assert conn.write_value(ref("SetQ"), FC_SP, v) == IED_ERROR_OK
     assert conn.read_printed(ref("SetQ"), FC_SP) == (MMS_BIT_STRING, printed, IED_ERROR_OK)
     assert conn.call("readQualityValue", ref("SetQ"), FC_SP) == (value, IED_ERROR_OK)
+
+
+@pytest.mark.parametrize("reference,fc", [
+    (b"DEMOProt/LLN0.EventsRCB01.OptFlds", 15),  # 10 bits (FC RP)
+    (b"DEMOProt/LLN0.EventsRCB01.TrgOps", 15),  # 6 bits
+])
+def test_quality_of_another_bit_string_is_refused(conn, reference, fc):
+    """Observed on the reference: a bit string that is not 13 bits long is no quality."""
+    assert conn.call("readQualityValue", reference, fc) == (0, IED_ERROR_UNEXPECTED_VALUE)
+
+
+@pytest.mark.parametrize("reference,expected", [
+    (G + b"IntIn.q", IED_ERROR_UNEXPECTED_VALUE),  # not a UtcTime
+    (G + b"Nope.t", IED_ERROR_OBJECT_NONEXISTENT),
+])
+def test_failed_timestamp_read_returns_the_callers_timestamp(conn, reference, expected):
+    """Observed on the reference: the caller's Timestamp comes back, untouched."""
+    ts = (ctypes.c_uint8 * 8)(*range(1, 9))
+    ret, err = conn.call("readTimestampValue", reference, FC_ST, ts)
+    assert (ret, err) == (ctypes.addressof(ts), expected)
+    assert list(ts) == list(range(1, 9))
+    assert conn.call("readTimestampValue", reference, FC_ST, None) == (None, expected)
 
 
 # Server-side updates (the refserver "set" command) read by the client.

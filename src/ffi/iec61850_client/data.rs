@@ -271,7 +271,8 @@ pub unsafe extern "C" fn IedConnection_readTimestampValue(
         })
     };
     let Some(bytes) = bytes else {
-        return std::ptr::null_mut();
+        // As the reference: a caller's Timestamp comes back (untouched) even on failure.
+        return timeStamp;
     };
     let target = if timeStamp.is_null() {
         // SAFETY: allocation of one Timestamp, released by the caller with free().
@@ -285,6 +286,9 @@ pub unsafe extern "C" fn IedConnection_readTimestampValue(
     }
     target
 }
+
+/// Bits of an IEC 61850 quality (validity 2, detail quality 8, source, test, operatorBlocked).
+const QUALITY_BITS: u32 = 13;
 
 /// Reads a quality attribute (bit string) as `Quality` bits (bit n of the string is 1 << n).
 ///
@@ -300,8 +304,9 @@ pub unsafe extern "C" fn IedConnection_readQualityValue(
     // SAFETY: caller's contract.
     unsafe {
         read_typed(self_, error, objectReference, fc, 0, |v| match v {
-            MmsValue::BitString(bits) => Some(
-                (0..bits.size.min(16))
+            // A quality is 13 bits: any other bit string is not one (as the reference).
+            MmsValue::BitString(bits) if bits.size == QUALITY_BITS => Some(
+                (0..bits.size)
                     .filter(|&i| bits.get(i))
                     .fold(0, |q, i| q | 1 << i),
             ),

@@ -1125,7 +1125,11 @@ impl sClientReport {
             self.values = Some(Box::new(MmsValue::Array(vec![None; members].into())));
         }
         self.reasons = vec![0; members];
-        self.references = vec![None; members];
+        // References stay as earlier reports of the RCB delivered them (as the reference
+        // keeps them); only a data set of another size starts afresh.
+        if self.references.len() != members {
+            self.references = vec![None; members];
+        }
         let Some(MmsValue::Array(elements)) = self.values.as_deref_mut() else {
             return;
         };
@@ -1144,8 +1148,10 @@ impl sClientReport {
             if let Some(r) = self.reasons.get_mut(entry.index) {
                 *r = entry.reason;
             }
-            if let Some(r) = self.references.get_mut(entry.index) {
-                *r = entry.reference.map(|s| c_string_lossy(s.as_bytes()));
+            if let (Some(r), Some(reference)) =
+                (self.references.get_mut(entry.index), entry.reference)
+            {
+                *r = Some(c_string_lossy(reference.as_bytes()));
             }
         }
     }
