@@ -3217,7 +3217,7 @@ uint32_t ControlObjectClient_cancelAsync(ControlObjectClient self_,
 void ControlObjectClient_changeServerControlModel(ControlObjectClient self_, ControlModel ctlModel);
 
 // Creates a control object, asking the server for its control model and type; NULL when the
-// object does not exist or is not controllable (status-only).
+// object does not exist or has no Oper structure.
 //
 // # Safety
 // `objectReference` is NULL or a C string; `connection` is NULL or a live handle.

@@ -443,7 +443,7 @@ impl Connection {
                 }
             }
             Err(_) => {
-                report_closed(&mut inner, &mut notices);
+                report_closed(&mut inner, &mut notices, Ending::Local);
                 if let Some(slot) = waiter {
                     notices.push(Notice::Wake(slot, Err(ClientError::ConnectionRejected)));
                 }
@@ -456,12 +456,17 @@ impl Connection {
 
     /// Closes the TCP connection without releasing the association.
     pub fn close(&self) {
+        self.end(Ending::Local);
+    }
+
+    /// Drops the link, if any, and reports the close as `ending` is reported.
+    fn end(&self, ending: Ending) {
         let mut inner = self.shared.inner.lock();
         if inner.link.is_none() {
             return;
         }
         let mut notices = Vec::new();
-        shut_down(&mut inner, &mut notices);
+        shut_down(&mut inner, &mut notices, ending);
         drop(inner);
         self.notify(notices);
     }
@@ -494,7 +499,7 @@ impl Connection {
         }
         self.notify(notices);
         let result = self.wait(CONCLUDE, &slot);
-        self.close();
+        self.end(Ending::Remote);
         result.map(|_| ())
     }
 
@@ -834,7 +839,7 @@ impl Drop for Connection {
     fn drop(&mut self) {
         let mut inner = self.shared.inner.lock();
         let mut notices = Vec::new();
-        shut_down(&mut inner, &mut notices);
+        shut_down(&mut inner, &mut notices, Ending::Local);
         // Nobody is left to tell: the handle is being destroyed.
     }
 }
@@ -906,7 +911,7 @@ fn fail_opening(inner: &mut Inner, error: ClientError, notices: &mut Vec<Notice>
         .as_mut()
         .and_then(|l| l.opening.as_mut())
         .and_then(|o| o.waiter.take());
-    shut_down(inner, notices);
+    shut_down(inner, notices, Ending::Local);
     if let Some(slot) = waiter {
         notices.push(Notice::Wake(slot, Err(error)));
     }
@@ -931,7 +936,7 @@ fn reports_pending(inner: &Inner) -> bool {
 /// Drops the link, fails every waiter and reports the close. A request cut off by the
 /// end of its connection fails with TIMEOUT at once, as on the reference; later calls
 /// get CONNECTION_LOST.
-fn shut_down(inner: &mut Inner, notices: &mut Vec<Notice>) {
+fn shut_down(inner: &mut Inner, notices: &mut Vec<Notice>, ending: Ending) {
     inner.releasing = false;
     inner.filestore.close_all();
     if let Some(mut link) = inner.link.take() {
@@ -942,14 +947,24 @@ fn shut_down(inner: &mut Inner, notices: &mut Vec<Notice>) {
         for (_, pending) in inner.pending.drain() {
             pending.complete(Err(ClientError::Timeout), notices, after);
         }
-        report_closed(inner, notices);
+        report_closed(inner, notices, ending);
     }
 }
 
-/// CLOSING, CLOSED, then the closed handler: the reference reports every end of a
-/// connection attempt this way, a refused connect included.
-fn report_closed(inner: &mut Inner, notices: &mut Vec<Notice>) {
-    set_state(inner, State::Closing, notices);
+/// How a connection ends, which decides what its state handler sees (as on the reference).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// Closed or aborted here, or a connect that failed: CLOSING, then CLOSED.
+    Local,
+    /// Released, or ended by the peer or the network: CLOSED alone.
+    Remote,
+}
+
+/// CLOSING (for a local end), CLOSED, then the closed handler.
+fn report_closed(inner: &mut Inner, notices: &mut Vec<Notice>, ending: Ending) {
+    if ending == Ending::Local {
+        set_state(inner, State::Closing, notices);
+    }
     set_state(inner, State::Closed, notices);
     if let Some(listener) = &inner.on_closed {
         notices.push(Notice::Closed(listener.clone()));
@@ -1025,7 +1040,7 @@ fn flush_or_close(inner: &mut Inner, notices: &mut Vec<Notice>) {
         .as_mut()
         .is_some_and(|link| write_out(link).is_err());
     if failed {
-        shut_down(inner, notices);
+        shut_down(inner, notices, Ending::Remote);
     }
 }
 
@@ -1133,7 +1148,7 @@ fn pump(inner: &mut Inner, notices: &mut Vec<Notice>) -> usize {
             pending.complete(Err(ClientError::ConnectionLost), notices, false);
         }
     } else if ended {
-        shut_down(inner, notices);
+        shut_down(inner, notices, Ending::Remote);
     } else {
         flush_or_close(inner, notices);
     }

@@ -183,7 +183,8 @@ def run_sequence(c, value, model):
 
 @pytest.mark.parametrize("ln", sorted(CDCS))
 def test_create_discovers_model_and_type(conn, ln):
-    # observed on the reference: status-only objects give NULL, the rest their server model.
+    # observed on the reference: status-only objects without Oper give NULL, the rest their
+    # server model.
     assert not conn.lib.ControlObjectClient_create(f"CTLDev/{ln}.C0".encode(), conn.handle)
     for model in range(1, 5):
         with control(conn, f"CTLDev/{ln}.C{model}") as c:
@@ -193,6 +194,21 @@ def test_create_discovers_model_and_type(conn, ln):
             assert c.getLastError() == OBJECT_INVALIDATED
             assert c.getObjectReference() == f"CTLDev/{ln}.C{model}".encode()
             assert c.appl_error() == (0, 0, 0)
+
+
+def test_status_only_object_with_oper(conn):
+    """LLN0.Mod with ctlModel 0 and an Oper structure: the reference creates the object
+    with the control model STATUS_ONLY (issue 13)."""
+    with control(conn, "CTLDev/LLN0.Mod") as c:
+        assert c.handle
+        assert c.getControlModel() == 0
+        assert c.getCtlValType() == MMS_INTEGER
+        assert c.getLastError() == OBJECT_INVALIDATED
+        assert c.getObjectReference() == b"CTLDev/LLN0.Mod"
+        # The operate is sent as for direct control; this server refuses it.
+        value = conn.lib.MmsValue_newIntegerFromInt32(1)
+        assert (c.operate(value, 0), c.getLastError()) == (False, 21)
+        conn.lib.MmsValue_delete(value)
 
 
 def test_create_of_missing_objects(conn):

@@ -293,8 +293,8 @@ fn discover(conn: &Connection, reference: &str) -> Option<(i32, TypeSpec)> {
     Some((model, spec))
 }
 
-/// Builds the object for `reference` with a model and CO type; `None` when it is not
-/// controllable.
+/// Builds the object for `reference` with a model and CO type; NULL when it has no Oper
+/// with a ctlVal.
 ///
 /// # Safety
 /// `connection` is a live handle.
@@ -311,7 +311,9 @@ unsafe fn new_object(
     let (Some(domain), Some((_, oper_spec))) = (co.domain_id, co_spec.component("Oper")) else {
         return std::ptr::null_mut();
     };
-    if ctl_model == control::model::STATUS_ONLY || oper_spec.component("ctlVal").is_none() {
+    // A status-only object with an Oper structure is still an object, with the model
+    // STATUS_ONLY (as the reference): the server refuses what the client sends.
+    if oper_spec.component("ctlVal").is_none() {
         return std::ptr::null_mut();
     }
     let state = Arc::new(Mutex::new(State {
@@ -373,7 +375,7 @@ unsafe fn new_object(
 }
 
 /// Creates a control object, asking the server for its control model and type; NULL when the
-/// object does not exist or is not controllable (status-only).
+/// object does not exist or has no Oper structure.
 ///
 /// # Safety
 /// `objectReference` is NULL or a C string; `connection` is NULL or a live handle.
