@@ -127,6 +127,36 @@ pub fn parse_write(response: ConfirmedServiceResponse) -> Result<Vec<i32>, Clien
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mms::pdu::{decode_pdu, MmsPdu};
+    use crate::test_util::hex;
+
+    /// The reference server's GetNamedVariableListAttributes response for a data set of array
+    /// elements and their components (tests/fixtures/arrays.cfg, `ARRDev/LLN0.Harmonics`).
+    const ARRAY_MEMBERS: &str = "a182012a020101ac820123800100a182011c3026a01fa11d1a064152524465761a134d48414931244d582448412470687341486172a5038201023030a01fa11d1a064152524465761a134d48414931244d582448412470687341486172a50da00b810103300681046356616c3039a01fa11d1a064152524465761a134d48414931244d582448412470687341486172a516a014810104300fa00d80046356616c300581036d61673040a01fa11d1a064152524465761a134d48414931244d582448412470687341486172a51da01b8101053016a01480046356616c300ca00a80036d616730038101663020a01ea11c1a064152524465761a124d484149312453542442656824737456616c3021a01fa11d1a064152524465761a134d48414931244d582448412470687341486172";
+
+    #[test]
+    fn members_with_array_elements_and_components() {
+        let Ok(MmsPdu::ConfirmedResponse {
+            service: ConfirmedServiceResponse::GetNamedVariableListAttributes { vars, .. },
+            ..
+        }) = decode_pdu(&hex(ARRAY_MEMBERS), 10)
+        else {
+            panic!("not a GetNamedVariableListAttributes response");
+        };
+        let names: Vec<String> = vars.iter().map(member_reference).collect();
+        // As the reference client lists them.
+        assert_eq!(
+            names,
+            [
+                "ARRDev/MHAI1.HA.phsAHar(2)[MX]",
+                "ARRDev/MHAI1.HA.phsAHar(3).cVal[MX]",
+                "ARRDev/MHAI1.HA.phsAHar(4).cVal.mag[MX]",
+                "ARRDev/MHAI1.HA.phsAHar(5).cVal.mag.f[MX]",
+                "ARRDev/MHAI1.Beh.stVal[ST]",
+                "ARRDev/MHAI1.HA.phsAHar[MX]",
+            ]
+        );
+    }
 
     #[test]
     fn data_set_names() {

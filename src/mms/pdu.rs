@@ -1345,30 +1345,71 @@ fn decode_variable(tlv: &Tlv) -> Result<VariableRef, MmsError> {
     Ok(var)
 }
 
-/// Decodes the alternate access forms [`write_variable`] produces.
+/// Alternate accesses nest no deeper than this (a hostile peer cannot recurse further).
+const MAX_ALTERNATE_ACCESS_DEPTH: usize = 16;
+
+/// Decodes an alternate access into the element index and component path of `var`: an
+/// index may come first, then components (`cVal$mag$f`), each step a single selection,
+/// either `selectAccess` (the last step) or `selectAlternateAccess` with the next steps
+/// nested (as servers describe data set members such as `phsAHar(4).cVal.mag`).
 fn decode_alternate_access(v: &[u8], var: &mut VariableRef) -> Result<(), MmsError> {
-    let mut r = Reader::new(v);
-    let sel = r.read_tlv()?;
-    if !r.is_empty() {
-        return Err(MmsError::Invalid(
-            "alternate access with several selections",
-        ));
-    }
-    match sel.tag {
-        0x81 => var.component = Some(identifier(sel.value)?),
-        0x82 => var.array_index = Some(ber::decode_u32(sel.value)?),
-        0xA0 => {
-            let mut r = Reader::new(sel.value);
-            var.array_index = Some(ber::decode_u32(r.expect(0x81)?)?);
-            let mut nested = Reader::new(r.expect(TAG_SEQUENCE)?);
-            var.component = Some(identifier(nested.expect(0x81)?)?);
-            if !r.is_empty() || !nested.is_empty() {
-                return Err(MmsError::Invalid("nested alternate access"));
+    let mut components = Vec::new();
+    let mut content = v;
+    for _ in 0..MAX_ALTERNATE_ACCESS_DEPTH {
+        let mut r = Reader::new(content);
+        let sel = r.read_tlv()?;
+        if !r.is_empty() {
+            return Err(MmsError::Invalid(
+                "alternate access with several selections",
+            ));
+        }
+        let (step, nested) = match sel.tag {
+            0x81 => (Step::Component(identifier(sel.value)?), None),
+            0x82 => (Step::Index(ber::decode_u32(sel.value)?), None),
+            0xA0 => {
+                let mut r = Reader::new(sel.value);
+                let access = r.read_tlv()?;
+                let step = match access.tag {
+                    0x80 => Step::Component(identifier(access.value)?),
+                    0x81 => Step::Index(ber::decode_u32(access.value)?),
+                    _ => return Err(MmsError::Invalid("unsupported alternate access")),
+                };
+                let nested = r.expect(TAG_SEQUENCE)?;
+                if !r.is_empty() {
+                    return Err(MmsError::Invalid("nested alternate access"));
+                }
+                (step, Some(nested))
+            }
+            _ => return Err(MmsError::Invalid("unsupported alternate access")),
+        };
+        match step {
+            // Only the variable itself is indexed: an index after a component is not a
+            // data set member IEC 61850 can name.
+            Step::Index(i) if components.is_empty() && var.array_index.is_none() => {
+                var.array_index = Some(i)
+            }
+            Step::Index(_) => return Err(MmsError::Invalid("index inside a component")),
+            Step::Component(c) => components.push(c),
+        }
+        match nested {
+            Some(next) => content = next,
+            None => {
+                if !components.is_empty() {
+                    var.component = Some(components.join("$"));
+                }
+                return Ok(());
             }
         }
-        _ => return Err(MmsError::Invalid("unsupported alternate access")),
     }
-    Ok(())
+    Err(MmsError::Invalid("alternate access nested too deep"))
+}
+
+/// One step of an alternate access.
+enum Step {
+    /// An array element.
+    Index(u32),
+    /// A structure component.
+    Component(String),
 }
 
 /// Decodes the single ObjectName TLV held in `content`.

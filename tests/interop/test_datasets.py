@@ -359,3 +359,49 @@ def test_oversized_request_is_refused(ours):
             members = [b"BIGDev/GGIO%d.Ind%d[ST]" % (1 + i // 30, 1 + i % 30) for i in range(3000)]
             assert create(c, b"@Huge", members) == IED_ERROR_USER_PROVIDED_INVALID_ARGUMENT
             assert c.call("readBooleanValue", b"BIGDev/GGIO1.Ind1.stVal", 0)[1] == IED_ERROR_OK
+
+
+# Members that are array elements, or components of them (tests/fixtures/arrays.cfg).
+ARRAYS_MODEL = harness.os.path.join(harness.REPO, "tests", "fixtures", "arrays.cfg")
+HARMONICS_MEMBERS = [
+    "ARRDev/MHAI1.HA.phsAHar(2)[MX]", "ARRDev/MHAI1.HA.phsAHar(3).cVal[MX]",
+    "ARRDev/MHAI1.HA.phsAHar(4).cVal.mag[MX]", "ARRDev/MHAI1.HA.phsAHar(5).cVal.mag.f[MX]",
+    "ARRDev/MHAI1.Beh.stVal[ST]", "ARRDev/MHAI1.HA.phsAHar[MX]"]
+# Observed on the reference: the values of those members, printed.
+HARMONICS_VALUES = ("{{{{2.500000},{0.000000}},0000000000000,19700101000000.000Z},"
+                    "{{3.500000},{0.000000}},{4.500000},5.500000,1,{"
+                    + ",".join("{{{%d.500000},{0.000000}},0000000000000,19700101000000.000Z}"
+                               % i for i in range(6)) + "}}")
+
+
+@pytest.fixture(scope="module")
+def arrays_server():
+    with harness.reference_server_ctl(ARRAYS_MODEL) as srv:
+        yield srv
+
+
+def test_members_with_array_elements(lib, arrays_server):
+    """Observed on the reference: members narrowed to an element, or to a component of one,
+    are listed as `DO(i).component[FC]` and read as their element or component."""
+    c = differential.Client(lib)
+    try:
+        assert c.connect(arrays_server.port) == IED_ERROR_OK
+        names, err = differential.string_list_call(c, "getDataSetDirectory",
+                                                   b"ARRDev/LLN0.Harmonics", None)
+        assert (names, err) == (HARMONICS_MEMBERS, IED_ERROR_OK)
+        ds, err = c.call("readDataSetValues", b"ARRDev/LLN0.Harmonics", None)
+        assert err == IED_ERROR_OK
+        buf = ctypes.create_string_buffer(2048)
+        printed = lib.MmsValue_printToBuffer(lib.ClientDataSet_getValues(ds), buf, len(buf))
+        assert printed.decode() == HARMONICS_VALUES
+        lib.ClientDataSet_destroy(ds)
+        # Created by the client, they read back the same.
+        for i, member in enumerate(HARMONICS_MEMBERS[:4]):
+            name = f"ARRDev/LLN0.New{i}".encode()
+            with c_string_list(lib, [member.encode()]) as ll:
+                assert c.call("createDataSet", name, ll)[1] == IED_ERROR_OK
+            assert differential.string_list_call(c, "getDataSetDirectory", name, None) == \
+                ([member], IED_ERROR_OK)
+            assert c.call("deleteDataSet", name) == (True, IED_ERROR_OK)
+    finally:
+        c.destroy()
