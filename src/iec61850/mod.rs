@@ -327,7 +327,9 @@ mod tests {
 
     #[test]
     fn specification_names_are_text_mappings() {
-        let name = |r, fc| specification_name(r, fc).map(|(d, i)| format!("{d}/{i}"));
+        fn name(reference: &str, fc: i32) -> Result<String, ReferenceError> {
+            specification_name(reference, fc).map(|(d, i)| format!("{d}/{i}"))
+        }
         assert_eq!(
             name("LD/GGIO1.AnIn1.mag", 1).unwrap(),
             "LD/GGIO1$MX$AnIn1$mag"
