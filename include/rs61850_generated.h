@@ -3617,8 +3617,8 @@ uint32_t IedConnection_getDataSetDirectoryAsync(IedConnection self_,
                                                 IedConnection_GetDataSetDirectoryHandler handler,
                                                 void *parameter);
 
-// Fetches the names of every logical device and variable once; the directory services
-// then answer from that copy.
+// Fetches the names of every logical device and variable (again, as the reference does);
+// the directory services then answer from that copy.
 //
 // # Safety
 // `self_` is NULL or a live handle; `error` is NULL or writable.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use iec61850::client::Connection;
 use iec61850::iec61850::control::{self, ControlReport};
-use iec61850::iec61850::{dataset, report};
+use iec61850::iec61850::{dataset, directory, report};
 use iec61850::iec61850::{fc_from_name, object_reference_to_variable, ClientError};
 use iec61850::mms::pdu::{self, ConfirmedServiceResponse, ObjectName, VariableRef};
 use iec61850::mms::type_spec::encode_get_variable_access_attributes_request;
@@ -173,37 +173,32 @@ fn data_set_members(conn: &Connection, dat_set: &VariableRef) -> Option<Vec<Stri
 /// Without a device: the logical devices and their logical nodes. With one: the data
 /// attributes of that device as ACSI references with their functional constraint.
 fn browse(conn: &Connection, device: Option<&str>) -> Result<(), String> {
-    let devices = match device {
-        Some(d) => vec![d.to_owned()],
-        None => conn
-            .domain_names()
-            .map_err(|e| format!("cannot list logical devices: {e}"))?,
-    };
-    let mut out = std::io::stdout().lock();
-    for ld in devices {
-        let names = conn
-            .variable_names(&ld)
-            .map_err(|e| format!("cannot list variables of {ld}: {e}"))?;
-        let mut lines = vec![ld.clone()];
-        lines.extend(
-            if device.is_some() {
-                attributes(&ld, &names)
-            } else {
-                names.iter().filter(|n| !n.contains('$')).cloned().collect()
-            }
-            .into_iter()
-            .map(|line| format!("  {line}")),
-        );
-        // A closed stdout (e.g. piped into `head`) ends the listing quietly.
-        if lines
-            .iter()
-            .try_for_each(|line| writeln!(out, "{line}"))
-            .is_err()
-        {
-            return Ok(());
+    let lines: Vec<String> = match device {
+        Some(ld) => {
+            let names = conn
+                .variable_names(ld)
+                .map_err(|e| format!("cannot list variables of {ld}: {e}"))?;
+            listing(ld, attributes(ld, &names))
         }
-    }
+        // One fetch of the whole model, as the reference's getDeviceModelFromServer.
+        None => conn
+            .load_model()
+            .map_err(|e| format!("cannot list logical devices: {e}"))?
+            .iter()
+            .flat_map(|(ld, names)| listing(ld, directory::logical_nodes(names)))
+            .collect(),
+    };
+    // A closed stdout (e.g. piped into `head`) ends the listing quietly.
+    let mut out = std::io::stdout().lock();
+    let _ = lines.iter().try_for_each(|line| writeln!(out, "{line}"));
     Ok(())
+}
+
+/// A device's line, then its entries indented.
+fn listing(ld: &str, entries: Vec<String>) -> Vec<String> {
+    std::iter::once(ld.to_owned())
+        .chain(entries.into_iter().map(|e| format!("  {e}")))
+        .collect()
 }
 
 /// Leaf MMS variables (`LN$FC$DO$DA`) as `LD/LN.DO.DA [FC]`.

@@ -18,6 +18,7 @@ use parking_lot::{Condvar, Mutex};
 
 use super::filestore::Filestore;
 use super::protocol::{ClientProtocol, Event, Phase, RequestError, ServiceFailure};
+use crate::iec61850::directory::DeviceModel;
 use crate::iec61850::ClientError;
 use crate::io::reactor::{reactor, Readiness, Ready};
 use crate::io::{dispatcher, tcp};
@@ -205,8 +206,9 @@ struct Inner {
     on_closed: Option<ClosedListener>,
     /// A `release` is under way: it, not the reactor, closes the link.
     releasing: bool,
-    /// Logical devices and their variable names, once `load_model` fetched them.
-    model: Option<Arc<DeviceNames>>,
+    /// Logical devices and their variable names, once fetched. Like the reference, kept
+    /// until the next `load_model`, across reconnects.
+    model: Option<Arc<DeviceModel>>,
     /// Report listeners by the id `add_report_listener` gave them.
     on_report: Vec<(u64, ReportListener)>,
     next_listener: u64,
@@ -215,9 +217,6 @@ struct Inner {
     /// Reports queued for their listeners and not yet delivered.
     reports_queued: Arc<AtomicUsize>,
 }
-
-/// The variable names of each logical device, in the server's order.
-type DeviceNames = Vec<(String, Arc<[String]>)>;
 
 /// A notification to deliver outside the lock.
 enum Notice {
@@ -406,7 +405,6 @@ impl Connection {
             if inner.state != State::Closed {
                 return Err(ClientError::AlreadyConnected);
             }
-            inner.model = None;
             set_state(&mut inner, State::Connecting, &mut notices);
         }
         self.notify(std::mem::take(&mut notices));
@@ -592,51 +590,38 @@ impl Connection {
         )
     }
 
-    /// Names of the logical devices (MMS domains), following continue-after paging; from the
-    /// loaded model when there is one.
+    /// Names of the logical devices (MMS domains), from the device model.
     pub fn domain_names(&self) -> Result<Vec<String>, ClientError> {
-        match self.model() {
-            Some(model) => Ok(model.iter().map(|(d, _)| d.clone()).collect()),
-            None => self.name_list(pdu::CLASS_DOMAIN, None),
-        }
+        Ok(self.device_model()?.devices())
     }
 
-    /// MMS variable names of a logical device, following continue-after paging; from the
-    /// loaded model when there is one.
+    /// MMS variable names of a logical device, asked of the server (continue-after paging)
+    /// on every call, as on the reference.
     pub fn variable_names(&self, domain: &str) -> Result<Vec<String>, ClientError> {
-        self.shared_variable_names(domain)
-            .map(|names| names.to_vec())
+        self.name_list(pdu::CLASS_NAMED_VARIABLE, Some(domain))
     }
 
-    /// As `variable_names`, but a loaded model's list is shared instead of copied (directory
-    /// queries call this once per query, on lists of thousands of names).
-    pub fn shared_variable_names(&self, domain: &str) -> Result<Arc<[String]>, ClientError> {
-        match self.model() {
-            Some(model) => model
-                .iter()
-                .find(|(d, _)| d == domain)
-                .map(|(_, names)| names.clone())
-                .ok_or(ClientError::ObjectDoesNotExist),
-            None => Ok(self
-                .name_list(pdu::CLASS_NAMED_VARIABLE, Some(domain))?
-                .into()),
+    /// The device model: the copy fetched before, even while not connected, otherwise
+    /// fetched now. The reference's directory services answer this way, so browsing a
+    /// device costs one fetch of its names instead of one per query.
+    pub fn device_model(&self) -> Result<Arc<DeviceModel>, ClientError> {
+        let cached = self.shared.inner.lock().model.clone();
+        match cached {
+            Some(model) => Ok(model),
+            None => self.load_model(),
         }
     }
 
-    /// Fetches every logical device's variable names once; later directory queries answer
-    /// from this copy until the next connect.
-    pub fn load_model(&self) -> Result<(), ClientError> {
-        let mut model = Vec::new();
+    /// Fetches every logical device's variable names (again) and keeps them as the model.
+    pub fn load_model(&self) -> Result<Arc<DeviceModel>, ClientError> {
+        let mut devices = Vec::new();
         for domain in self.name_list(pdu::CLASS_DOMAIN, None)? {
-            let names = self.name_list(pdu::CLASS_NAMED_VARIABLE, Some(&domain))?;
-            model.push((domain, names.into()));
+            let names = self.variable_names(&domain)?;
+            devices.push((domain, names));
         }
-        self.shared.inner.lock().model = Some(Arc::new(model));
-        Ok(())
-    }
-
-    fn model(&self) -> Option<Arc<DeviceNames>> {
-        self.shared.inner.lock().model.clone()
+        let model = Arc::new(DeviceModel::new(devices));
+        self.shared.inner.lock().model = Some(model.clone());
+        Ok(model)
     }
 
     /// All names of `object_class` (`pdu::CLASS_*`) in the VMD (`None`) or a domain, page

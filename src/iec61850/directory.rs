@@ -5,6 +5,35 @@
 //! directory answer is a pure function of that list (and of the data set and
 //! journal lists), so these functions need no connection.
 
+/// The variable names of each logical device in the server's order: what the directory
+/// services of a connection answer from once fetched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceModel(Vec<(String, Vec<String>)>);
+
+impl DeviceModel {
+    /// A model of (logical device, its variable names) in the server's order.
+    pub fn new(devices: Vec<(String, Vec<String>)>) -> Self {
+        DeviceModel(devices)
+    }
+
+    /// Each logical device with its variable names.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.0
+            .iter()
+            .map(|(d, names)| (d.as_str(), names.as_slice()))
+    }
+
+    /// The logical device names.
+    pub fn devices(&self) -> Vec<String> {
+        self.0.iter().map(|(d, _)| d.clone()).collect()
+    }
+
+    /// The variable names of logical device `ld`, `None` when the model has no such device.
+    pub fn variables(&self, ld: &str) -> Option<&[String]> {
+        self.iter().find(|(d, _)| *d == ld).map(|(_, names)| names)
+    }
+}
+
 /// Functional constraints whose variables the reference does not list as data objects
 /// (log, SV and setting group control blocks it does list).
 const CONTROL_BLOCK_FCS: [&str; 3] = ["BR", "RP", "GO"];
@@ -183,6 +212,18 @@ mod tests {
             ["ctlVal"]
         );
         assert!(data_directory(&n, "GGIO1", &["Nope"], false, None).is_empty());
+    }
+
+    #[test]
+    fn device_model_lookup() {
+        let model = DeviceModel::new(vec![("LD1".into(), names()), ("LD2".into(), Vec::new())]);
+        assert_eq!(model.devices(), ["LD1", "LD2"]);
+        assert_eq!(
+            model.variables("LD1").map(<[String]>::len),
+            Some(names().len())
+        );
+        assert_eq!(model.variables("LD2"), Some(&[][..]));
+        assert_eq!(model.variables("LD"), None);
     }
 
     #[test]

@@ -100,6 +100,39 @@ pub fn object_reference_to_variable(
     })
 }
 
+/// Longest text after the `/` that `specification_name` maps with an FC (observed).
+const MAX_SPECIFICATION_REST: usize = 62;
+
+/// The MMS domain and item whose type `getVariableSpecification` asks for, mapped as the
+/// reference does: text only, without checking names, so the server judges them. The LN
+/// (up to the first `.`) gets `$FC` appended and the other `.` become `$`; FC `-1` (NONE)
+/// sends the text after the `/` as it is, cut to 64 bytes.
+pub fn specification_name(reference: &str, fc: i32) -> Result<(String, String), ReferenceError> {
+    let (ld, rest) = reference
+        .split_once('/')
+        .ok_or(ReferenceError::NoLogicalDevice)?;
+    if ld.len() > MAX_MMS_NAME {
+        return Err(ReferenceError::Malformed);
+    }
+    let item = if fc == -1 {
+        let mut end = rest.len().min(MAX_MMS_NAME);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        rest[..end].to_owned()
+    } else {
+        let fc = fc_name(fc).ok_or(ReferenceError::InvalidFc)?;
+        if rest.len() > MAX_SPECIFICATION_REST {
+            return Err(ReferenceError::Malformed);
+        }
+        match rest.split_once('.') {
+            Some((ln, below)) => format!("{ln}${fc}${}", below.replace('.', "$")),
+            None => format!("{rest}${fc}"),
+        }
+    };
+    Ok((ld.to_owned(), item))
+}
+
 /// `name(3)` → (`name`, Some(3)); `name` → (`name`, None).
 fn split_index(part: &str) -> Result<(&str, Option<u32>), ReferenceError> {
     match part.split_once('(') {
@@ -290,6 +323,37 @@ mod tests {
         assert_eq!((v.array_index, v.component), (None, None));
         let v = object_reference_to_variable("LD/LLN0", 9).unwrap();
         assert_eq!(v.item_id, "LLN0$OR");
+    }
+
+    #[test]
+    fn specification_names_are_text_mappings() {
+        fn name(reference: &str, fc: i32) -> Result<String, ReferenceError> {
+            specification_name(reference, fc).map(|(d, i)| format!("{d}/{i}"))
+        }
+        assert_eq!(
+            name("LD/GGIO1.AnIn1.mag", 1).unwrap(),
+            "LD/GGIO1$MX$AnIn1$mag"
+        );
+        assert_eq!(
+            name("LD/GGIO1.SPCSO1$Oper", 12).unwrap(),
+            "LD/GGIO1$CO$SPCSO1$Oper"
+        );
+        assert_eq!(
+            name("LD/GGIO1.Arr(1)..x", 2).unwrap(),
+            "LD/GGIO1$SP$Arr(1)$$x"
+        );
+        assert_eq!(name("LD/", 0).unwrap(), "LD/$ST");
+        assert_eq!(name("/X", 0).unwrap(), "/X$ST");
+        assert_eq!(name("LD/GGIO1.Ind1", -1).unwrap(), "LD/GGIO1.Ind1");
+        assert_eq!(
+            name(&format!("D/{}", "X".repeat(65)), -1).unwrap().len(),
+            66
+        );
+        assert!(name(&format!("D/{}", "X".repeat(62)), 0).is_ok());
+        assert!(name(&format!("D/{}", "X".repeat(63)), 0).is_err());
+        assert!(name(&format!("{}/X", "D".repeat(65)), 0).is_err());
+        assert!(name("LD/X", 19).is_err());
+        assert!(name("garbage", 0).is_err());
     }
 
     #[test]

@@ -514,8 +514,7 @@ pub unsafe extern "C" fn IedConnection_writeOctetString(
     unsafe { write_value(self_, error, objectReference, fc, &octets) }
 }
 
-/// The MMS variable of an FCD/FCDA reference for GetVariableAccessAttributes: an array
-/// element has no type description of its own (OBJECT_DOES_NOT_EXIST, as the server answers).
+/// The MMS variable of an FCD/FCDA reference for GetVariableAccessAttributes.
 ///
 /// # Safety
 /// `reference` is NULL or a C string.
@@ -524,11 +523,13 @@ unsafe fn specification_arg(
     fc: FunctionalConstraint,
 ) -> Result<ObjectName, ClientError> {
     // SAFETY: caller's contract.
-    let var = unsafe { variable(reference, fc) }?;
-    match (var.array_index, var.domain_id) {
-        (None, Some(domain)) => Ok(ObjectName::Domain(domain, var.item_id)),
-        _ => Err(ClientError::ObjectDoesNotExist),
-    }
+    let reference = unsafe { c_str(reference) }.ok_or(ClientError::InvalidArgument)?;
+    let reference = reference
+        .to_str()
+        .map_err(|_| ClientError::ObjectReferenceInvalid)?;
+    let (domain, item) =
+        specification_name(reference, fc).map_err(|_| ClientError::ObjectReferenceInvalid)?;
+    Ok(ObjectName::Domain(domain, item))
 }
 
 /// The type of a GetVariableAccessAttributes response.

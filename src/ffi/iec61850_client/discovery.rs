@@ -1,8 +1,25 @@
 //! Model discovery of `iec61850_client.h`: server, logical device, logical node and data directories.
 
 use super::*;
+use crate::iec61850::directory::DeviceModel;
 
-/// Runs a directory query and converts its names to a C list; errors go to `error`.
+/// Converts the names of a directory query to a C list; errors go to `error`.
+///
+/// # Safety
+/// `error` is NULL or writable.
+unsafe fn names_to_c(
+    error: *mut IedClientError,
+    query: impl FnOnce() -> Result<Vec<String>, ClientError>,
+) -> LinkedList {
+    let (code, list) = guard((IED_ERROR_UNKNOWN, std::ptr::null_mut()), || {
+        c_result(query(), |names| string_list(&names))
+    });
+    // SAFETY: caller's contract.
+    unsafe { set_error(error, code) };
+    list
+}
+
+/// Runs a directory query that asks the server on a connected connection.
 ///
 /// # Safety
 /// `self_` is NULL or a live handle; `error` is NULL or writable.
@@ -11,21 +28,35 @@ unsafe fn directory(
     error: *mut IedClientError,
     query: impl FnOnce(&Connection) -> Result<Vec<String>, ClientError>,
 ) -> LinkedList {
-    let (code, list) = guard((IED_ERROR_UNKNOWN, std::ptr::null_mut()), || {
-        // SAFETY: caller's contract.
-        c_result(unsafe { connected(self_) }.and_then(query), |names| {
-            string_list(&names)
-        })
-    });
     // SAFETY: caller's contract.
-    unsafe { set_error(error, code) };
-    list
+    unsafe { names_to_c(error, || connected(self_).and_then(query)) }
 }
 
-/// Variable names of logical device `ld`; any failure reads as an invalid reference, as on the reference.
-fn device_names(conn: &Connection, ld: &str) -> Result<Arc<[String]>, ClientError> {
-    conn.shared_variable_names(ld)
-        .map_err(|_| ClientError::ObjectReferenceInvalid)
+/// Runs a directory query on the connection's device model, fetched first when there is
+/// none; a fetched model answers even while not connected, as on the reference.
+///
+/// # Safety
+/// `self_` is NULL or a live handle; `error` is NULL or writable.
+unsafe fn model_directory(
+    self_: IedConnection,
+    error: *mut IedClientError,
+    query: impl FnOnce(&DeviceModel) -> Result<Vec<String>, ClientError>,
+) -> LinkedList {
+    // SAFETY: caller's contract.
+    unsafe {
+        names_to_c(error, || {
+            let conn = connection(self_).ok_or(ClientError::ConnectionLost)?;
+            query(&*conn.device_model()?)
+        })
+    }
+}
+
+/// Variable names of logical device `ld` in the model; an unknown device is an invalid
+/// reference, as on the reference.
+fn device_names<'a>(model: &'a DeviceModel, ld: &str) -> Result<&'a [String], ClientError> {
+    model
+        .variables(ld)
+        .ok_or(ClientError::ObjectReferenceInvalid)
 }
 
 /// `LD/LN.DO[.DA...]` split into the device, the node and the path below it.
@@ -56,7 +87,7 @@ pub unsafe extern "C" fn IedConnection_getServerDirectory(
             // The reference then lists the whole filestore as `FileDirectoryEntry`s.
             return files::directory_entries(self_, error, std::ptr::null());
         }
-        directory(self_, error, Connection::domain_names)
+        model_directory(self_, error, |model| Ok(model.devices()))
     }
 }
 
@@ -72,9 +103,9 @@ pub unsafe extern "C" fn IedConnection_getLogicalDeviceDirectory(
 ) -> LinkedList {
     // SAFETY: caller's contract.
     unsafe {
-        directory(self_, error, |conn| {
+        model_directory(self_, error, |model| {
             let ld = text(logicalDeviceName, ClientError::ObjectReferenceInvalid)?;
-            Ok(directory::logical_nodes(&device_names(conn, ld)?))
+            Ok(directory::logical_nodes(device_names(model, ld)?))
         })
     }
 }
@@ -92,41 +123,39 @@ pub unsafe extern "C" fn IedConnection_getLogicalNodeDirectory(
 ) -> LinkedList {
     // SAFETY: caller's contract.
     unsafe {
-        directory(self_, error, |conn| {
-            let reference = text(logicalNodeReference, ClientError::InvalidArgument)?;
-            let (ld, ln) = reference
-                .split_once('/')
-                .ok_or(ClientError::InvalidArgument)?;
-            // Data sets and logs come from their own name lists, whose errors pass through.
+        let Some((ld, ln)) = text(logicalNodeReference, ClientError::InvalidArgument)
+            .ok()
+            .and_then(|reference| reference.split_once('/'))
+        else {
+            return names_to_c(error, || Err(ClientError::InvalidArgument));
+        };
+        // Data sets and logs come from their own name lists, asked of the server every
+        // time; their errors pass through.
+        if let ACSI_CLASS_DATA_SET | ACSI_CLASS_LOG = acsiClass {
+            let class = if acsiClass == ACSI_CLASS_LOG {
+                pdu::CLASS_JOURNAL
+            } else {
+                pdu::CLASS_NAMED_VARIABLE_LIST
+            };
+            return directory(self_, error, |conn| {
+                let names = conn.name_list(class, Some(ld))?;
+                Ok(directory::logical_node_variables(&names, ln))
+            });
+        }
+        model_directory(self_, error, |model| {
+            let names = device_names(model, ld)?;
             let fc = match acsiClass {
-                ACSI_CLASS_DATA_SET | ACSI_CLASS_LOG => {
-                    let class = if acsiClass == ACSI_CLASS_LOG {
-                        pdu::CLASS_JOURNAL
-                    } else {
-                        pdu::CLASS_NAMED_VARIABLE_LIST
-                    };
-                    let names = conn.name_list(class, Some(ld))?;
-                    return Ok(directory::logical_node_variables(&names, ln));
-                }
-                ACSI_CLASS_DATA_OBJECT => {
-                    return Ok(directory::data_objects(&device_names(conn, ld)?, ln))
-                }
-                ACSI_CLASS_SGCB => {
-                    let names = device_names(conn, ld)?;
-                    return Ok(directory::setting_group_control_blocks(&names));
-                }
+                ACSI_CLASS_DATA_OBJECT => return Ok(directory::data_objects(names, ln)),
+                ACSI_CLASS_SGCB => return Ok(directory::setting_group_control_blocks(names)),
                 ACSI_CLASS_BRCB => "BR",
                 ACSI_CLASS_URCB => "RP",
                 ACSI_CLASS_LCB => "LG",
                 ACSI_CLASS_GoCB => "GO",
                 // The reference lists no GSE/SV control blocks (nor unknown classes), but
                 // still checks the device.
-                _ => {
-                    device_names(conn, ld)?;
-                    return Ok(Vec::new());
-                }
+                _ => return Ok(Vec::new()),
             };
-            Ok(directory::control_blocks(&device_names(conn, ld)?, ln, fc))
+            Ok(directory::control_blocks(names, ln, fc))
         })
     }
 }
@@ -143,13 +172,13 @@ pub unsafe extern "C" fn IedConnection_getLogicalNodeVariables(
 ) -> LinkedList {
     // SAFETY: caller's contract.
     unsafe {
-        directory(self_, error, |conn| {
+        model_directory(self_, error, |model| {
             let reference = text(logicalNodeReference, ClientError::ObjectReferenceInvalid)?;
             let (ld, ln) = reference
                 .split_once('/')
                 .ok_or(ClientError::ObjectReferenceInvalid)?;
             Ok(directory::logical_node_variables(
-                &device_names(conn, ld)?,
+                device_names(model, ld)?,
                 ln,
             ))
         })
@@ -207,17 +236,23 @@ unsafe fn data_directory(
 ) -> LinkedList {
     // SAFETY: caller's contract.
     unsafe {
-        directory(self_, error, |conn| {
+        // An FC without a name fails before the model is fetched, a bad reference after.
+        let only_fc = match only_fc.map(|fc| fc_name(fc).ok_or(ClientError::ObjectReferenceInvalid))
+        {
+            Some(Err(e)) => return names_to_c(error, || Err(e)),
+            Some(Ok(name)) => Some(name),
+            None => None,
+        };
+        model_directory(self_, error, |model| {
             let reference = text(dataReference, ClientError::ObjectReferenceInvalid)?;
             let (ld, ln, path) =
                 split_data_reference(reference).ok_or(ClientError::ObjectReferenceInvalid)?;
-            let only_fc = match only_fc {
-                Some(fc) => Some(fc_name(fc).ok_or(ClientError::ObjectReferenceInvalid)?),
-                None => None,
-            };
-            let names = device_names(conn, ld)?;
             Ok(directory::data_directory(
-                &names, ln, &path, with_fc, only_fc,
+                device_names(model, ld)?,
+                ln,
+                &path,
+                with_fc,
+                only_fc,
             ))
         })
     }
@@ -276,11 +311,11 @@ pub unsafe extern "C" fn IedConnection_getLogicalDeviceList(
     error: *mut IedClientError,
 ) -> LinkedList {
     // SAFETY: caller's contract.
-    unsafe { directory(self_, error, Connection::domain_names) }
+    unsafe { model_directory(self_, error, |model| Ok(model.devices())) }
 }
 
-/// Fetches the names of every logical device and variable once; the directory services
-/// then answer from that copy.
+/// Fetches the names of every logical device and variable (again, as the reference does);
+/// the directory services then answer from that copy.
 ///
 /// # Safety
 /// `self_` is NULL or a live handle; `error` is NULL or writable.
@@ -291,7 +326,7 @@ pub unsafe extern "C" fn IedConnection_getDeviceModelFromServer(
 ) {
     let code = guard(IED_ERROR_UNKNOWN, || {
         // SAFETY: caller's contract.
-        code_of(&unsafe { connected(self_) }.and_then(Connection::load_model))
+        code_of(&unsafe { connected(self_) }.and_then(|conn| conn.load_model().map(drop)))
     });
     // SAFETY: caller's contract.
     unsafe { set_error(error, code) };

@@ -21,7 +21,9 @@ use super::{c_str, guard, malloc_c_string};
 use crate::client::connection::{ClosedListener, StateListener};
 use crate::client::protocol::RequestError;
 use crate::client::{Connection, State};
-use crate::iec61850::{dataset, directory, fc_name, object_reference_to_variable, ClientError};
+use crate::iec61850::{
+    dataset, directory, fc_name, object_reference_to_variable, specification_name, ClientError,
+};
 use crate::mms::pdu::{
     self, ConfirmedServiceResponse, DeleteScope, NameListRequest, ObjectName, VariableRef,
 };
