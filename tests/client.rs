@@ -261,7 +261,7 @@ fn information_reports_reach_listeners_until_removed() {
     conn.remove_report_listener(id);
     assert_eq!(conn.read(&var("report")).unwrap(), MmsValue::Integer(0));
     // Wait for the callback thread to pass the second report: nothing reaches the listener.
-    iec61850::io::dispatcher::dispatch_and_wait(|| {});
+    conn.flush_callbacks();
     assert!(rx.try_recv().is_err());
 }
 

@@ -4,7 +4,8 @@
 //! Synchronous calls submit a request and wait for its completion slot. In
 //! threaded mode the reactor fills the slot; without threads the waiting caller
 //! drives the socket itself. State-change notifications go to the callback
-//! thread (threaded) or run on the caller's thread (tick mode).
+//! thread (threaded) or run on the caller's thread (tick mode). A threaded connection
+//! holds a [`Lease`] on those threads from creation to drop.
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
@@ -20,8 +21,9 @@ use super::filestore::Filestore;
 use super::protocol::{ClientProtocol, Event, Phase, RequestError, ServiceFailure};
 use crate::iec61850::directory::DeviceModel;
 use crate::iec61850::ClientError;
-use crate::io::reactor::{reactor, Readiness, Ready};
-use crate::io::{dispatcher, tcp};
+use crate::io::reactor::{Reactor, Readiness, Ready};
+use crate::io::runtime::{Lease, Runtime};
+use crate::io::tcp;
 use crate::mms::pdu::{
     self, ConfirmedServiceResponse, InformationReport, InitiateParams, NameListRequest, VariableRef,
 };
@@ -180,11 +182,25 @@ const CONCLUDE: u32 = u32::MAX;
 struct Link {
     proto: ClientProtocol,
     stream: mio::net::TcpStream,
-    token: Option<Token>,
+    /// Where the reactor watches the socket (threaded mode).
+    registration: Option<Registration>,
     outbox: Vec<u8>,
     events: Vec<Event>,
     /// Set while the connection is being opened (state CONNECTING).
     opening: Option<Opening>,
+}
+
+/// A link's socket as registered with a reactor.
+struct Registration {
+    reactor: Arc<Reactor>,
+    token: Token,
+}
+
+impl Registration {
+    /// Asks for `on_timer` once `at` has passed.
+    fn schedule(&self, at: Instant) {
+        self.reactor.schedule(self.token, at);
+    }
 }
 
 /// A connection being opened: first the TCP connect, then the association.
@@ -232,13 +248,18 @@ enum Notice {
 }
 
 struct Shared {
-    threaded: bool,
+    /// The threads serving this connection; `None` in tick mode.
+    runtime: Option<Arc<Runtime>>,
+    /// Set when the connection is dropped: callbacks still queued for it are skipped.
+    dropped: Arc<AtomicBool>,
     inner: Mutex<Inner>,
 }
 
 /// An IEC 61850 client connection.
 pub struct Connection {
     shared: Arc<Shared>,
+    /// Keeps the threads running; dropped after `shared` was shut down.
+    _lease: Option<Lease>,
 }
 
 impl Readiness for Shared {
@@ -255,22 +276,42 @@ impl Readiness for Shared {
             }
             notices
         };
-        deliver(true, notices);
+        self.deliver(notices, false);
     }
 
     fn on_timer(&self) {
         let mut notices = Vec::new();
         expire(&mut self.inner.lock(), Instant::now(), &mut notices);
-        deliver(true, notices);
+        self.deliver(notices, false);
+    }
+}
+
+impl Shared {
+    /// Runs notices in order on the callback thread, returning once they ran with `wait`
+    /// (at once in tick mode); those whose turn comes after the connection was dropped are
+    /// skipped.
+    fn deliver(&self, notices: Vec<Notice>, wait: bool) {
+        if notices.is_empty() {
+            return;
+        }
+        let dropped = self.dropped.clone();
+        let job = move || run_notices(notices, &dropped);
+        match &self.runtime {
+            Some(runtime) if wait => runtime.dispatcher.dispatch_and_wait(job),
+            Some(runtime) => runtime.dispatcher.dispatch(job),
+            None => job(),
+        }
     }
 }
 
 impl Connection {
     /// A closed connection; `threaded` selects the reactor thread over `tick`.
     pub fn new(threaded: bool) -> Self {
+        let lease = threaded.then(Lease::acquire);
         Connection {
             shared: Arc::new(Shared {
-                threaded,
+                runtime: lease.as_ref().map(|l| l.runtime().clone()),
+                dropped: Arc::new(AtomicBool::new(false)),
                 inner: Mutex::new(Inner {
                     state: State::Closed,
                     config: Config::default(),
@@ -286,6 +327,7 @@ impl Connection {
                     reports_queued: Arc::new(AtomicUsize::new(0)),
                 }),
             }),
+            _lease: lease,
         }
     }
 
@@ -357,7 +399,7 @@ impl Connection {
     pub fn connect(&self, host: &str, port: u16) -> Result<(), ClientError> {
         let slot = Arc::new(Slot::default());
         let limit = self.open(host, port, Some(slot.clone()))?;
-        let outcome = if self.shared.threaded {
+        let outcome = if self.shared.runtime.is_some() {
             slot.wait_until(limit)
         } else {
             self.drive_until(&slot, limit)
@@ -416,7 +458,7 @@ impl Connection {
                 let mut link = Link {
                     proto: ClientProtocol::new(config.iso.clone(), config.initiate.clone()),
                     stream: mio::net::TcpStream::from_std(stream),
-                    token: None,
+                    registration: None,
                     outbox: Vec::new(),
                     events: Vec::new(),
                     opening: Some(Opening {
@@ -425,14 +467,17 @@ impl Connection {
                         waiter,
                     }),
                 };
-                let registered = if self.shared.threaded {
-                    let owner: Arc<dyn Readiness> = self.shared.clone();
-                    reactor().register(&mut link.stream, owner).map(|token| {
-                        reactor().schedule(token, now + config.connect_timeout);
-                        link.token = Some(token);
-                    })
-                } else {
-                    Ok(())
+                let registered = match &self.shared.runtime {
+                    Some(runtime) => {
+                        let owner: Arc<dyn Readiness> = self.shared.clone();
+                        let reactor = runtime.reactor.clone();
+                        reactor.register(&mut link.stream, owner).map(|token| {
+                            let registration = Registration { reactor, token };
+                            registration.schedule(now + config.connect_timeout);
+                            link.registration = Some(registration);
+                        })
+                    }
+                    None => Ok(()),
                 };
                 inner.link = Some(link);
                 match registered {
@@ -729,8 +774,8 @@ impl Connection {
             })?;
             let deadline = Instant::now() + inner.config.request_timeout;
             // Synchronous callers time out on their own; handlers need the reactor's timer.
-            if let (Waiter::Async(_), Some(token)) = (&waiter, link.token) {
-                reactor().schedule(token, deadline);
+            if let (Waiter::Async(_), Some(registration)) = (&waiter, &link.registration) {
+                registration.schedule(deadline);
             }
             inner.pending.insert(
                 id,
@@ -751,7 +796,7 @@ impl Connection {
     fn wait(&self, id: u32, slot: &Slot) -> Outcome {
         let timeout = self.shared.inner.lock().config.request_timeout;
         let deadline = Instant::now() + timeout;
-        let outcome = if self.shared.threaded {
+        let outcome = if self.shared.runtime.is_some() {
             slot.wait_until(deadline)
         } else {
             self.drive_until(slot, deadline)
@@ -809,28 +854,40 @@ impl Connection {
 
     /// Delivers notices raised by the caller's own action: before the call returns, in order.
     fn notify(&self, notices: Vec<Notice>) {
-        if notices.is_empty() {
-            return;
-        }
-        if self.shared.threaded {
-            dispatcher::dispatch_and_wait(move || run_notices(notices));
-        } else {
-            run_notices(notices);
+        self.shared.deliver(notices, true);
+    }
+
+    /// Returns once the callbacks queued for this connection so far have run (at once in
+    /// tick mode, where they run before the call that raised them returns).
+    pub fn flush_callbacks(&self) {
+        if let Some(runtime) = &self.shared.runtime {
+            runtime.dispatcher.dispatch_and_wait(|| {});
         }
     }
 }
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        let mut inner = self.shared.inner.lock();
-        let mut notices = Vec::new();
-        shut_down(&mut inner, &mut notices, Ending::Local);
-        // Nobody is left to tell: the handle is being destroyed.
+        {
+            let mut inner = self.shared.inner.lock();
+            let mut notices = Vec::new();
+            shut_down(&mut inner, &mut notices, Ending::Local);
+            // Nobody is left to tell: the handle is being destroyed.
+        }
+        // No callback of this connection runs once the drop returns: those queued after
+        // this point are skipped, the flush waits for one running now (unless that one is
+        // dropping us). Then the lease goes, which may stop and join the threads.
+        self.shared.dropped.store(true, Ordering::Release);
+        self.flush_callbacks();
     }
 }
 
-fn run_notices(notices: Vec<Notice>) {
+/// Runs the notices in order; stops when a callback among them dropped the connection.
+fn run_notices(notices: Vec<Notice>, dropped: &AtomicBool) {
     for notice in notices {
+        if dropped.load(Ordering::Acquire) {
+            return;
+        }
         match notice {
             Notice::State(listener, state) => listener(state),
             Notice::Closed(listener) => listener(),
@@ -841,18 +898,6 @@ fn run_notices(notices: Vec<Notice>) {
             }
             Notice::Wake(slot, outcome) => slot.complete(outcome),
         }
-    }
-}
-
-/// Hands notices raised by the peer or the reactor to the callback thread (or runs them in tick mode).
-fn deliver(threaded: bool, notices: Vec<Notice>) {
-    if notices.is_empty() {
-        return;
-    }
-    if threaded {
-        dispatcher::dispatch(move || run_notices(notices));
-    } else {
-        run_notices(notices);
     }
 }
 
@@ -879,8 +924,8 @@ fn advance_opening(inner: &mut Inner, notices: &mut Vec<Notice>) {
         Ok(true) => {
             opening.tcp_pending = false;
             opening.deadline = Instant::now() + inner.config.request_timeout;
-            if let Some(token) = link.token {
-                reactor().schedule(token, opening.deadline);
+            if let Some(registration) = &link.registration {
+                registration.schedule(opening.deadline);
             }
             link.proto.start(&mut link.outbox);
             flush_or_close(inner, notices);
@@ -925,8 +970,10 @@ fn shut_down(inner: &mut Inner, notices: &mut Vec<Notice>, ending: Ending) {
     inner.releasing = false;
     inner.filestore.close_all();
     if let Some(mut link) = inner.link.take() {
-        if let Some(token) = link.token {
-            reactor().deregister(&mut link.stream, token);
+        if let Some(registration) = &link.registration {
+            registration
+                .reactor
+                .deregister(&mut link.stream, registration.token);
         }
         let after = reports_pending(inner);
         for (_, pending) in inner.pending.drain() {

@@ -1,4 +1,4 @@
-//! One process-wide mio reactor thread for every connection.
+//! The mio reactor thread that serves every connection (one per [`super::runtime::Runtime`]).
 //!
 //! Sockets are registered edge-triggered for reading and writing; on an event
 //! the reactor calls the owner's [`Readiness::on_ready`], which does the
@@ -11,8 +11,9 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::io;
-use std::sync::{Arc, OnceLock, Weak};
-use std::thread;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
 use mio::net::TcpStream;
@@ -45,6 +46,9 @@ pub struct Reactor {
     owners: Mutex<Owners>,
     timers: Mutex<BinaryHeap<Reverse<(Instant, usize)>>>,
     waker: Waker,
+    /// Set by [`Reactor::stop`]; the thread ends at its next wake-up.
+    stopping: AtomicBool,
+    thread: Mutex<Option<JoinHandle<()>>>,
 }
 
 struct Owners {
@@ -52,36 +56,10 @@ struct Owners {
     by_token: HashMap<usize, Weak<dyn Readiness>>,
 }
 
-/// The process-wide reactor, started on first use.
-pub fn reactor() -> &'static Reactor {
-    static REACTOR: OnceLock<Reactor> = OnceLock::new();
-    REACTOR.get_or_init(|| {
-        let poll = Poll::new().expect("cannot create the I/O poller");
-        let registry = poll
-            .registry()
-            .try_clone()
-            .expect("cannot clone the poll registry");
-        let waker = Waker::new(poll.registry(), WAKER).expect("cannot create the I/O waker");
-        thread::Builder::new()
-            .name("rs61850-io".into())
-            .spawn(move || run(poll))
-            .expect("cannot start the I/O thread");
-        Reactor {
-            registry,
-            owners: Mutex::new(Owners {
-                next: 0,
-                by_token: HashMap::new(),
-            }),
-            timers: Mutex::new(BinaryHeap::new()),
-            waker,
-        }
-    })
-}
-
-fn run(mut poll: Poll) {
+fn run(reactor: &Reactor, mut poll: Poll) {
     let mut events = Events::with_capacity(256);
-    loop {
-        let timeout = reactor()
+    while !reactor.stopping.load(Ordering::Acquire) {
+        let timeout = reactor
             .timers
             .lock()
             .peek()
@@ -97,7 +75,7 @@ fn run(mut poll: Poll) {
             if event.token() == WAKER {
                 continue;
             }
-            if let Some(owner) = reactor().owner(event.token().0) {
+            if let Some(owner) = reactor.owner(event.token().0) {
                 owner.on_ready(Ready {
                     readable: event.is_readable() || event.is_read_closed() || event.is_error(),
                     writable: event.is_writable(),
@@ -107,14 +85,14 @@ fn run(mut poll: Poll) {
         let now = Instant::now();
         loop {
             let due = {
-                let mut timers = reactor().timers.lock();
+                let mut timers = reactor.timers.lock();
                 match timers.peek() {
                     Some(Reverse((at, _))) if *at <= now => timers.pop().map(|Reverse((_, t))| t),
                     _ => None,
                 }
             };
             let Some(token) = due else { break };
-            if let Some(owner) = reactor().owner(token) {
+            if let Some(owner) = reactor.owner(token) {
                 owner.on_timer();
             }
         }
@@ -122,6 +100,46 @@ fn run(mut poll: Poll) {
 }
 
 impl Reactor {
+    /// Starts a reactor thread.
+    pub fn start() -> Arc<Reactor> {
+        let poll = Poll::new().expect("cannot create the I/O poller");
+        let registry = poll
+            .registry()
+            .try_clone()
+            .expect("cannot clone the poll registry");
+        let waker = Waker::new(poll.registry(), WAKER).expect("cannot create the I/O waker");
+        let reactor = Arc::new(Reactor {
+            registry,
+            owners: Mutex::new(Owners {
+                next: 0,
+                by_token: HashMap::new(),
+            }),
+            timers: Mutex::new(BinaryHeap::new()),
+            waker,
+            stopping: AtomicBool::new(false),
+            thread: Mutex::new(None),
+        });
+        let shared = reactor.clone();
+        let handle = thread::Builder::new()
+            .name("rs61850-io".into())
+            .spawn(move || run(&shared, poll))
+            .expect("cannot start the I/O thread");
+        *reactor.thread.lock() = Some(handle);
+        reactor
+    }
+
+    /// Ends the reactor thread and waits for it; sockets still registered get no more events.
+    pub fn stop(&self) {
+        self.stopping.store(true, Ordering::Release);
+        // A failed wake-up cannot happen with a live eventfd; the thread would then end at
+        // its next event or timer.
+        let _ = self.waker.wake();
+        let handle = self.thread.lock().take();
+        if let Some(handle) = handle {
+            super::join_unless_current(handle);
+        }
+    }
+
     /// Registers `stream` for `owner`; returns the token to deregister it with.
     pub fn register(&self, stream: &mut TcpStream, owner: Arc<dyn Readiness>) -> io::Result<Token> {
         let mut owners = self.owners.lock();

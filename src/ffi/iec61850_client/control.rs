@@ -193,8 +193,12 @@ impl sControlObjectClient {
     /// callback thread, briefly, until the error arrived (a refusal without one waits
     /// `APPL_ERROR_WAIT_ROUNDS` ms).
     fn await_appl_error(&self) {
+        // SAFETY: a control object is used only while its connection lives.
+        let Some(conn) = (unsafe { connection(self.connection) }) else {
+            return;
+        };
         for _ in 0..APPL_ERROR_WAIT_ROUNDS {
-            crate::io::dispatcher::dispatch_and_wait(|| {});
+            conn.flush_callbacks();
             if self.state.lock().appl_error != ApplError::default() {
                 return;
             }
