@@ -2,7 +2,7 @@
 """Generates ctest/abi_checks.c from the ABI manifest (shared/abi/*.tsv).
 
 The C file asserts at compile time that our headers give every constant,
-typedef and public struct layout of the libiec61850 1.6.1 client headers the
+typedef and public struct layout of the libiec61850 1.6.1 headers we provide the
 manifest's value, size, alignment, type and offsets. Its main() prints counts.
 
 usage: gen_abi_checks.py [ABI_DIR] > ctest/abi_checks.c
@@ -18,11 +18,13 @@ import os
 import re
 import sys
 
-CLOSURE = [
+# The client closure, then the server headers done so far.
+HEADERS = [
     "iec61850_client.h", "iec61850_common.h", "mms_value.h", "mms_common.h",
     "mms_types.h", "mms_type_spec.h", "linked_list.h", "mms_client_connection.h",
     "iso_connection_parameters.h", "tls_config.h", "hal_time.h", "logging_api.h",
     "libiec61850_common_api.h", "hal_base.h", "tls_ciphers.h",
+    "iec61850_model.h", "iec61850_dynamic_model.h",
 ]
 # The one configuration variant an application including the headers alone sees.
 VARIANT = "CONFIG_MMS_SUPPORT_TLS=0"
@@ -31,7 +33,7 @@ VARIANT = "CONFIG_MMS_SUPPORT_TLS=0"
 def rows(abi, name):
     with open(os.path.join(abi, name), newline="") as f:
         return [r for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-                if r["header"] in CLOSURE]
+                if r["header"] in HEADERS]
 
 
 def type_expr(c_type):
@@ -54,7 +56,7 @@ def functions(header, abi):
         "/* Generated at build time by ctest/gen_abi_checks.py --functions; do not edit. */",
         "#include <stdio.h>",
     ]
-    out += [f'#include "{h}"' for h in CLOSURE]
+    out += [f'#include "{h}"' for h in HEADERS]
     out.append("")
     known = set()
     checked = 0
@@ -90,7 +92,7 @@ def main():
         "#include <stddef.h>",
         "#include <stdio.h>",
     ]
-    out += [f'#include "{h}"' for h in CLOSURE]
+    out += [f'#include "{h}"' for h in HEADERS]
     out.append("")
     out.append("#define CHECK(cond, what) _Static_assert(cond, what)")
     out.append("#define SAME_TYPE(a, b) __builtin_types_compatible_p(a, b)")

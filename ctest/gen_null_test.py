@@ -22,8 +22,9 @@ SKIP = {
     "Thread_sleep": "blocks",
 }
 
-# Destructors for what a call may create from NULL/0 arguments, by returned type.
-DESTRUCTORS = {"char *": None, "const char *": None}
+# Destructors for what a call may create from NULL/0 arguments, by returned type
+# (None: nothing to release; "free": the caller releases it with free()).
+DESTRUCTORS = {"char*": None, "PhyComAddress*": "free"}
 
 
 def split_params(params):
@@ -67,8 +68,10 @@ def main():
 
     def destructor(ret):
         base = ret.replace("const ", "").strip()
-        if ret.startswith("const") or base in DESTRUCTORS:
+        if ret.startswith("const"):
             return None
+        if base.replace(" ", "") in DESTRUCTORS:
+            return DESTRUCTORS[base.replace(" ", "")]
         stem = base.rstrip(" *")
         for suffix in ("_destroy", "_delete"):
             if f"{stem}{suffix}" in names:

@@ -1368,6 +1368,139 @@ typedef struct LastApplError {
 // C callback `CommandTerminationHandler` (NULL allowed).
 typedef void (*CommandTerminationHandler)(void *parameter, ControlObjectClient controlClient);
 
+// C enum `ModelNodeType` (kept as an integer so that any value from C is sound).
+typedef unsigned int ModelNodeType;
+
+// The header every node of the tree starts with (`struct sModelNode`).
+typedef struct sModelNode {
+  // What the node is (and so which struct it really is).
+  ModelNodeType modelType;
+  // Name (NULL for an array element).
+  char *name;
+  // Parent node (for a logical device: the `IedModel`).
+  struct sModelNode *parent;
+  // Next node of the same parent.
+  struct sModelNode *sibling;
+  // First child.
+  struct sModelNode *firstChild;
+} sModelNode;
+
+// C enum `FunctionalConstraint` (values below; kept as an integer so any value from C is sound).
+typedef int FunctionalConstraint;
+
+// C enum `DataAttributeType` (kept as an integer so that any value from C is sound).
+typedef int DataAttributeType;
+
+// A data attribute (`struct sDataAttribute`).
+typedef struct sDataAttribute {
+  // `DataAttributeModelType`.
+  ModelNodeType modelType;
+  // Name (NULL for an array element).
+  char *name;
+  // Data object, data attribute or array.
+  struct sModelNode *parent;
+  // Next sibling.
+  struct sModelNode *sibling;
+  // First child (components, or the elements of an array).
+  struct sModelNode *firstChild;
+  // Number of elements of an array (0 otherwise).
+  int elementCount;
+  // Index of an array element (-1 otherwise).
+  int arrayIndex;
+  // Functional constraint.
+  FunctionalConstraint fc;
+  // Basic type.
+  DataAttributeType type;
+  // `TRG_OPT_*` bits.
+  uint8_t triggerOptions;
+  // The value (NULL for constructed attributes and until the server creates it).
+  MmsValue *mmsValue;
+  // Short address (`sAddr`).
+  uint32_t sAddr;
+} sDataAttribute;
+
+// C `struct sDataAttribute` typedef `DataAttribute`.
+typedef struct sDataAttribute DataAttribute;
+
+// C `struct sModelNode` typedef `ModelNode`.
+typedef struct sModelNode ModelNode;
+
+// A data object (`struct sDataObject`).
+typedef struct sDataObject {
+  // `DataObjectModelType`.
+  ModelNodeType modelType;
+  // Name (NULL for an array element).
+  char *name;
+  // Logical node, data object or array.
+  struct sModelNode *parent;
+  // Next sibling.
+  struct sModelNode *sibling;
+  // First child (the elements, for an array).
+  struct sModelNode *firstChild;
+  // Number of elements of an array (0 otherwise).
+  int elementCount;
+  // Index of an array element (-1 otherwise).
+  int arrayIndex;
+} sDataObject;
+
+// C `struct sDataObject` typedef `DataObject`.
+typedef struct sDataObject DataObject;
+
+// A member of a data set (`struct sDataSetEntry`).
+typedef struct sDataSetEntry {
+  // Logical device instance of the member.
+  char *logicalDeviceName;
+  // Whether `logicalDeviceName` is the entry's own allocation.
+  bool isLDNameDynamicallyAllocated;
+  // MMS variable name within the device (`GGIO1$ST$Ind1$stVal`).
+  char *variableName;
+  // Array element (-1 for none).
+  int index;
+  // Component of the element (NULL for none).
+  char *componentName;
+  // The member's value (the server's).
+  MmsValue *value;
+  // Next member.
+  struct sDataSetEntry *sibling;
+} sDataSetEntry;
+
+// C `struct sDataSetEntry` typedef `DataSetEntry`.
+typedef struct sDataSetEntry DataSetEntry;
+
+// A data set (`struct sDataSet`).
+typedef struct sDataSet {
+  // Logical device instance.
+  char *logicalDeviceName;
+  // `LN$name`.
+  char *name;
+  // Number of members.
+  int elementCount;
+  // First member.
+  struct sDataSetEntry *fcdas;
+  // Next data set of the model.
+  struct sDataSet *sibling;
+} sDataSet;
+
+// C `struct sDataSet` typedef `DataSet`.
+typedef struct sDataSet DataSet;
+
+// A logical node (`struct sLogicalNode`).
+typedef struct sLogicalNode {
+  // `LogicalNodeModelType`.
+  ModelNodeType modelType;
+  // Name (`GGIO1`).
+  char *name;
+  // The logical device.
+  struct sModelNode *parent;
+  // Next logical node.
+  struct sModelNode *sibling;
+  // First data object.
+  struct sModelNode *firstChild;
+} sLogicalNode;
+
+// C `struct sLogicalNode` typedef `LogicalNode`.
+typedef struct sLogicalNode LogicalNode;
+
 // C enum `Dbpos` (values below; kept as an integer so any value from C is sound).
 typedef unsigned int Dbpos;
 
@@ -1382,8 +1515,32 @@ typedef struct sFileDirectoryEntry {
 // `FileDirectoryEntry`: handle to an opaque object.
 typedef struct sFileDirectoryEntry *FileDirectoryEntry;
 
-// C enum `FunctionalConstraint` (values below; kept as an integer so any value from C is sound).
-typedef int FunctionalConstraint;
+// A GOOSE control block (`struct sGSEControlBlock`).
+typedef struct sGSEControlBlock {
+  // Logical node.
+  struct sLogicalNode *parent;
+  // Name.
+  char *name;
+  // GoID (the header calls it appId).
+  char *appId;
+  // Data set name.
+  char *dataSetName;
+  // ConfRev.
+  uint32_t confRev;
+  // FixedOffs.
+  bool fixedOffs;
+  // Destination address (NULL for none).
+  struct PhyComAddress *address;
+  // MinTime in ms.
+  int minTime;
+  // MaxTime in ms.
+  int maxTime;
+  // Next GOOSE control block of the model.
+  struct sGSEControlBlock *sibling;
+} sGSEControlBlock;
+
+// C `struct sGSEControlBlock` typedef `GSEControlBlock`.
+typedef struct sGSEControlBlock GSEControlBlock;
 
 // C `uint64_t` typedef `msSinceEpoch`.
 typedef uint64_t msSinceEpoch;
@@ -1517,6 +1674,163 @@ typedef void (*IedConnection_WriteDataSetHandler)(uint32_t invokeId,
                                                   IedClientError err,
                                                   LinkedList accessResults);
 
+// A logical device (`struct sLogicalDevice`).
+typedef struct sLogicalDevice {
+  // `LogicalDeviceModelType`.
+  ModelNodeType modelType;
+  // The instance name (`inst`).
+  char *name;
+  // The `IedModel`, cast.
+  struct sModelNode *parent;
+  // Next logical device.
+  struct sModelNode *sibling;
+  // First logical node.
+  struct sModelNode *firstChild;
+  // Functional name (`ldName`) that replaces IED name + inst as MMS domain; NULL if none.
+  char *ldName;
+} sLogicalDevice;
+
+// A report control block (`struct sReportControlBlock`).
+typedef struct sReportControlBlock {
+  // Logical node.
+  struct sLogicalNode *parent;
+  // Name.
+  char *name;
+  // RptID (NULL for the default).
+  char *rptId;
+  // Buffered (BRCB) or not (URCB).
+  bool buffered;
+  // Data set name within the logical device (NULL for none).
+  char *dataSetName;
+  // ConfRev.
+  uint32_t confRef;
+  // TrgOps bits.
+  uint8_t trgOps;
+  // OptFlds bits.
+  uint8_t options;
+  // BufTm in ms.
+  uint32_t bufferTime;
+  // IntgPd in ms.
+  uint32_t intPeriod;
+  // Preconfigured client: type (4 IPv4, 6 IPv6, 0 none) then the address.
+  uint8_t clientReservation[17];
+  // Next report control block of the model.
+  struct sReportControlBlock *sibling;
+} sReportControlBlock;
+
+// A sampled values control block (`struct sSVControlBlock`).
+typedef struct sSVControlBlock {
+  // Logical node.
+  struct sLogicalNode *parent;
+  // Name.
+  char *name;
+  // SvID (MsvID/UsvID).
+  char *svId;
+  // Data set name.
+  char *dataSetName;
+  // OptFlds bits.
+  uint8_t optFlds;
+  // SmpMod.
+  uint8_t smpMod;
+  // SmpRate.
+  uint16_t smpRate;
+  // ConfRev.
+  uint32_t confRev;
+  // Destination address (NULL for none).
+  struct PhyComAddress *dstAddress;
+  // Unicast (USVCB) or multicast (MSVCB).
+  bool isUnicast;
+  // noASDU.
+  int noASDU;
+  // Next sampled values control block of the model.
+  struct sSVControlBlock *sibling;
+} sSVControlBlock;
+
+// A setting group control block (`struct sSettingGroupControlBlock`).
+typedef struct sSettingGroupControlBlock {
+  // Logical node (LLN0).
+  struct sLogicalNode *parent;
+  // Active setting group.
+  uint8_t actSG;
+  // Number of setting groups.
+  uint8_t numOfSGs;
+  // Setting group being edited (0 for none).
+  uint8_t editSG;
+  // Whether an edit is being confirmed.
+  bool cnfEdit;
+  // Time of the last activation.
+  uint64_t timestamp;
+  // Reservation time.
+  uint16_t resvTms;
+  // Next setting group control block of the model.
+  struct sSettingGroupControlBlock *sibling;
+} sSettingGroupControlBlock;
+
+// A log control block (`struct sLogControlBlock`).
+typedef struct sLogControlBlock {
+  // Logical node.
+  struct sLogicalNode *parent;
+  // Name.
+  char *name;
+  // Data set name (NULL for none).
+  char *dataSetName;
+  // Log reference (`LD/LN$log`).
+  char *logRef;
+  // TrgOps bits.
+  uint8_t trgOps;
+  // IntgPd in ms.
+  uint32_t intPeriod;
+  // LogEna.
+  bool logEna;
+  // ReasonCode.
+  bool reasonCode;
+  // Next log control block of the model.
+  struct sLogControlBlock *sibling;
+} sLogControlBlock;
+
+// A log (`struct sLog`).
+typedef struct sLog {
+  // Logical node.
+  struct sLogicalNode *parent;
+  // Name.
+  char *name;
+  // Next log of the model.
+  struct sLog *sibling;
+} sLog;
+
+// The model (`struct sIedModel`).
+typedef struct sIedModel {
+  // IED name.
+  char *name;
+  // First logical device.
+  struct sLogicalDevice *firstChild;
+  // First data set.
+  struct sDataSet *dataSets;
+  // First report control block.
+  struct sReportControlBlock *rcbs;
+  // First GOOSE control block.
+  struct sGSEControlBlock *gseCBs;
+  // First sampled values control block.
+  struct sSVControlBlock *svCBs;
+  // First setting group control block.
+  struct sSettingGroupControlBlock *sgcbs;
+  // First log control block.
+  struct sLogControlBlock *lcbs;
+  // First log.
+  struct sLog *logs;
+  // Called by the server before it starts (static models set their values there).
+  void (*initializer)(void);
+} sIedModel;
+
+// C `struct sIedModel` typedef `IedModel`.
+typedef struct sIedModel IedModel;
+
+// C `struct sLogicalDevice` typedef `LogicalDevice`.
+typedef struct sLogicalDevice LogicalDevice;
+
+// C `struct sSVControlBlock` typedef `SVControlBlock`.
+typedef struct sSVControlBlock SVControlBlock;
+
 // ASN.1 object identifier with up to 10 arcs (`ItuObjectIdentifier`).
 typedef struct ItuObjectIdentifier {
   // Arc values.
@@ -1606,6 +1920,15 @@ typedef struct sIsoConnectionParameters *IsoConnectionParameters;
 // C callback `LinkedListValueDeleteFunction` (NULL allowed).
 typedef void (*LinkedListValueDeleteFunction)(void *arg0);
 
+// C `struct sLogControlBlock` typedef `LogControlBlock`.
+typedef struct sLogControlBlock LogControlBlock;
+
+// C `struct sLog` typedef `Log`.
+typedef struct sLog Log;
+
+// C `struct sSettingGroupControlBlock` typedef `SettingGroupControlBlock`.
+typedef struct sSettingGroupControlBlock SettingGroupControlBlock;
+
 // C enum `MmsError` (values below; kept as an integer so any value from C is sound).
 typedef unsigned int MmsError;
 
@@ -1638,6 +1961,9 @@ typedef int MmsDataAccessError;
 
 // C `uint16_t` typedef `Validity`.
 typedef uint16_t Validity;
+
+// C `struct sReportControlBlock` typedef `ReportControlBlock`.
+typedef struct sReportControlBlock ReportControlBlock;
 
 // C `void*` typedef `Semaphore`.
 typedef void *Semaphore;
@@ -2249,6 +2575,120 @@ typedef void (*TLSConfiguration_EventHandler)(void *parameter,
 
 // `Dbpos` value.
 #define DBPOS_BAD_STATE 3
+
+// `ModelNodeType` value.
+#define LogicalDeviceModelType 0
+
+// `ModelNodeType` value.
+#define LogicalNodeModelType 1
+
+// `ModelNodeType` value.
+#define DataObjectModelType 2
+
+// `ModelNodeType` value.
+#define DataAttributeModelType 3
+
+// `DataAttributeType` value.
+#define IEC61850_UNKNOWN_TYPE -1
+
+// `DataAttributeType` value.
+#define IEC61850_BOOLEAN 0
+
+// `DataAttributeType` value.
+#define IEC61850_INT8 1
+
+// `DataAttributeType` value.
+#define IEC61850_INT16 2
+
+// `DataAttributeType` value.
+#define IEC61850_INT32 3
+
+// `DataAttributeType` value.
+#define IEC61850_INT64 4
+
+// `DataAttributeType` value.
+#define IEC61850_INT128 5
+
+// `DataAttributeType` value.
+#define IEC61850_INT8U 6
+
+// `DataAttributeType` value.
+#define IEC61850_INT16U 7
+
+// `DataAttributeType` value.
+#define IEC61850_INT24U 8
+
+// `DataAttributeType` value.
+#define IEC61850_INT32U 9
+
+// `DataAttributeType` value.
+#define IEC61850_FLOAT32 10
+
+// `DataAttributeType` value.
+#define IEC61850_FLOAT64 11
+
+// `DataAttributeType` value.
+#define IEC61850_ENUMERATED 12
+
+// `DataAttributeType` value.
+#define IEC61850_OCTET_STRING_64 13
+
+// `DataAttributeType` value.
+#define IEC61850_OCTET_STRING_6 14
+
+// `DataAttributeType` value.
+#define IEC61850_OCTET_STRING_8 15
+
+// `DataAttributeType` value.
+#define IEC61850_VISIBLE_STRING_32 16
+
+// `DataAttributeType` value.
+#define IEC61850_VISIBLE_STRING_64 17
+
+// `DataAttributeType` value.
+#define IEC61850_VISIBLE_STRING_65 18
+
+// `DataAttributeType` value.
+#define IEC61850_VISIBLE_STRING_129 19
+
+// `DataAttributeType` value.
+#define IEC61850_VISIBLE_STRING_255 20
+
+// `DataAttributeType` value.
+#define IEC61850_UNICODE_STRING_255 21
+
+// `DataAttributeType` value.
+#define IEC61850_TIMESTAMP 22
+
+// `DataAttributeType` value.
+#define IEC61850_QUALITY 23
+
+// `DataAttributeType` value.
+#define IEC61850_CHECK 24
+
+// `DataAttributeType` value.
+#define IEC61850_CODEDENUM 25
+
+// `DataAttributeType` value.
+#define IEC61850_GENERIC_BITSTRING 26
+
+// `DataAttributeType` value.
+#define IEC61850_CONSTRUCTED 27
+
+// `DataAttributeType` value.
+#define IEC61850_ENTRY_TIME 28
+
+// `DataAttributeType` value.
+#define IEC61850_PHYCOMADDR 29
+
+// `DataAttributeType` value.
+#define IEC61850_CURRENCY 30
+
+// `DataAttributeType` value.
+#define IEC61850_OPTFLDS 31
+
+// `DataAttributeType` value.
+#define IEC61850_TRGOPS 32
 
 // `AcseAuthenticationMechanism` value.
 #define ACSE_AUTH_NONE 0
@@ -3386,6 +3826,99 @@ void ControlObjectClient_setTestMode(ControlObjectClient self_, bool value);
 // `self_` is NULL or a live handle.
 void ControlObjectClient_useConstantT(ControlObjectClient self_, bool useConstantT);
 
+// `DataAttribute_create`: a data attribute under a data object or attribute; with
+// `arrayElements` > 0 an array whose unnamed elements share its type, FC, trigger options
+// and short address. Its value is NULL until set (or until the server creates it).
+//
+// # Safety
+// `name` is NULL or a C string; `parent` NULL or a live node.
+DataAttribute *DataAttribute_create(const char *name,
+                                    ModelNode *parent,
+                                    DataAttributeType type,
+                                    FunctionalConstraint fc,
+                                    uint8_t triggerOptions,
+                                    int arrayElements,
+                                    uint32_t sAddr);
+
+// `DataAttribute_getFC`: the attribute's functional constraint (NONE for NULL).
+//
+// # Safety
+// `self_` is NULL or a data attribute.
+FunctionalConstraint DataAttribute_getFC(DataAttribute *self_);
+
+// `DataAttribute_getTrgOps`: the attribute's trigger options.
+//
+// # Safety
+// `self_` is NULL or a data attribute.
+uint8_t DataAttribute_getTrgOps(DataAttribute *self_);
+
+// `DataAttribute_getType`: the attribute's basic type (UNKNOWN for NULL).
+//
+// # Safety
+// `self_` is NULL or a data attribute.
+DataAttributeType DataAttribute_getType(DataAttribute *self_);
+
+// `DataAttribute_setValue`: a copy of `value` becomes the attribute's value, or updates it
+// in place when it has one (the caller keeps `value`).
+//
+// # Safety
+// `self_` is NULL or a data attribute; `value` NULL or a live value.
+void DataAttribute_setValue(DataAttribute *self_, MmsValue *value);
+
+// `DataObject_create`: a data object `name` under a logical node or data object; with
+// `arrayElements` > 0 an array of that many unnamed elements.
+//
+// # Safety
+// `name` is NULL or a C string; `parent` NULL or a live node.
+DataObject *DataObject_create(const char *name, ModelNode *parent, int arrayElements);
+
+// `DataObject_hasFCData`: whether a data attribute below the object has `fc`.
+//
+// # Safety
+// `self_` is NULL or a data object.
+bool DataObject_hasFCData(DataObject *self_, FunctionalConstraint fc);
+
+// `DataSetEntry_create`: appends the member `variable` (`LN$FC$DO$DA`, or `LD/LN$FC$...`
+// for another device of the IED), narrowed to element `index` (-1 for none) and its
+// `component` (NULL for none).
+//
+// # Safety
+// `dataSet` NULL or a data set; strings NULL or C strings.
+DataSetEntry *DataSetEntry_create(DataSet *dataSet,
+                                  const char *variable,
+                                  int index,
+                                  const char *component);
+
+// `DataSetEntry_getNext`: the next member.
+//
+// # Safety
+// `self_` is NULL or a data set entry.
+DataSetEntry *DataSetEntry_getNext(DataSetEntry *self_);
+
+// `DataSet_create`: a data set `name` of `parent` (named `LN$name` within its device).
+//
+// # Safety
+// `name` NULL or a C string; `parent` NULL or a logical node of a model.
+DataSet *DataSet_create(const char *name, LogicalNode *parent);
+
+// `DataSet_getFirstEntry`: the first member.
+//
+// # Safety
+// `self_` is NULL or a data set.
+DataSetEntry *DataSet_getFirstEntry(DataSet *self_);
+
+// `DataSet_getName`: `LN$name` (borrowed).
+//
+// # Safety
+// `self_` is NULL or a data set.
+const char *DataSet_getName(DataSet *self_);
+
+// `DataSet_getSize`: the number of members.
+//
+// # Safety
+// `self_` is NULL or a data set.
+int DataSet_getSize(DataSet *self_);
+
 // `Dbpos_fromMmsValue`: the bit string read with bit 0 most significant (`10` → ON).
 //
 // # Safety
@@ -3443,6 +3976,25 @@ FunctionalConstraint FunctionalConstraint_fromString(const char *fcString);
 
 // `FunctionalConstraint_toString`: the two-letter name; NULL for ALL, NONE and unknown values.
 char *FunctionalConstraint_toString(FunctionalConstraint fc);
+
+// `GSEControlBlock_addPhyComAddress`: the block's destination address (the block takes it).
+//
+// # Safety
+// `self_` is NULL or a GoCB; `phyComAddress` NULL or from `PhyComAddress_create`.
+void GSEControlBlock_addPhyComAddress(GSEControlBlock *self_, struct PhyComAddress *phyComAddress);
+
+// `GSEControlBlock_create`: a GOOSE control block of `parent` (strings copied).
+//
+// # Safety
+// Strings NULL or C strings; `parent` NULL or a logical node of a model.
+GSEControlBlock *GSEControlBlock_create(const char *name,
+                                        LogicalNode *parent,
+                                        const char *appId,
+                                        const char *dataSet,
+                                        uint32_t confRev,
+                                        bool fixedOffs,
+                                        int minTime,
+                                        int maxTime);
 
 // `Hal_getMonotonicTimeInMs`: milliseconds of a clock that never jumps.
 msSinceEpoch Hal_getMonotonicTimeInMs(void);
@@ -4324,6 +4876,105 @@ void IedConnection_writeVisibleStringValue(IedConnection self_,
                                            FunctionalConstraint fc,
                                            char *value);
 
+// `IedModel_create`: an empty model named `name` (copied).
+//
+// # Safety
+// `name` is NULL or a C string.
+IedModel *IedModel_create(const char *name);
+
+// `IedModel_destroy`: frees a model built by this library (dynamic or parsed) with all its
+// nodes, values, data sets and control blocks; NULL and static models are left alone.
+//
+// # Safety
+// `model` is NULL, a static model, or a model of this library nothing uses any more.
+void IedModel_destroy(IedModel *model);
+
+// `IedModel_getDevice`: the logical device whose MMS domain name (IED name + inst, or
+// ldName) is `ldName`.
+//
+// # Safety
+// `self_` is NULL or a model; `ldName` NULL or a C string.
+LogicalDevice *IedModel_getDevice(IedModel *self_, const char *ldName);
+
+// `IedModel_getDeviceByIndex`: the logical device at position `index`.
+//
+// # Safety
+// `self_` is NULL or a model.
+LogicalDevice *IedModel_getDeviceByIndex(IedModel *self_, int index);
+
+// `IedModel_getDeviceByInst`: the logical device with this instance name.
+//
+// # Safety
+// `self_` is NULL or a model; `ldInst` NULL or a C string.
+LogicalDevice *IedModel_getDeviceByInst(IedModel *self_, const char *ldInst);
+
+// `IedModel_getLogicalDeviceCount`: the number of logical devices.
+//
+// # Safety
+// `self_` is NULL or a model.
+int IedModel_getLogicalDeviceCount(IedModel *self_);
+
+// `IedModel_getModelNodeByObjectReference`: the node of `IEDLD/LN.DO.DA` (or of a device
+// named by its ldName); NULL if there is none.
+//
+// # Safety
+// `self_` is NULL or a model; `objectReference` NULL or a C string.
+ModelNode *IedModel_getModelNodeByObjectReference(IedModel *self_, const char *objectReference);
+
+// `IedModel_getModelNodeByShortAddress`: the first data attribute (depth first) with
+// this `sAddr`.
+//
+// # Safety
+// `self_` is NULL or a model.
+ModelNode *IedModel_getModelNodeByShortAddress(IedModel *self_, uint32_t shortAddress);
+
+// `IedModel_getModelNodeByShortObjectReference`: as above with the device named by its
+// instance alone (`LD/LN.DO.DA`).
+//
+// # Safety
+// As for `IedModel_getModelNodeByObjectReference`.
+ModelNode *IedModel_getModelNodeByShortObjectReference(IedModel *self_,
+                                                       const char *objectReference);
+
+// `IedModel_getSVControlBlock`: the SV control block `svcbName` of `parentLN`.
+//
+// # Safety
+// `self_` NULL or a model, `parentLN` NULL or a node of it, `svcbName` NULL or a C string.
+SVControlBlock *IedModel_getSVControlBlock(IedModel *self_,
+                                           LogicalNode *parentLN,
+                                           const char *svcbName);
+
+// `IedModel_lookupDataAttributeByMmsValue`: the data attribute whose value is `value`.
+//
+// # Safety
+// `self_` is NULL or a model.
+DataAttribute *IedModel_lookupDataAttributeByMmsValue(IedModel *self_, MmsValue *value);
+
+// `IedModel_lookupDataSet`: the data set `DOMAIN/LN$name` (domain as MMS names it).
+//
+// # Safety
+// `self_` is NULL or a model; `dataSetReference` NULL or a C string.
+DataSet *IedModel_lookupDataSet(IedModel *self_, const char *dataSetReference);
+
+// `IedModel_setAttributeValuesToNull`: sets every data attribute's value pointer to NULL
+// (the values are not freed: a static model's belong to the program).
+//
+// # Safety
+// `self_` is NULL or a model.
+void IedModel_setAttributeValuesToNull(IedModel *self_);
+
+// `IedModel_setIedName`: renames the IED (the name is copied).
+//
+// # Safety
+// `self_` is NULL or a model; `iedName` NULL or a C string.
+void IedModel_setIedName(IedModel *self_, const char *iedName);
+
+// `IedModel_setIedNameForDynamicModel`: renames the IED (copied).
+//
+// # Safety
+// `self_` is NULL or a model; `name` NULL or a C string.
+void IedModel_setIedNameForDynamicModel(IedModel *self_, const char *name);
+
 // `IsoApplicationReference_getAeQualifier`.
 int IsoApplicationReference_getAeQualifier(struct IsoApplicationReference self_);
 
@@ -4519,6 +5170,93 @@ bool LinkedList_remove(LinkedList list, void *data);
 // Pointer arguments are NULL or what the C API expects: live handles of this library,
 // C strings, buffers of the stated size.
 int LinkedList_size(LinkedList list);
+
+// `LogControlBlock_create`: a log control block of `parent` (strings copied).
+//
+// # Safety
+// Strings NULL or C strings; `parent` NULL or a logical node of a model.
+LogControlBlock *LogControlBlock_create(const char *name,
+                                        LogicalNode *parent,
+                                        const char *dataSetName,
+                                        const char *logRef,
+                                        uint8_t trgOps,
+                                        uint32_t intgPd,
+                                        bool logEna,
+                                        bool reasonCode);
+
+// `LogControlBlock_getName`: the LCB's name (borrowed).
+//
+// # Safety
+// `self_` is NULL or a log control block.
+const char *LogControlBlock_getName(LogControlBlock *self_);
+
+// `LogControlBlock_getParent`: the logical node.
+//
+// # Safety
+// `self_` is NULL or a log control block.
+LogicalNode *LogControlBlock_getParent(LogControlBlock *self_);
+
+// `Log_create`: a log `name` of `parent`.
+//
+// # Safety
+// `name` NULL or a C string; `parent` NULL or a logical node of a model.
+Log *Log_create(const char *name, LogicalNode *parent);
+
+// `LogicalDevice_create`: a logical device with instance name `name`.
+//
+// # Safety
+// `name` is NULL or a C string; `parent` NULL or a model.
+LogicalDevice *LogicalDevice_create(const char *name, IedModel *parent);
+
+// `LogicalDevice_createEx`: a logical device with instance `inst` and an optional
+// functional name `ldName` (its MMS domain name then).
+//
+// # Safety
+// Strings NULL or C strings; `parent` NULL or a model.
+LogicalDevice *LogicalDevice_createEx(const char *inst, IedModel *parent, const char *ldName);
+
+// `LogicalDevice_getChildByMmsVariableName`: the data attribute named `LN$FC$DO$DA` in MMS.
+//
+// # Safety
+// `self_` is NULL or a logical device; `mmsVariableName` NULL or a C string.
+ModelNode *LogicalDevice_getChildByMmsVariableName(LogicalDevice *self_,
+                                                   const char *mmsVariableName);
+
+// `LogicalDevice_getLogicalNode`: the logical node `lnName` of the device.
+//
+// # Safety
+// `self_` is NULL or a logical device; `lnName` NULL or a C string.
+LogicalNode *LogicalDevice_getLogicalNode(LogicalDevice *self_, const char *lnName);
+
+// `LogicalDevice_getLogicalNodeCount`: the number of logical nodes of the device.
+//
+// # Safety
+// `self_` is NULL or a logical device.
+int LogicalDevice_getLogicalNodeCount(LogicalDevice *self_);
+
+// `LogicalDevice_getSettingGroupControlBlock`: the device's setting group control block.
+//
+// # Safety
+// `self_` is NULL or a logical device of a model.
+SettingGroupControlBlock *LogicalDevice_getSettingGroupControlBlock(LogicalDevice *self_);
+
+// `LogicalNode_create`: a logical node `name` of the device `parent`.
+//
+// # Safety
+// `name` is NULL or a C string; `parent` NULL or a logical device.
+LogicalNode *LogicalNode_create(const char *name, LogicalDevice *parent);
+
+// `LogicalNode_getDataSet`: the data set `dataSetName` of the node.
+//
+// # Safety
+// `self_` is NULL or a logical node of a model; `dataSetName` NULL or a C string.
+DataSet *LogicalNode_getDataSet(LogicalNode *self_, const char *dataSetName);
+
+// `LogicalNode_hasFCData`: whether a data attribute below the node has `fc`.
+//
+// # Safety
+// `self_` is NULL or a logical node.
+bool LogicalNode_hasFCData(LogicalNode *self_, FunctionalConstraint fc);
 
 // The ISO connection parameters of the MMS connection of an IedConnection (owned by the
 // connection; changes apply to the next connect). NULL for NULL.
@@ -5308,6 +6046,81 @@ MmsType MmsVariableSpecification_getType(MmsVariableSpecification *self_);
 // C strings, buffers of the stated size.
 bool MmsVariableSpecification_isValueOfType(MmsVariableSpecification *self_, const MmsValue *value);
 
+// `ModelNode_getChild`: the descendant at a `.`-separated path (`Oper.ctlVal`,
+// `phsAHar(3).cVal`); NULL if there is none.
+//
+// # Safety
+// `self_` is NULL or a node of a model; `name` NULL or a C string.
+ModelNode *ModelNode_getChild(ModelNode *self_, const char *name);
+
+// `ModelNode_getChildCount`: the number of children (-1 for NULL, 0 for a leaf).
+//
+// # Safety
+// `self_` is NULL or a node of a model.
+int ModelNode_getChildCount(ModelNode *self_);
+
+// `ModelNode_getChildWithFc`: the data attribute at a path whose functional constraint
+// is `fc`; NULL if there is none.
+//
+// # Safety
+// `self_` is NULL or a node of a model; `name` NULL or a C string.
+ModelNode *ModelNode_getChildWithFc(ModelNode *self_, const char *name, FunctionalConstraint fc);
+
+// `ModelNode_getChildWithIdx`: the child at position `idx` of a data object or attribute
+// (NULL out of range, and for devices and logical nodes, as the reference).
+//
+// # Safety
+// `self_` is NULL or a node of a model.
+ModelNode *ModelNode_getChildWithIdx(ModelNode *self_, int idx);
+
+// `ModelNode_getChildren`: a new list of the children (the caller frees the list with
+// `LinkedList_destroyStatic`; the nodes stay the model's); NULL for a leaf.
+//
+// # Safety
+// `self_` is NULL or a node of a model.
+LinkedList ModelNode_getChildren(ModelNode *self_);
+
+// `ModelNode_getName`: the node's name (borrowed; NULL for array elements).
+//
+// # Safety
+// `self_` is NULL or a node of a model.
+const char *ModelNode_getName(ModelNode *self_);
+
+// `ModelNode_getObjectReference`: `IEDLD/LN.DO.DA` (the domain is ldName when set) into
+// `objectReference`, or a `malloc`ed string when it is NULL.
+//
+// # Safety
+// `self_` is NULL or a node of a model; `objectReference` NULL or large enough.
+char *ModelNode_getObjectReference(ModelNode *self_, char *objectReference);
+
+// `ModelNode_getObjectReferenceEx`: as `ModelNode_getObjectReference`; with
+// `withoutIedName` the device is named by its instance alone.
+//
+// # Safety
+// As for `ModelNode_getObjectReference`.
+char *ModelNode_getObjectReferenceEx(ModelNode *node, char *objectReference, bool withoutIedName);
+
+// `ModelNode_getParent`: the parent node (for a logical device: the model, cast).
+//
+// # Safety
+// `self_` is NULL or a node of a model.
+ModelNode *ModelNode_getParent(ModelNode *self_);
+
+// `ModelNode_getType`: the node's `ModelNodeType` (0 for NULL).
+//
+// # Safety
+// `self_` is NULL or a node of a model.
+ModelNodeType ModelNode_getType(ModelNode *self_);
+
+// `PhyComAddress_create`: a destination address (`malloc`ed; a control block takes it).
+//
+// # Safety
+// `dstAddress` is NULL or 6 readable octets.
+struct PhyComAddress *PhyComAddress_create(uint8_t vlanPriority,
+                                           uint16_t vlanId,
+                                           uint16_t appId,
+                                           uint8_t *dstAddress);
+
 // `Quality_fromMmsValue`: bit i of the bit string is quality bit i.
 //
 // # Safety
@@ -5361,6 +6174,171 @@ void Quality_unsetFlag(Quality *self_, int flag);
 // Text of a reason code (static).
 char *ReasonForInclusion_getValueAsString(ReasonForInclusion reasonCode);
 
+// `ReportControlBlock_create`: a report control block of `parent` (strings copied; a NULL
+// `rptId` means the default, a NULL `dataSetName` none).
+//
+// # Safety
+// Strings NULL or C strings; `parent` NULL or a logical node of a model.
+ReportControlBlock *ReportControlBlock_create(const char *name,
+                                              LogicalNode *parent,
+                                              const char *rptId,
+                                              bool isBuffered,
+                                              const char *dataSetName,
+                                              uint32_t confRef,
+                                              uint8_t trgOps,
+                                              uint8_t options,
+                                              uint32_t bufTm,
+                                              uint32_t intgPd);
+
+// `ReportControlBlock_getBufTm`: BufTm in ms.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+uint32_t ReportControlBlock_getBufTm(ReportControlBlock *self_);
+
+// `ReportControlBlock_getConfRev`: ConfRev.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+uint32_t ReportControlBlock_getConfRev(ReportControlBlock *self_);
+
+// `ReportControlBlock_getDataSet`: the configured data set name (borrowed; NULL for none).
+//
+// # Safety
+// `self_` is NULL or a report control block.
+char *ReportControlBlock_getDataSet(ReportControlBlock *self_);
+
+// `ReportControlBlock_getEntryId`: EntryID; NULL before a server buffered an entry.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+MmsValue *ReportControlBlock_getEntryId(ReportControlBlock *self_);
+
+// `ReportControlBlock_getGI`: GI; false for a block no running server reports on.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+bool ReportControlBlock_getGI(ReportControlBlock *self_);
+
+// `ReportControlBlock_getIntgPd`: IntgPd in ms.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+uint32_t ReportControlBlock_getIntgPd(ReportControlBlock *self_);
+
+// `ReportControlBlock_getName`: the RCB's name (borrowed).
+//
+// # Safety
+// `self_` is NULL or a report control block.
+const char *ReportControlBlock_getName(ReportControlBlock *self_);
+
+// `ReportControlBlock_getOptFlds`: the OptFlds bits.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+uint32_t ReportControlBlock_getOptFlds(ReportControlBlock *self_);
+
+// `ReportControlBlock_getOwner`: Owner; NULL while no client owns the block.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+MmsValue *ReportControlBlock_getOwner(ReportControlBlock *self_);
+
+// `ReportControlBlock_getParent`: the logical node.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+LogicalNode *ReportControlBlock_getParent(ReportControlBlock *self_);
+
+// `ReportControlBlock_getPurgeBuf`: PurgeBuf; false for a block no running server reports on.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+bool ReportControlBlock_getPurgeBuf(ReportControlBlock *self_);
+
+// `ReportControlBlock_getResv`: Resv; false while no client reserved the block.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+bool ReportControlBlock_getResv(ReportControlBlock *self_);
+
+// `ReportControlBlock_getResvTms`: ResvTms; 0 while no client reserved the block.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+int16_t ReportControlBlock_getResvTms(ReportControlBlock *self_);
+
+// `ReportControlBlock_getRptEna`: RptEna; false for a block no running server reports on.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+bool ReportControlBlock_getRptEna(ReportControlBlock *self_);
+
+// `ReportControlBlock_getRptID`: the configured RptID (borrowed; NULL for the default).
+//
+// # Safety
+// `self_` is NULL or a report control block.
+char *ReportControlBlock_getRptID(ReportControlBlock *self_);
+
+// `ReportControlBlock_getSqNum`: SqNum; 0 before any report was sent.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+uint16_t ReportControlBlock_getSqNum(ReportControlBlock *self_);
+
+// `ReportControlBlock_getTimeofEntry`: TimeOfEntry in ms; 0 before a server buffered an entry.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+uint64_t ReportControlBlock_getTimeofEntry(ReportControlBlock *self_);
+
+// `ReportControlBlock_getTrgOps`: the TrgOps bits.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+uint32_t ReportControlBlock_getTrgOps(ReportControlBlock *self_);
+
+// `ReportControlBlock_isBuffered`: whether it is a BRCB.
+//
+// # Safety
+// `self_` is NULL or a report control block.
+bool ReportControlBlock_isBuffered(ReportControlBlock *self_);
+
+// `ReportControlBlock_setPreconfiguredClient`: reserves the RCB for a client: type 4 with
+// an IPv4 address (4 octets) or 6 with an IPv6 address (16 octets).
+//
+// # Safety
+// `self_` is NULL or a report control block; `clientAddress` NULL or 4/16 readable octets.
+void ReportControlBlock_setPreconfiguredClient(ReportControlBlock *self_,
+                                               uint8_t clientType,
+                                               const uint8_t *clientAddress);
+
+// `SVControlBlock_addPhyComAddress`: the block's destination address (the block takes it).
+//
+// # Safety
+// `self_` is NULL or an SVCB; `phyComAddress` NULL or from `PhyComAddress_create`.
+void SVControlBlock_addPhyComAddress(SVControlBlock *self_, struct PhyComAddress *phyComAddress);
+
+// `SVControlBlock_create`: a sampled values control block of `parent` (strings copied).
+//
+// # Safety
+// Strings NULL or C strings; `parent` NULL or a logical node of a model.
+SVControlBlock *SVControlBlock_create(const char *name,
+                                      LogicalNode *parent,
+                                      const char *svID,
+                                      const char *dataSet,
+                                      uint32_t confRev,
+                                      uint8_t smpMod,
+                                      uint16_t smpRate,
+                                      uint8_t optFlds,
+                                      bool isUnicast);
+
+// `SVControlBlock_getName`: the SVCB's name (borrowed).
+//
+// # Safety
+// `self_` is NULL or a sampled values control block.
+const char *SVControlBlock_getName(SVControlBlock *self_);
+
 // `Semaphore_create`: a counting semaphore holding `initialValue` (0 if negative).
 Semaphore Semaphore_create(int initialValue);
 
@@ -5381,6 +6359,15 @@ void Semaphore_post(Semaphore self_);
 // # Safety
 // `self_` is NULL or a live semaphore.
 void Semaphore_wait(Semaphore self_);
+
+// `SettingGroupControlBlock_create`: the setting group control block of `parent` (LLN0)
+// with `numOfSGs` groups, `actSG` active.
+//
+// # Safety
+// `parent` is NULL or a logical node of a model.
+SettingGroupControlBlock *SettingGroupControlBlock_create(LogicalNode *parent,
+                                                          uint8_t actSG,
+                                                          uint8_t numOfSGs);
 
 // `Thread_create`: a thread that will run `function(parameter)` once started; with
 // `autodestroy` it frees itself when the function returns (and must not be destroyed).

@@ -11,6 +11,7 @@ pub mod hal;
 pub mod iec61850;
 pub mod io;
 pub mod mms;
+pub mod model;
 pub mod osi;
 #[cfg(test)]
 mod test_util;

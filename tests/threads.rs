@@ -152,17 +152,16 @@ fn no_callback_runs_after_drop_returns() {
     let closed_seen = Arc::new(AtomicBool::new(false));
     let conn = Connection::new(true);
     let (f, c) = (finished.clone(), closed_seen.clone());
-    conn.set_state_listener(Some(Arc::new(move |state| match state {
-        State::Closing => {
+    conn.set_state_listener(Some(Arc::new(move |state| {
+        if state == State::Closed {
             started_tx.lock().unwrap().send(()).unwrap();
             std::thread::sleep(Duration::from_millis(200));
             f.store(true, Ordering::SeqCst);
         }
-        State::Closed => c.store(true, Ordering::SeqCst),
-        _ => {}
     })));
+    conn.set_closed_listener(Some(Arc::new(move || c.store(true, Ordering::SeqCst))));
     conn.connect("127.0.0.1", ied.port).unwrap();
-    // The IED hangs up: CLOSING and CLOSED are queued for the callback thread.
+    // The IED hangs up: CLOSED and the closed handler are queued for the callback thread.
     assert!(conn.read(&var("drop")).is_err());
     started.recv_timeout(Duration::from_secs(5)).unwrap();
     drop(conn);

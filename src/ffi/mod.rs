@@ -9,6 +9,8 @@ pub mod hal_thread;
 pub mod hal_time;
 pub mod iec61850_client;
 pub mod iec61850_common;
+pub mod iec61850_dynamic_model;
+pub mod iec61850_model;
 pub mod iso_connection_parameters;
 pub mod libiec61850_common_api;
 pub mod linked_list;
