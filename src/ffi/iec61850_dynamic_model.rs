@@ -4,7 +4,7 @@
 //! structs, so that C code reading the model sees what libiec61850 builds. Models made here
 //! (or by the config-file parser) are remembered, and only those are freed by
 //! `IedModel_destroy`: a static model handed to it is left alone.
-#![allow(non_camel_case_types, non_snake_case)]
+#![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 
 use std::collections::BTreeSet;
 use std::ffi::{c_char, c_int};
@@ -12,7 +12,7 @@ use std::ptr::null_mut;
 
 use parking_lot::Mutex;
 
-use super::iec61850_common::{FunctionalConstraint, PhyComAddress};
+use super::iec61850_common::{FunctionalConstraint, PhyComAddress, IEC61850_FC_GO};
 use super::iec61850_model::*;
 use super::mms_value::{delete_value, MmsValue_clone, MmsValue_update};
 use super::{c_str, guard, malloc_c_string};
@@ -333,8 +333,24 @@ pub unsafe extern "C" fn LogicalDevice_createEx(
     })
 }
 
+/// Whether a node of type `parent` may have a child of type `child`: devices hold logical
+/// nodes, logical nodes data objects, data objects data objects and attributes, attributes
+/// attributes.
+fn parent_may_hold(parent: ModelNodeType, child: ModelNodeType) -> bool {
+    matches!(
+        (parent, child),
+        (LogicalDeviceModelType, LogicalNodeModelType)
+            | (LogicalNodeModelType, DataObjectModelType)
+            | (
+                DataObjectModelType,
+                DataObjectModelType | DataAttributeModelType
+            )
+            | (DataAttributeModelType, DataAttributeModelType)
+    )
+}
+
 /// Creates a model node of type `T` named `name` under `parent` and appends it to the
-/// parent's children; `init` fills in the rest.
+/// parent's children; `init` fills in the rest. NULL when `parent` cannot hold such a node.
 ///
 /// # Safety
 /// `parent` is NULL or a live node; `name` NULL or a C string. `T` starts with the
@@ -345,7 +361,11 @@ unsafe fn new_node<T>(
     model_type: ModelNodeType,
     init: impl FnOnce(&mut T),
 ) -> *mut T {
-    if parent.is_null() {
+    // SAFETY: the caller's contract.
+    let Some(parent_type) = (unsafe { parent.as_ref() }).map(|p| p.modelType) else {
+        return null_mut();
+    };
+    if !parent_may_hold(parent_type, model_type) {
         return null_mut();
     }
     let node = zeroed::<T>();
@@ -431,6 +451,11 @@ pub unsafe extern "C" fn DataAttribute_create(
     sAddr: u32,
 ) -> *mut DataAttribute {
     guard(null_mut(), || {
+        // Values C may not hand us: the server could not encode such an attribute.
+        let known_type = (IEC61850_BOOLEAN..=IEC61850_TRGOPS).contains(&r#type);
+        if !known_type || !(0..=IEC61850_FC_GO).contains(&fc) {
+            return null_mut();
+        }
         let elements = arrayElements.max(0);
         let fill = |a: &mut DataAttribute, count, index| {
             a.elementCount = count;
@@ -573,7 +598,10 @@ unsafe fn control_block<T: Linked>(
     init: impl FnOnce(&mut T),
 ) -> *mut T {
     // SAFETY: the caller's contract.
-    let Some(model) = (unsafe { model_of(parent).as_mut() }) else {
+    let is_logical_node =
+        unsafe { parent.as_ref() }.is_some_and(|p| p.modelType == LogicalNodeModelType);
+    // SAFETY: the caller's contract.
+    let Some(model) = (unsafe { model_of(parent).as_mut() }).filter(|_| is_logical_node) else {
         return null_mut();
     };
     let block = zeroed::<T>();
@@ -1239,4 +1267,109 @@ pub unsafe extern "C" fn DataSetEntry_create(
         ds.elementCount += 1;
         entry
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::iec61850_common::{IEC61850_FC_ALL, IEC61850_FC_ST};
+
+    /// A model with a device, a logical node and a data object.
+    fn small_model() -> (*mut IedModel, *mut LogicalNode, *mut DataObject) {
+        // SAFETY: fresh objects of this model only.
+        unsafe {
+            let m = IedModel_create(c"M".as_ptr());
+            let ld = LogicalDevice_create(c"LD".as_ptr(), m);
+            let ln = LogicalNode_create(c"GGIO1".as_ptr(), ld);
+            let d = DataObject_create(c"Ind".as_ptr(), ln.cast(), 0);
+            (m, ln, d)
+        }
+    }
+
+    #[test]
+    fn impossible_parents_and_values_are_refused() {
+        let (m, ln, d) = small_model();
+        // SAFETY: nodes of the live model above; NULLs are allowed.
+        unsafe {
+            let attribute = |parent: *mut ModelNode, t, fc| {
+                DataAttribute_create(c"x".as_ptr(), parent, t, fc, 0, 0, 0)
+            };
+            assert!(!attribute(d.cast(), IEC61850_BOOLEAN, IEC61850_FC_ST).is_null());
+            assert!(
+                attribute(d.cast(), 33, IEC61850_FC_ST).is_null(),
+                "unknown type"
+            );
+            assert!(attribute(d.cast(), IEC61850_UNKNOWN_TYPE, IEC61850_FC_ST).is_null());
+            assert!(
+                attribute(d.cast(), IEC61850_BOOLEAN, IEC61850_FC_ALL).is_null(),
+                "FC ALL"
+            );
+            assert!(
+                attribute(d.cast(), IEC61850_BOOLEAN, -7).is_null(),
+                "unknown FC"
+            );
+            assert!(
+                attribute(ln.cast(), IEC61850_BOOLEAN, IEC61850_FC_ST).is_null(),
+                "under LN"
+            );
+            assert!(
+                LogicalNode_create(c"X".as_ptr(), d.cast()).is_null(),
+                "LN under a DO"
+            );
+            assert!(
+                DataObject_create(c"X".as_ptr(), (*ln).parent, 0).is_null(),
+                "DO under LD"
+            );
+            assert!(LogicalNode_create(std::ptr::null(), (*ln).parent.cast()).is_null());
+            assert!(
+                DataSet_create(c"DS".as_ptr(), d.cast()).is_null(),
+                "data set of a DO"
+            );
+            assert!(Log_create(c"L".as_ptr(), std::ptr::null_mut()).is_null());
+            assert_eq!(ModelNode_getChildCount(d.cast()), 1, "refusals add nothing");
+            IedModel_destroy(m);
+        }
+    }
+
+    #[test]
+    fn static_models_are_not_freed() {
+        let mut model = IedModel {
+            name: c"S".as_ptr().cast_mut(),
+            firstChild: null_mut(),
+            dataSets: null_mut(),
+            rcbs: null_mut(),
+            gseCBs: null_mut(),
+            svCBs: null_mut(),
+            sgcbs: null_mut(),
+            lcbs: null_mut(),
+            logs: null_mut(),
+            initializer: None,
+        };
+        // SAFETY: a model in Rust memory, never registered: destroy must leave it alone.
+        unsafe { IedModel_destroy(&mut model) };
+        assert_eq!(model.name, c"S".as_ptr().cast_mut());
+        // SAFETY: NULL is allowed.
+        unsafe { IedModel_destroy(null_mut()) };
+    }
+
+    #[test]
+    fn cycles_in_a_c_graph_end_the_walk() {
+        let (m, ln, d) = small_model();
+        // SAFETY: nodes of the live model; the cycle is undone before destroy.
+        unsafe {
+            // A data object that is its own sibling, and its own child.
+            (*d).sibling = d.cast();
+            (*d).firstChild = d.cast();
+            let found = IedModel_getModelNodeByObjectReference(m, c"MLD/GGIO1.Ind.a.b".as_ptr());
+            assert!(found.is_null());
+            assert!(!LogicalNode_hasFCData(ln, IEC61850_FC_ST));
+            assert_eq!(
+                ModelNode_getChildCount(ln.cast()),
+                graph::MAX_CHAIN as c_int
+            );
+            (*d).sibling = null_mut();
+            (*d).firstChild = null_mut();
+            IedModel_destroy(m);
+        }
+    }
 }

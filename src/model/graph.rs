@@ -21,6 +21,9 @@ pub const MAX_CHAIN: usize = 1 << 20;
 /// Deepest descent below a logical device.
 pub const MAX_DEPTH: usize = 64;
 
+/// Most nodes one depth-first search visits (a cycle would make it endless otherwise).
+pub const MAX_VISITS: usize = 1 << 22;
+
 /// Iterates a NULL-terminated chain from `first`, following `next` (at most [`MAX_CHAIN`]).
 ///
 /// # Safety
@@ -303,13 +306,14 @@ pub unsafe fn by_mms_variable(device: *mut LogicalDevice, variable: &str) -> *mu
 }
 
 /// Visits every node below `node` (depth first, in model order) until `f` returns true;
-/// returns that node.
+/// returns that node. `budget` counts the visits left: at 0 the search ends.
 ///
 /// # Safety
 /// `node` is NULL or a live node whose subtree is live.
 unsafe fn find_below(
     node: *mut ModelNode,
     depth: usize,
+    budget: &mut usize,
     f: &mut impl FnMut(*mut ModelNode) -> bool,
 ) -> *mut ModelNode {
     if depth > MAX_DEPTH {
@@ -320,11 +324,15 @@ unsafe fn find_below(
         return null_mut();
     };
     for child in children {
+        if *budget == 0 {
+            return null_mut();
+        }
+        *budget -= 1;
         if f(child) {
             return child;
         }
         // SAFETY: a live child.
-        let found = unsafe { find_below(child, depth + 1, f) };
+        let found = unsafe { find_below(child, depth + 1, budget, f) };
         if !found.is_null() {
             return found;
         }
@@ -344,10 +352,11 @@ pub unsafe fn find_attribute(
         // SAFETY: nodes visited are live; data attribute nodes are `DataAttribute`s.
         unsafe { (*n).modelType == DataAttributeModelType && f(n.cast()) }
     };
+    let mut budget = MAX_VISITS;
     // SAFETY: the caller's contract.
     for device in unsafe { devices(model) } {
         // SAFETY: a live device.
-        let found = unsafe { find_below(device.cast(), 0, &mut test) };
+        let found = unsafe { find_below(device.cast(), 0, &mut budget, &mut test) };
         if !found.is_null() {
             return found;
         }
@@ -374,13 +383,14 @@ pub unsafe fn for_each_attribute(model: *mut IedModel, f: &mut impl FnMut(&mut D
 /// # Safety
 /// `node` is NULL or a live node whose subtree is live.
 pub unsafe fn has_fc(node: *mut ModelNode, fc: FunctionalConstraint) -> bool {
+    let mut budget = MAX_VISITS;
     // SAFETY: the caller's contract; data attribute nodes are `DataAttribute`s.
-    !unsafe {
-        find_below(node, 0, &mut |n| {
+    let found = unsafe {
+        find_below(node, 0, &mut budget, &mut |n| {
             (*n).modelType == DataAttributeModelType && (*n.cast::<DataAttribute>()).fc == fc
         })
-    }
-    .is_null()
+    };
+    !found.is_null()
 }
 
 /// The data set `name` (`LN$name`) of the device with instance `inst`.
