@@ -5,8 +5,7 @@ decodes the client's TPKT / COTP DT / session / presentation frames down to the 
 `requests` lists each request as `Service(parameters)` with the invoke ID left out, the
 parameters as a BER tree: `[n]` context tags, `'text'` printable strings, hex otherwise.
 """
-import socket
-import threading
+from proxy import RewritingProxy
 
 # Context tags of the MMS ConfirmedServiceRequest CHOICE (ISO 9506-2) that clients send.
 SERVICES = {
@@ -72,58 +71,22 @@ def mms_pdu(tpdu):
     return ber_items(pdv_list)[-1][2]  # after the presentation-context-id
 
 
-class RecordingProxy:
+class RecordingProxy(RewritingProxy):
     """Forwards connections to `target_port`, recording the client's MMS requests."""
 
     def __init__(self, target_port):
         self.requests = []
-        self.target_port = target_port
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen()
-        self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
+        # The proxy shows each client TPKT before forwarding it: a request is listed
+        # before its answer.
+        super().__init__(target_port, answer=self._record)
 
     def take(self):
         """The requests recorded since the last call."""
         taken, self.requests = self.requests, []
         return taken
 
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            server = socket.create_connection(("127.0.0.1", self.target_port))
-            threading.Thread(target=self._pipe, args=(client, server, True), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(server, client, False), daemon=True).start()
-
-    def _pipe(self, src, dst, record):
-        pending = b""
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                if record:
-                    # Record before forwarding, so a request is listed before its answer.
-                    pending += data
-                    while len(pending) >= 4 and len(pending) >= int.from_bytes(pending[2:4], "big"):
-                        size = int.from_bytes(pending[2:4], "big")
-                        pdu = mms_pdu(pending[4:size])
-                        if pdu is not None:
-                            self.requests.append(mms_request(pdu))
-                        pending = pending[size:]
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def close(self):
-        self.listener.close()
+    def _record(self, tpkt):
+        pdu = mms_pdu(tpkt[4:])
+        if pdu is not None:
+            self.requests.append(mms_request(pdu))
+        return None

@@ -46,22 +46,22 @@ BIGDEV_VARIABLES = [name_list(CLASS_VARIABLE, "BIGDev"),
 LARGE_MODEL = [name_list(CLASS_DOMAIN), name_list(CLASS_VARIABLE, "BIGAux")] + BIGDEV_VARIABLES
 
 
+def recording(model):
+    """A recording proxy in front of a reference server on `model`, for a module."""
+    with harness.reference_server_ctl(model) as srv, RecordingProxy(srv.port) as p:
+        yield p
+
+
 @pytest.fixture(scope="module")
 def proxy():
     """A recording proxy in front of a reference server on directory.cfg."""
-    with harness.reference_server_ctl(harness.DIRECTORY_MODEL) as srv:
-        p = RecordingProxy(srv.port)
-        yield p
-        p.close()
+    yield from recording(harness.DIRECTORY_MODEL)
 
 
 @pytest.fixture(scope="module")
 def large_proxy():
     """A recording proxy in front of a reference server on large.cfg."""
-    with harness.reference_server_ctl(harness.LARGE_MODEL) as srv:
-        p = RecordingProxy(srv.port)
-        yield p
-        p.close()
+    yield from recording(harness.LARGE_MODEL)
 
 
 def connect(client, proxy, probe=PROBE):
