@@ -38,6 +38,201 @@
 typedef struct sMmsValue MmsValue;
 
 
+// `CDC_OPTION_PICS_SUBST` of iec61850_cdc.h.
+#define CDC_OPTION_PICS_SUBST 1
+
+// `CDC_OPTION_BLK_ENA` of iec61850_cdc.h.
+#define CDC_OPTION_BLK_ENA 2
+
+// `CDC_OPTION_DESC` of iec61850_cdc.h.
+#define CDC_OPTION_DESC 4
+
+// `CDC_OPTION_DESC_UNICODE` of iec61850_cdc.h.
+#define CDC_OPTION_DESC_UNICODE 8
+
+// `CDC_OPTION_AC_DLNDA` of iec61850_cdc.h.
+#define CDC_OPTION_AC_DLNDA 16
+
+// `CDC_OPTION_AC_DLN` of iec61850_cdc.h.
+#define CDC_OPTION_AC_DLN 32
+
+// `CDC_OPTION_UNIT` of iec61850_cdc.h.
+#define CDC_OPTION_UNIT 64
+
+// `CDC_OPTION_FROZEN_VALUE` of iec61850_cdc.h.
+#define CDC_OPTION_FROZEN_VALUE 128
+
+// `CDC_OPTION_ADDR` of iec61850_cdc.h.
+#define CDC_OPTION_ADDR 256
+
+// `CDC_OPTION_ADDINFO` of iec61850_cdc.h.
+#define CDC_OPTION_ADDINFO 512
+
+// `CDC_OPTION_INST_MAG` of iec61850_cdc.h.
+#define CDC_OPTION_INST_MAG 1024
+
+// `CDC_OPTION_RANGE` of iec61850_cdc.h.
+#define CDC_OPTION_RANGE 2048
+
+// `CDC_OPTION_UNIT_MULTIPLIER` of iec61850_cdc.h.
+#define CDC_OPTION_UNIT_MULTIPLIER 4096
+
+// `CDC_OPTION_AC_SCAV` of iec61850_cdc.h.
+#define CDC_OPTION_AC_SCAV 8192
+
+// `CDC_OPTION_MIN` of iec61850_cdc.h.
+#define CDC_OPTION_MIN 16384
+
+// `CDC_OPTION_MAX` of iec61850_cdc.h.
+#define CDC_OPTION_MAX 32768
+
+// `CDC_OPTION_AC_CLC_O` of iec61850_cdc.h.
+#define CDC_OPTION_AC_CLC_O 65536
+
+// `CDC_OPTION_RANGE_ANG` of iec61850_cdc.h.
+#define CDC_OPTION_RANGE_ANG 131072
+
+// `CDC_OPTION_PHASE_A` of iec61850_cdc.h.
+#define CDC_OPTION_PHASE_A 262144
+
+// `CDC_OPTION_PHASE_B` of iec61850_cdc.h.
+#define CDC_OPTION_PHASE_B 524288
+
+// `CDC_OPTION_PHASE_C` of iec61850_cdc.h.
+#define CDC_OPTION_PHASE_C 1048576
+
+// `CDC_OPTION_PHASE_NEUT` of iec61850_cdc.h.
+#define CDC_OPTION_PHASE_NEUT 2097152
+
+// `CDC_OPTION_PHASES_ABC` of iec61850_cdc.h.
+#define CDC_OPTION_PHASES_ABC 1835008
+
+// `CDC_OPTION_PHASES_ALL` of iec61850_cdc.h.
+#define CDC_OPTION_PHASES_ALL 3932160
+
+// `CDC_OPTION_STEP_SIZE` of iec61850_cdc.h.
+#define CDC_OPTION_STEP_SIZE 4194304
+
+// `CDC_OPTION_ANGLE_REF` of iec61850_cdc.h.
+#define CDC_OPTION_ANGLE_REF 8388608
+
+// `CDC_OPTION_DPL_HWREV` of iec61850_cdc.h.
+#define CDC_OPTION_DPL_HWREV 131072
+
+// `CDC_OPTION_DPL_SWREV` of iec61850_cdc.h.
+#define CDC_OPTION_DPL_SWREV 262144
+
+// `CDC_OPTION_DPL_SERNUM` of iec61850_cdc.h.
+#define CDC_OPTION_DPL_SERNUM 524288
+
+// `CDC_OPTION_DPL_MODEL` of iec61850_cdc.h.
+#define CDC_OPTION_DPL_MODEL 1048576
+
+// `CDC_OPTION_DPL_LOCATION` of iec61850_cdc.h.
+#define CDC_OPTION_DPL_LOCATION 2097152
+
+// `CDC_OPTION_AC_LN0_M` of iec61850_cdc.h.
+#define CDC_OPTION_AC_LN0_M 16777216
+
+// `CDC_OPTION_AC_LN0_EX` of iec61850_cdc.h.
+#define CDC_OPTION_AC_LN0_EX 33554432
+
+// `CDC_OPTION_AC_DLD_M` of iec61850_cdc.h.
+#define CDC_OPTION_AC_DLD_M 67108864
+
+// `CDC_CTL_MODEL_NONE` of iec61850_cdc.h.
+#define CDC_CTL_MODEL_NONE 0
+
+// `CDC_CTL_MODEL_DIRECT_NORMAL` of iec61850_cdc.h.
+#define CDC_CTL_MODEL_DIRECT_NORMAL 1
+
+// `CDC_CTL_MODEL_SBO_NORMAL` of iec61850_cdc.h.
+#define CDC_CTL_MODEL_SBO_NORMAL 2
+
+// `CDC_CTL_MODEL_DIRECT_ENHANCED` of iec61850_cdc.h.
+#define CDC_CTL_MODEL_DIRECT_ENHANCED 3
+
+// `CDC_CTL_MODEL_SBO_ENHANCED` of iec61850_cdc.h.
+#define CDC_CTL_MODEL_SBO_ENHANCED 4
+
+// `CDC_CTL_MODEL_HAS_CANCEL` of iec61850_cdc.h.
+#define CDC_CTL_MODEL_HAS_CANCEL 16
+
+// `CDC_CTL_MODEL_IS_TIME_ACTIVATED` of iec61850_cdc.h.
+#define CDC_CTL_MODEL_IS_TIME_ACTIVATED 32
+
+// `CDC_CTL_OPTION_ORIGIN` of iec61850_cdc.h.
+#define CDC_CTL_OPTION_ORIGIN 64
+
+// `CDC_CTL_OPTION_CTL_NUM` of iec61850_cdc.h.
+#define CDC_CTL_OPTION_CTL_NUM 128
+
+// `CDC_CTL_OPTION_ST_SELD` of iec61850_cdc.h.
+#define CDC_CTL_OPTION_ST_SELD 256
+
+// `CDC_CTL_OPTION_OP_RCVD` of iec61850_cdc.h.
+#define CDC_CTL_OPTION_OP_RCVD 512
+
+// `CDC_CTL_OPTION_OP_OK` of iec61850_cdc.h.
+#define CDC_CTL_OPTION_OP_OK 1024
+
+// `CDC_CTL_OPTION_T_OP_OK` of iec61850_cdc.h.
+#define CDC_CTL_OPTION_T_OP_OK 2048
+
+// `CDC_CTL_OPTION_SBO_TIMEOUT` of iec61850_cdc.h.
+#define CDC_CTL_OPTION_SBO_TIMEOUT 4096
+
+// `CDC_CTL_OPTION_SBO_CLASS` of iec61850_cdc.h.
+#define CDC_CTL_OPTION_SBO_CLASS 8192
+
+// `CDC_CTL_OPTION_OPER_TIMEOUT` of iec61850_cdc.h.
+#define CDC_CTL_OPTION_OPER_TIMEOUT 16384
+
+// `CDC_OPTION_61400_MIN_MX_VAL` of iec61850_cdc.h.
+#define CDC_OPTION_61400_MIN_MX_VAL 1024
+
+// `CDC_OPTION_61400_MAX_MX_VAL` of iec61850_cdc.h.
+#define CDC_OPTION_61400_MAX_MX_VAL 2048
+
+// `CDC_OPTION_61400_TOT_AV_VAL` of iec61850_cdc.h.
+#define CDC_OPTION_61400_TOT_AV_VAL 4096
+
+// `CDC_OPTION_61400_SDV_VAL` of iec61850_cdc.h.
+#define CDC_OPTION_61400_SDV_VAL 8192
+
+// `CDC_OPTION_61400_INC_RATE` of iec61850_cdc.h.
+#define CDC_OPTION_61400_INC_RATE 16384
+
+// `CDC_OPTION_61400_DEC_RATE` of iec61850_cdc.h.
+#define CDC_OPTION_61400_DEC_RATE 32768
+
+// `CDC_OPTION_61400_SP_ACS` of iec61850_cdc.h.
+#define CDC_OPTION_61400_SP_ACS 65536
+
+// `CDC_OPTION_61400_CHA_PER_RS` of iec61850_cdc.h.
+#define CDC_OPTION_61400_CHA_PER_RS 131072
+
+// `CDC_OPTION_61400_CM_ACS` of iec61850_cdc.h.
+#define CDC_OPTION_61400_CM_ACS 262144
+
+// `CDC_OPTION_61400_TM_TOT` of iec61850_cdc.h.
+#define CDC_OPTION_61400_TM_TOT 524288
+
+// `CDC_OPTION_61400_COUNTING_DAILY` of iec61850_cdc.h.
+#define CDC_OPTION_61400_COUNTING_DAILY 1048576
+
+// `CDC_OPTION_61400_COUNTING_MONTHLY` of iec61850_cdc.h.
+#define CDC_OPTION_61400_COUNTING_MONTHLY 2097152
+
+// `CDC_OPTION_61400_COUNTING_YEARLY` of iec61850_cdc.h.
+#define CDC_OPTION_61400_COUNTING_YEARLY 4194304
+
+// `CDC_OPTION_61400_COUNTING_TOTAL` of iec61850_cdc.h.
+#define CDC_OPTION_61400_COUNTING_TOTAL 8388608
+
+// `CDC_OPTION_61400_COUNTING_ALL` of iec61850_cdc.h.
+#define CDC_OPTION_61400_COUNTING_ALL 15728640
+
 // `#define IEC61850_SV_OPT_REFRESH_TIME`.
 #define IEC61850_SV_OPT_REFRESH_TIME 1
 
@@ -1160,6 +1355,84 @@ typedef struct sAcseAuthenticationParameter {
 // `AcseAuthenticationParameter`: pointer to authentication data.
 typedef struct sAcseAuthenticationParameter *AcseAuthenticationParameter;
 
+// C enum `ModelNodeType` (kept as an integer so that any value from C is sound).
+typedef unsigned int ModelNodeType;
+
+// The header every node of the tree starts with (`struct sModelNode`).
+typedef struct sModelNode {
+  // What the node is (and so which struct it really is).
+  ModelNodeType modelType;
+  // Name (NULL for an array element).
+  char *name;
+  // Parent node (for a logical device: the `IedModel`).
+  struct sModelNode *parent;
+  // Next node of the same parent.
+  struct sModelNode *sibling;
+  // First child.
+  struct sModelNode *firstChild;
+} sModelNode;
+
+// C enum `FunctionalConstraint` (values below; kept as an integer so any value from C is sound).
+typedef int FunctionalConstraint;
+
+// C enum `DataAttributeType` (kept as an integer so that any value from C is sound).
+typedef int DataAttributeType;
+
+// A data attribute (`struct sDataAttribute`).
+typedef struct sDataAttribute {
+  // `DataAttributeModelType`.
+  ModelNodeType modelType;
+  // Name (NULL for an array element).
+  char *name;
+  // Data object, data attribute or array.
+  struct sModelNode *parent;
+  // Next sibling.
+  struct sModelNode *sibling;
+  // First child (components, or the elements of an array).
+  struct sModelNode *firstChild;
+  // Number of elements of an array (0 otherwise).
+  int elementCount;
+  // Index of an array element (-1 otherwise).
+  int arrayIndex;
+  // Functional constraint.
+  FunctionalConstraint fc;
+  // Basic type.
+  DataAttributeType type;
+  // `TRG_OPT_*` bits.
+  uint8_t triggerOptions;
+  // The value (NULL for constructed attributes and until the server creates it).
+  MmsValue *mmsValue;
+  // Short address (`sAddr`).
+  uint32_t sAddr;
+} sDataAttribute;
+
+// C `struct sDataAttribute` typedef `DataAttribute`.
+typedef struct sDataAttribute DataAttribute;
+
+// C `struct sModelNode` typedef `ModelNode`.
+typedef struct sModelNode ModelNode;
+
+// A data object (`struct sDataObject`).
+typedef struct sDataObject {
+  // `DataObjectModelType`.
+  ModelNodeType modelType;
+  // Name (NULL for an array element).
+  char *name;
+  // Logical node, data object or array.
+  struct sModelNode *parent;
+  // Next sibling.
+  struct sModelNode *sibling;
+  // First child (the elements, for an array).
+  struct sModelNode *firstChild;
+  // Number of elements of an array (0 otherwise).
+  int elementCount;
+  // Index of an array element (-1 otherwise).
+  int arrayIndex;
+} sDataObject;
+
+// C `struct sDataObject` typedef `DataObject`.
+typedef struct sDataObject DataObject;
+
 // `ClientDataSet`: handle to an opaque object.
 typedef struct sClientDataSet *ClientDataSet;
 
@@ -1367,84 +1640,6 @@ typedef struct LastApplError {
 
 // C callback `CommandTerminationHandler` (NULL allowed).
 typedef void (*CommandTerminationHandler)(void *parameter, ControlObjectClient controlClient);
-
-// C enum `ModelNodeType` (kept as an integer so that any value from C is sound).
-typedef unsigned int ModelNodeType;
-
-// The header every node of the tree starts with (`struct sModelNode`).
-typedef struct sModelNode {
-  // What the node is (and so which struct it really is).
-  ModelNodeType modelType;
-  // Name (NULL for an array element).
-  char *name;
-  // Parent node (for a logical device: the `IedModel`).
-  struct sModelNode *parent;
-  // Next node of the same parent.
-  struct sModelNode *sibling;
-  // First child.
-  struct sModelNode *firstChild;
-} sModelNode;
-
-// C enum `FunctionalConstraint` (values below; kept as an integer so any value from C is sound).
-typedef int FunctionalConstraint;
-
-// C enum `DataAttributeType` (kept as an integer so that any value from C is sound).
-typedef int DataAttributeType;
-
-// A data attribute (`struct sDataAttribute`).
-typedef struct sDataAttribute {
-  // `DataAttributeModelType`.
-  ModelNodeType modelType;
-  // Name (NULL for an array element).
-  char *name;
-  // Data object, data attribute or array.
-  struct sModelNode *parent;
-  // Next sibling.
-  struct sModelNode *sibling;
-  // First child (components, or the elements of an array).
-  struct sModelNode *firstChild;
-  // Number of elements of an array (0 otherwise).
-  int elementCount;
-  // Index of an array element (-1 otherwise).
-  int arrayIndex;
-  // Functional constraint.
-  FunctionalConstraint fc;
-  // Basic type.
-  DataAttributeType type;
-  // `TRG_OPT_*` bits.
-  uint8_t triggerOptions;
-  // The value (NULL for constructed attributes and until the server creates it).
-  MmsValue *mmsValue;
-  // Short address (`sAddr`).
-  uint32_t sAddr;
-} sDataAttribute;
-
-// C `struct sDataAttribute` typedef `DataAttribute`.
-typedef struct sDataAttribute DataAttribute;
-
-// C `struct sModelNode` typedef `ModelNode`.
-typedef struct sModelNode ModelNode;
-
-// A data object (`struct sDataObject`).
-typedef struct sDataObject {
-  // `DataObjectModelType`.
-  ModelNodeType modelType;
-  // Name (NULL for an array element).
-  char *name;
-  // Logical node, data object or array.
-  struct sModelNode *parent;
-  // Next sibling.
-  struct sModelNode *sibling;
-  // First child (the elements, for an array).
-  struct sModelNode *firstChild;
-  // Number of elements of an array (0 otherwise).
-  int elementCount;
-  // Index of an array element (-1 otherwise).
-  int arrayIndex;
-} sDataObject;
-
-// C `struct sDataObject` typedef `DataObject`.
-typedef struct sDataObject DataObject;
 
 // A member of a data set (`struct sDataSetEntry`).
 typedef struct sDataSetEntry {
@@ -3046,6 +3241,359 @@ void AcseAuthenticationParameter_setAuthMechanism(AcseAuthenticationParameter se
 // # Safety
 // `self_` is NULL or a live parameter; `password` is NULL or a C string.
 void AcseAuthenticationParameter_setPassword(AcseAuthenticationParameter self_, char *password);
+
+// `CAC_AnalogueValue_create`: the AnalogueValue attribute `name` under `parent` (const char* name, ModelNode* parent, FunctionalConstraint fc, uint8_t triggerOptions, bool isIntegerNotFloat).
+//
+// # Safety
+// `name` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataAttribute *CAC_AnalogueValue_create(const char *name,
+                                        ModelNode *parent,
+                                        FunctionalConstraint fc,
+                                        uint8_t triggerOptions,
+                                        bool isIntegerNotFloat);
+
+// `CAC_Point_create`: the Point attribute `name` under `parent` (const char* name, ModelNode* parent, FunctionalConstraint fc, uint8_t triggerOptions, bool hasZVal).
+//
+// # Safety
+// `name` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataAttribute *CAC_Point_create(const char *name,
+                                ModelNode *parent,
+                                FunctionalConstraint fc,
+                                uint8_t triggerOptions,
+                                bool hasZVal);
+
+// `CAC_ScaledValueConfig_create`: the ScaledValueConfig attribute `name` under `parent` (const char* name, ModelNode* parent).
+//
+// # Safety
+// `name` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataAttribute *CAC_ScaledValueConfig_create(const char *name,
+                                            ModelNode *parent);
+
+// `CAC_Unit_create`: the Unit attribute `name` under `parent` (const char* name, ModelNode* parent, bool hasMagnitude).
+//
+// # Safety
+// `name` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataAttribute *CAC_Unit_create(const char *name,
+                               ModelNode *parent,
+                               bool hasMagnitude);
+
+// `CAC_ValWithTrans_create`: the ValWithTrans attribute `name` under `parent` (const char* name, ModelNode* parent, FunctionalConstraint fc, uint8_t triggerOptions, bool hasTransientIndicator).
+//
+// # Safety
+// `name` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataAttribute *CAC_ValWithTrans_create(const char *name,
+                                       ModelNode *parent,
+                                       FunctionalConstraint fc,
+                                       uint8_t triggerOptions,
+                                       bool hasTransientIndicator);
+
+// `CAC_Vector_create`: the Vector attribute `name` under `parent` (const char* name, ModelNode* parent, uint32_t options, FunctionalConstraint fc, uint8_t triggerOptions).
+//
+// # Safety
+// `name` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataAttribute *CAC_Vector_create(const char *name,
+                                 ModelNode *parent,
+                                 uint32_t options,
+                                 FunctionalConstraint fc,
+                                 uint8_t triggerOptions);
+
+// `CDC_ACD_create`: a data object of CDC ACD named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_ACD_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_ACT_create`: a data object of CDC ACT named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_ACT_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_ALM_create`: a data object of CDC ALM named `dataObjectName` under `parent`.
+//
+// The reference ignores `controlOptions`, `wpOptions`; so do we.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_ALM_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint32_t _controlOptions,
+                           uint32_t _wpOptions,
+                           bool hasOldStatus);
+
+// `CDC_APC_create`: a data object of CDC APC named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_APC_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint32_t controlOptions,
+                           bool isIntegerNotFloat);
+
+// `CDC_ASG_create`: a data object of CDC ASG named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_ASG_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           bool isIntegerNotFloat);
+
+// `CDC_BAC_create`: a data object of CDC BAC named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_BAC_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint32_t controlOptions,
+                           bool isIntegerNotFloat);
+
+// `CDC_BCR_create`: a data object of CDC BCR named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_BCR_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_BSC_create`: a data object of CDC BSC named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_BSC_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint32_t controlOptions,
+                           bool hasTransientIndicator);
+
+// `CDC_CMD_create`: a data object of CDC CMD named `dataObjectName` under `parent`.
+//
+// The reference ignores `hasCmTm`, `hasCmCt`; so do we.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_CMD_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint32_t controlOptions,
+                           uint32_t wpOptions,
+                           bool hasOldStatus,
+                           bool _hasCmTm,
+                           bool _hasCmCt);
+
+// `CDC_CMV_create`: a data object of CDC CMV named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_CMV_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_CTE_create`: a data object of CDC CTE named `dataObjectName` under `parent`.
+//
+// The reference ignores `controlOptions`; so do we.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_CTE_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint32_t _controlOptions,
+                           uint32_t wpOptions,
+                           bool hasHisRs);
+
+// `CDC_DEL_create`: a data object of CDC DEL named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_DEL_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_DPC_create`: a data object of CDC DPC named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_DPC_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint32_t controlOptions);
+
+// `CDC_DPL_create`: a data object of CDC DPL named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_DPL_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_DPS_create`: a data object of CDC DPS named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_DPS_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_ENC_create`: a data object of CDC ENC named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_ENC_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint32_t controlOptions);
+
+// `CDC_ENG_create`: a data object of CDC ENG named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_ENG_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_ENS_create`: a data object of CDC ENS named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_ENS_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_HST_create`: a data object of CDC HST named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_HST_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint16_t maxPts);
+
+// `CDC_INC_create`: a data object of CDC INC named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_INC_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint32_t controlOptions);
+
+// `CDC_ING_create`: a data object of CDC ING named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_ING_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_INS_create`: a data object of CDC INS named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_INS_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_ISC_create`: a data object of CDC ISC named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_ISC_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint32_t controlOptions,
+                           bool hasTransientIndicator);
+
+// `CDC_LPL_create`: a data object of CDC LPL named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_LPL_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_MV_create`: a data object of CDC MV named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_MV_create(const char *dataObjectName,
+                          ModelNode *parent,
+                          uint32_t options,
+                          bool isIntegerNotFloat);
+
+// `CDC_SAV_create`: a data object of CDC SAV named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_SAV_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           bool isIntegerNotFloat);
+
+// `CDC_SEC_create`: a data object of CDC SEC named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_SEC_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_SPC_create`: a data object of CDC SPC named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_SPC_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint32_t controlOptions);
+
+// `CDC_SPG_create`: a data object of CDC SPG named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_SPG_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_SPS_create`: a data object of CDC SPS named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_SPS_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_SPV_create`: a data object of CDC SPV named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_SPV_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint32_t controlOptions,
+                           uint32_t wpOptions,
+                           bool hasChaManRs);
+
+// `CDC_STV_create`: a data object of CDC STV named `dataObjectName` under `parent`.
+//
+// The reference ignores `controlOptions`, `wpOptions`; so do we.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_STV_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint32_t _controlOptions,
+                           uint32_t _wpOptions,
+                           bool hasOldStatus);
+
+// `CDC_TMS_create`: a data object of CDC TMS named `dataObjectName` under `parent`.
+//
+// The reference ignores `controlOptions`; so do we.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_TMS_create(const char *dataObjectName,
+                           ModelNode *parent,
+                           uint32_t options,
+                           uint32_t _controlOptions,
+                           uint32_t wpOptions,
+                           bool hasHisRs);
+
+// `CDC_VSG_create`: a data object of CDC VSG named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_VSG_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_VSS_create`: a data object of CDC VSS named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_VSS_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// `CDC_WYE_create`: a data object of CDC WYE named `dataObjectName` under `parent`.
+//
+// # Safety
+// `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
+DataObject *CDC_WYE_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
 
 // Frees a `ClientDataSet` and its values; NULL is ignored.
 //

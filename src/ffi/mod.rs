@@ -7,6 +7,7 @@
 
 pub mod hal_thread;
 pub mod hal_time;
+pub mod iec61850_cdc;
 pub mod iec61850_client;
 pub mod iec61850_common;
 pub mod iec61850_dynamic_model;
