@@ -19,6 +19,8 @@
 #include "tls_ciphers.h"
 #include "iec61850_model.h"
 #include "iec61850_dynamic_model.h"
+#include "iec61850_config_file_parser.h"
+#include "hal_filesystem.h"
 
 #define CHECK(cond, what) _Static_assert(cond, what)
 #define SAME_TYPE(a, b) __builtin_types_compatible_p(a, b)
@@ -624,6 +626,7 @@ CHECK((TLS_PSK_WITH_AES_256_CCM_8) == 49321, "TLS_PSK_WITH_AES_256_CCM_8 == 4932
 CHECK((TLS_PSK_DHE_WITH_AES_128_CCM_8) == 49322, "TLS_PSK_DHE_WITH_AES_128_CCM_8 == 49322");
 CHECK((TLS_PSK_DHE_WITH_AES_256_CCM_8) == 49323, "TLS_PSK_DHE_WITH_AES_256_CCM_8 == 49323");
 CHECK((TLS_ECDHE_ECDSA_WITH_AES_128_CCM) == 49324, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM == 49324");
+CHECK((CONFIG_SYSTEM_FILE_SEPARATOR) == 47, "CONFIG_SYSTEM_FILE_SEPARATOR == 47");
 
 CHECK(sizeof(ClientDataSet) == 8, "sizeof(ClientDataSet) == 8");
 CHECK(_Alignof(ClientDataSet) == 8, "_Alignof(ClientDataSet) == 8");
@@ -958,6 +961,12 @@ CHECK(SAME_TYPE(ModelNodeType, unsigned int), "ModelNodeType is unsigned int");
 CHECK(sizeof(DataSetEntry) == 56, "sizeof(DataSetEntry) == 56");
 CHECK(_Alignof(DataSetEntry) == 8, "_Alignof(DataSetEntry) == 8");
 CHECK(SAME_TYPE(DataSetEntry, struct sDataSetEntry), "DataSetEntry is struct sDataSetEntry");
+CHECK(sizeof(FileHandle) == 8, "sizeof(FileHandle) == 8");
+CHECK(_Alignof(FileHandle) == 8, "_Alignof(FileHandle) == 8");
+CHECK(SAME_TYPE(FileHandle, void *), "FileHandle is void *");
+CHECK(sizeof(DirectoryHandle) == 8, "sizeof(DirectoryHandle) == 8");
+CHECK(_Alignof(DirectoryHandle) == 8, "_Alignof(DirectoryHandle) == 8");
+CHECK(SAME_TYPE(DirectoryHandle, struct sDirectoryHandle *), "DirectoryHandle is struct sDirectoryHandle *");
 
 CHECK(sizeof(LastApplError) == 12, "sizeof(LastApplError) == 12");
 CHECK(_Alignof(LastApplError) == 4, "_Alignof(LastApplError)");
@@ -1496,6 +1505,6 @@ CHECK(sizeof(((struct sIsoConnectionParameters *)0)->localTSelector) == 5, "size
 
 int main(void)
 {
-    printf("601 constants, 115 types, 230 fields checked\n");
+    printf("602 constants, 117 types, 230 fields checked\n");
     return 0;
 }

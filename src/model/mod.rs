@@ -1,4 +1,5 @@
 //! The server data model: safe walks over libiec61850's C model structs (declared in
 //! `ffi::iec61850_model`, the header they belong to) and the config-file format.
 
+pub mod config_file;
 pub mod graph;
