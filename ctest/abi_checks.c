@@ -20,6 +20,8 @@
 #include "iec61850_model.h"
 #include "iec61850_dynamic_model.h"
 #include "iec61850_cdc.h"
+#include "iec61850_config_file_parser.h"
+#include "hal_filesystem.h"
 
 #define CHECK(cond, what) _Static_assert(cond, what)
 #define SAME_TYPE(a, b) __builtin_types_compatible_p(a, b)
@@ -625,6 +627,7 @@ CHECK((TLS_PSK_WITH_AES_256_CCM_8) == 49321, "TLS_PSK_WITH_AES_256_CCM_8 == 4932
 CHECK((TLS_PSK_DHE_WITH_AES_128_CCM_8) == 49322, "TLS_PSK_DHE_WITH_AES_128_CCM_8 == 49322");
 CHECK((TLS_PSK_DHE_WITH_AES_256_CCM_8) == 49323, "TLS_PSK_DHE_WITH_AES_256_CCM_8 == 49323");
 CHECK((TLS_ECDHE_ECDSA_WITH_AES_128_CCM) == 49324, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM == 49324");
+CHECK((CONFIG_SYSTEM_FILE_SEPARATOR) == 47, "CONFIG_SYSTEM_FILE_SEPARATOR == 47");
 CHECK((CDC_OPTION_PICS_SUBST) == 1, "CDC_OPTION_PICS_SUBST == 1");
 CHECK((CDC_OPTION_BLK_ENA) == 2, "CDC_OPTION_BLK_ENA == 2");
 CHECK((CDC_OPTION_DESC) == 4, "CDC_OPTION_DESC == 4");
@@ -1024,6 +1027,12 @@ CHECK(SAME_TYPE(ModelNodeType, unsigned int), "ModelNodeType is unsigned int");
 CHECK(sizeof(DataSetEntry) == 56, "sizeof(DataSetEntry) == 56");
 CHECK(_Alignof(DataSetEntry) == 8, "_Alignof(DataSetEntry) == 8");
 CHECK(SAME_TYPE(DataSetEntry, struct sDataSetEntry), "DataSetEntry is struct sDataSetEntry");
+CHECK(sizeof(FileHandle) == 8, "sizeof(FileHandle) == 8");
+CHECK(_Alignof(FileHandle) == 8, "_Alignof(FileHandle) == 8");
+CHECK(SAME_TYPE(FileHandle, void *), "FileHandle is void *");
+CHECK(sizeof(DirectoryHandle) == 8, "sizeof(DirectoryHandle) == 8");
+CHECK(_Alignof(DirectoryHandle) == 8, "_Alignof(DirectoryHandle) == 8");
+CHECK(SAME_TYPE(DirectoryHandle, struct sDirectoryHandle *), "DirectoryHandle is struct sDirectoryHandle *");
 
 CHECK(sizeof(LastApplError) == 12, "sizeof(LastApplError) == 12");
 CHECK(_Alignof(LastApplError) == 4, "_Alignof(LastApplError)");
@@ -1562,6 +1571,6 @@ CHECK(sizeof(((struct sIsoConnectionParameters *)0)->localTSelector) == 5, "size
 
 int main(void)
 {
-    printf("666 constants, 115 types, 230 fields checked\n");
+    printf("667 constants, 117 types, 230 fields checked\n");
     return 0;
 }

@@ -25,6 +25,7 @@ HEADERS = [
     "iso_connection_parameters.h", "tls_config.h", "hal_time.h", "logging_api.h",
     "libiec61850_common_api.h", "hal_base.h", "tls_ciphers.h",
     "iec61850_model.h", "iec61850_dynamic_model.h", "iec61850_cdc.h",
+    "iec61850_config_file_parser.h", "hal_filesystem.h",
 ]
 # The one configuration variant an application including the headers alone sees.
 VARIANT = "CONFIG_MMS_SUPPORT_TLS=0"

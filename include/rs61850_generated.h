@@ -38,6 +38,9 @@
 typedef struct sMmsValue MmsValue;
 
 
+// `CONFIG_SYSTEM_FILE_SEPARATOR`: the path separator, '/'.
+#define CONFIG_SYSTEM_FILE_SEPARATOR 47
+
 // `CDC_OPTION_PICS_SUBST` of iec61850_cdc.h.
 #define CDC_OPTION_PICS_SUBST 1
 
@@ -1296,6 +1299,9 @@ typedef struct sClientSVControlBlock sClientSVControlBlock;
 // The object behind a [`ControlObjectClient`] handle.
 typedef struct sControlObjectClient sControlObjectClient;
 
+// An open directory (opaque).
+typedef struct sDirectoryHandle sDirectoryHandle;
+
 // The object behind an [`IedConnection`] handle (C only ever sees `struct sIedConnection*`).
 typedef struct sIedConnection sIedConnection;
 
@@ -1538,6 +1544,230 @@ typedef struct sIedConnection *IedConnection;
 // C enum `IedClientError` (values below; kept as an integer so any value from C is sound).
 typedef unsigned int IedClientError;
 
+// A logical device (`struct sLogicalDevice`).
+typedef struct sLogicalDevice {
+  // `LogicalDeviceModelType`.
+  ModelNodeType modelType;
+  // The instance name (`inst`).
+  char *name;
+  // The `IedModel`, cast.
+  struct sModelNode *parent;
+  // Next logical device.
+  struct sModelNode *sibling;
+  // First logical node.
+  struct sModelNode *firstChild;
+  // Functional name (`ldName`) that replaces IED name + inst as MMS domain; NULL if none.
+  char *ldName;
+} sLogicalDevice;
+
+// A member of a data set (`struct sDataSetEntry`).
+typedef struct sDataSetEntry {
+  // Logical device instance of the member.
+  char *logicalDeviceName;
+  // Whether `logicalDeviceName` is the entry's own allocation.
+  bool isLDNameDynamicallyAllocated;
+  // MMS variable name within the device (`GGIO1$ST$Ind1$stVal`).
+  char *variableName;
+  // Array element (-1 for none).
+  int index;
+  // Component of the element (NULL for none).
+  char *componentName;
+  // The member's value (the server's).
+  MmsValue *value;
+  // Next member.
+  struct sDataSetEntry *sibling;
+} sDataSetEntry;
+
+// A data set (`struct sDataSet`).
+typedef struct sDataSet {
+  // Logical device instance.
+  char *logicalDeviceName;
+  // `LN$name`.
+  char *name;
+  // Number of members.
+  int elementCount;
+  // First member.
+  struct sDataSetEntry *fcdas;
+  // Next data set of the model.
+  struct sDataSet *sibling;
+} sDataSet;
+
+// A logical node (`struct sLogicalNode`).
+typedef struct sLogicalNode {
+  // `LogicalNodeModelType`.
+  ModelNodeType modelType;
+  // Name (`GGIO1`).
+  char *name;
+  // The logical device.
+  struct sModelNode *parent;
+  // Next logical node.
+  struct sModelNode *sibling;
+  // First data object.
+  struct sModelNode *firstChild;
+} sLogicalNode;
+
+// A report control block (`struct sReportControlBlock`).
+typedef struct sReportControlBlock {
+  // Logical node.
+  struct sLogicalNode *parent;
+  // Name.
+  char *name;
+  // RptID (NULL for the default).
+  char *rptId;
+  // Buffered (BRCB) or not (URCB).
+  bool buffered;
+  // Data set name within the logical device (NULL for none).
+  char *dataSetName;
+  // ConfRev.
+  uint32_t confRef;
+  // TrgOps bits.
+  uint8_t trgOps;
+  // OptFlds bits.
+  uint8_t options;
+  // BufTm in ms.
+  uint32_t bufferTime;
+  // IntgPd in ms.
+  uint32_t intPeriod;
+  // Preconfigured client: type (4 IPv4, 6 IPv6, 0 none) then the address.
+  uint8_t clientReservation[17];
+  // Next report control block of the model.
+  struct sReportControlBlock *sibling;
+} sReportControlBlock;
+
+// A GOOSE control block (`struct sGSEControlBlock`).
+typedef struct sGSEControlBlock {
+  // Logical node.
+  struct sLogicalNode *parent;
+  // Name.
+  char *name;
+  // GoID (the header calls it appId).
+  char *appId;
+  // Data set name.
+  char *dataSetName;
+  // ConfRev.
+  uint32_t confRev;
+  // FixedOffs.
+  bool fixedOffs;
+  // Destination address (NULL for none).
+  struct PhyComAddress *address;
+  // MinTime in ms.
+  int minTime;
+  // MaxTime in ms.
+  int maxTime;
+  // Next GOOSE control block of the model.
+  struct sGSEControlBlock *sibling;
+} sGSEControlBlock;
+
+// A sampled values control block (`struct sSVControlBlock`).
+typedef struct sSVControlBlock {
+  // Logical node.
+  struct sLogicalNode *parent;
+  // Name.
+  char *name;
+  // SvID (MsvID/UsvID).
+  char *svId;
+  // Data set name.
+  char *dataSetName;
+  // OptFlds bits.
+  uint8_t optFlds;
+  // SmpMod.
+  uint8_t smpMod;
+  // SmpRate.
+  uint16_t smpRate;
+  // ConfRev.
+  uint32_t confRev;
+  // Destination address (NULL for none).
+  struct PhyComAddress *dstAddress;
+  // Unicast (USVCB) or multicast (MSVCB).
+  bool isUnicast;
+  // noASDU.
+  int noASDU;
+  // Next sampled values control block of the model.
+  struct sSVControlBlock *sibling;
+} sSVControlBlock;
+
+// A setting group control block (`struct sSettingGroupControlBlock`).
+typedef struct sSettingGroupControlBlock {
+  // Logical node (LLN0).
+  struct sLogicalNode *parent;
+  // Active setting group.
+  uint8_t actSG;
+  // Number of setting groups.
+  uint8_t numOfSGs;
+  // Setting group being edited (0 for none).
+  uint8_t editSG;
+  // Whether an edit is being confirmed.
+  bool cnfEdit;
+  // Time of the last activation.
+  uint64_t timestamp;
+  // Reservation time.
+  uint16_t resvTms;
+  // Next setting group control block of the model.
+  struct sSettingGroupControlBlock *sibling;
+} sSettingGroupControlBlock;
+
+// A log control block (`struct sLogControlBlock`).
+typedef struct sLogControlBlock {
+  // Logical node.
+  struct sLogicalNode *parent;
+  // Name.
+  char *name;
+  // Data set name (NULL for none).
+  char *dataSetName;
+  // Log reference (`LD/LN$log`).
+  char *logRef;
+  // TrgOps bits.
+  uint8_t trgOps;
+  // IntgPd in ms.
+  uint32_t intPeriod;
+  // LogEna.
+  bool logEna;
+  // ReasonCode.
+  bool reasonCode;
+  // Next log control block of the model.
+  struct sLogControlBlock *sibling;
+} sLogControlBlock;
+
+// A log (`struct sLog`).
+typedef struct sLog {
+  // Logical node.
+  struct sLogicalNode *parent;
+  // Name.
+  char *name;
+  // Next log of the model.
+  struct sLog *sibling;
+} sLog;
+
+// The model (`struct sIedModel`).
+typedef struct sIedModel {
+  // IED name.
+  char *name;
+  // First logical device.
+  struct sLogicalDevice *firstChild;
+  // First data set.
+  struct sDataSet *dataSets;
+  // First report control block.
+  struct sReportControlBlock *rcbs;
+  // First GOOSE control block.
+  struct sGSEControlBlock *gseCBs;
+  // First sampled values control block.
+  struct sSVControlBlock *svCBs;
+  // First setting group control block.
+  struct sSettingGroupControlBlock *sgcbs;
+  // First log control block.
+  struct sLogControlBlock *lcbs;
+  // First log.
+  struct sLog *logs;
+  // Called by the server before it starts (static models set their values there).
+  void (*initializer)(void);
+} sIedModel;
+
+// C `struct sIedModel` typedef `IedModel`.
+typedef struct sIedModel IedModel;
+
+// C `void*` typedef `FileHandle`: an open file.
+typedef void *FileHandle;
+
 // `ControlObjectClient`: handle to an opaque object.
 typedef struct sControlObjectClient *ControlObjectClient;
 
@@ -1641,57 +1871,11 @@ typedef struct LastApplError {
 // C callback `CommandTerminationHandler` (NULL allowed).
 typedef void (*CommandTerminationHandler)(void *parameter, ControlObjectClient controlClient);
 
-// A member of a data set (`struct sDataSetEntry`).
-typedef struct sDataSetEntry {
-  // Logical device instance of the member.
-  char *logicalDeviceName;
-  // Whether `logicalDeviceName` is the entry's own allocation.
-  bool isLDNameDynamicallyAllocated;
-  // MMS variable name within the device (`GGIO1$ST$Ind1$stVal`).
-  char *variableName;
-  // Array element (-1 for none).
-  int index;
-  // Component of the element (NULL for none).
-  char *componentName;
-  // The member's value (the server's).
-  MmsValue *value;
-  // Next member.
-  struct sDataSetEntry *sibling;
-} sDataSetEntry;
-
 // C `struct sDataSetEntry` typedef `DataSetEntry`.
 typedef struct sDataSetEntry DataSetEntry;
 
-// A data set (`struct sDataSet`).
-typedef struct sDataSet {
-  // Logical device instance.
-  char *logicalDeviceName;
-  // `LN$name`.
-  char *name;
-  // Number of members.
-  int elementCount;
-  // First member.
-  struct sDataSetEntry *fcdas;
-  // Next data set of the model.
-  struct sDataSet *sibling;
-} sDataSet;
-
 // C `struct sDataSet` typedef `DataSet`.
 typedef struct sDataSet DataSet;
-
-// A logical node (`struct sLogicalNode`).
-typedef struct sLogicalNode {
-  // `LogicalNodeModelType`.
-  ModelNodeType modelType;
-  // Name (`GGIO1`).
-  char *name;
-  // The logical device.
-  struct sModelNode *parent;
-  // Next logical node.
-  struct sModelNode *sibling;
-  // First data object.
-  struct sModelNode *firstChild;
-} sLogicalNode;
 
 // C `struct sLogicalNode` typedef `LogicalNode`.
 typedef struct sLogicalNode LogicalNode;
@@ -1710,29 +1894,8 @@ typedef struct sFileDirectoryEntry {
 // `FileDirectoryEntry`: handle to an opaque object.
 typedef struct sFileDirectoryEntry *FileDirectoryEntry;
 
-// A GOOSE control block (`struct sGSEControlBlock`).
-typedef struct sGSEControlBlock {
-  // Logical node.
-  struct sLogicalNode *parent;
-  // Name.
-  char *name;
-  // GoID (the header calls it appId).
-  char *appId;
-  // Data set name.
-  char *dataSetName;
-  // ConfRev.
-  uint32_t confRev;
-  // FixedOffs.
-  bool fixedOffs;
-  // Destination address (NULL for none).
-  struct PhyComAddress *address;
-  // MinTime in ms.
-  int minTime;
-  // MaxTime in ms.
-  int maxTime;
-  // Next GOOSE control block of the model.
-  struct sGSEControlBlock *sibling;
-} sGSEControlBlock;
+// C `struct sDirectoryHandle*` typedef `DirectoryHandle`.
+typedef struct sDirectoryHandle *DirectoryHandle;
 
 // C `struct sGSEControlBlock` typedef `GSEControlBlock`.
 typedef struct sGSEControlBlock GSEControlBlock;
@@ -1868,157 +2031,6 @@ typedef void (*IedConnection_WriteDataSetHandler)(uint32_t invokeId,
                                                   void *parameter,
                                                   IedClientError err,
                                                   LinkedList accessResults);
-
-// A logical device (`struct sLogicalDevice`).
-typedef struct sLogicalDevice {
-  // `LogicalDeviceModelType`.
-  ModelNodeType modelType;
-  // The instance name (`inst`).
-  char *name;
-  // The `IedModel`, cast.
-  struct sModelNode *parent;
-  // Next logical device.
-  struct sModelNode *sibling;
-  // First logical node.
-  struct sModelNode *firstChild;
-  // Functional name (`ldName`) that replaces IED name + inst as MMS domain; NULL if none.
-  char *ldName;
-} sLogicalDevice;
-
-// A report control block (`struct sReportControlBlock`).
-typedef struct sReportControlBlock {
-  // Logical node.
-  struct sLogicalNode *parent;
-  // Name.
-  char *name;
-  // RptID (NULL for the default).
-  char *rptId;
-  // Buffered (BRCB) or not (URCB).
-  bool buffered;
-  // Data set name within the logical device (NULL for none).
-  char *dataSetName;
-  // ConfRev.
-  uint32_t confRef;
-  // TrgOps bits.
-  uint8_t trgOps;
-  // OptFlds bits.
-  uint8_t options;
-  // BufTm in ms.
-  uint32_t bufferTime;
-  // IntgPd in ms.
-  uint32_t intPeriod;
-  // Preconfigured client: type (4 IPv4, 6 IPv6, 0 none) then the address.
-  uint8_t clientReservation[17];
-  // Next report control block of the model.
-  struct sReportControlBlock *sibling;
-} sReportControlBlock;
-
-// A sampled values control block (`struct sSVControlBlock`).
-typedef struct sSVControlBlock {
-  // Logical node.
-  struct sLogicalNode *parent;
-  // Name.
-  char *name;
-  // SvID (MsvID/UsvID).
-  char *svId;
-  // Data set name.
-  char *dataSetName;
-  // OptFlds bits.
-  uint8_t optFlds;
-  // SmpMod.
-  uint8_t smpMod;
-  // SmpRate.
-  uint16_t smpRate;
-  // ConfRev.
-  uint32_t confRev;
-  // Destination address (NULL for none).
-  struct PhyComAddress *dstAddress;
-  // Unicast (USVCB) or multicast (MSVCB).
-  bool isUnicast;
-  // noASDU.
-  int noASDU;
-  // Next sampled values control block of the model.
-  struct sSVControlBlock *sibling;
-} sSVControlBlock;
-
-// A setting group control block (`struct sSettingGroupControlBlock`).
-typedef struct sSettingGroupControlBlock {
-  // Logical node (LLN0).
-  struct sLogicalNode *parent;
-  // Active setting group.
-  uint8_t actSG;
-  // Number of setting groups.
-  uint8_t numOfSGs;
-  // Setting group being edited (0 for none).
-  uint8_t editSG;
-  // Whether an edit is being confirmed.
-  bool cnfEdit;
-  // Time of the last activation.
-  uint64_t timestamp;
-  // Reservation time.
-  uint16_t resvTms;
-  // Next setting group control block of the model.
-  struct sSettingGroupControlBlock *sibling;
-} sSettingGroupControlBlock;
-
-// A log control block (`struct sLogControlBlock`).
-typedef struct sLogControlBlock {
-  // Logical node.
-  struct sLogicalNode *parent;
-  // Name.
-  char *name;
-  // Data set name (NULL for none).
-  char *dataSetName;
-  // Log reference (`LD/LN$log`).
-  char *logRef;
-  // TrgOps bits.
-  uint8_t trgOps;
-  // IntgPd in ms.
-  uint32_t intPeriod;
-  // LogEna.
-  bool logEna;
-  // ReasonCode.
-  bool reasonCode;
-  // Next log control block of the model.
-  struct sLogControlBlock *sibling;
-} sLogControlBlock;
-
-// A log (`struct sLog`).
-typedef struct sLog {
-  // Logical node.
-  struct sLogicalNode *parent;
-  // Name.
-  char *name;
-  // Next log of the model.
-  struct sLog *sibling;
-} sLog;
-
-// The model (`struct sIedModel`).
-typedef struct sIedModel {
-  // IED name.
-  char *name;
-  // First logical device.
-  struct sLogicalDevice *firstChild;
-  // First data set.
-  struct sDataSet *dataSets;
-  // First report control block.
-  struct sReportControlBlock *rcbs;
-  // First GOOSE control block.
-  struct sGSEControlBlock *gseCBs;
-  // First sampled values control block.
-  struct sSVControlBlock *svCBs;
-  // First setting group control block.
-  struct sSettingGroupControlBlock *sgcbs;
-  // First log control block.
-  struct sLogControlBlock *lcbs;
-  // First log.
-  struct sLog *logs;
-  // Called by the server before it starts (static models set their values there).
-  void (*initializer)(void);
-} sIedModel;
-
-// C `struct sIedModel` typedef `IedModel`.
-typedef struct sIedModel IedModel;
 
 // C `struct sLogicalDevice` typedef `LogicalDevice`.
 typedef struct sLogicalDevice LogicalDevice;
@@ -4182,6 +4194,20 @@ bool ClientSVControlBlock_setResv(ClientSVControlBlock self_, bool value);
 // `self_` is NULL or a live SVCB whose connection is live.
 bool ClientSVControlBlock_setSvEna(ClientSVControlBlock self_, bool value);
 
+// `ConfigFileParser_createModelFromConfigFile`: the model of the config file open as
+// `fileHandle` (read to its end, not closed), or NULL when malformed.
+//
+// # Safety
+// `fileHandle` is NULL or a handle of `FileSystem_openFile`.
+IedModel *ConfigFileParser_createModelFromConfigFile(FileHandle fileHandle);
+
+// `ConfigFileParser_createModelFromConfigFileEx`: the model of the config file
+// `filename`, or NULL when the file is missing or malformed.
+//
+// # Safety
+// `filename` is NULL or a C string.
+IedModel *ConfigFileParser_createModelFromConfigFileEx(const char *filename);
+
 // Cancels a selection or a time-activated operate (writes Cancel with the last ctlVal sent).
 //
 // # Safety
@@ -4513,6 +4539,73 @@ uint32_t FileDirectoryEntry_getFileSize(FileDirectoryEntry self_);
 // # Safety
 // `self_` is NULL or a live entry.
 uint64_t FileDirectoryEntry_getLastModified(FileDirectoryEntry self_);
+
+// `FileSystem_closeDirectory`: closes the directory (NULL is fine).
+//
+// # Safety
+// `directory` is NULL or an open directory, not used afterwards.
+void FileSystem_closeDirectory(DirectoryHandle directory);
+
+// `FileSystem_closeFile`: closes the file (NULL is fine).
+//
+// # Safety
+// `handle` is NULL or an open file, not used afterwards.
+void FileSystem_closeFile(FileHandle handle);
+
+// `FileSystem_deleteFile`: removes `filename`; whether it was removed.
+//
+// # Safety
+// `filename` is NULL or a C string.
+bool FileSystem_deleteFile(char *filename);
+
+// `FileSystem_getFileInfo`: the size and the modification time (ms since the epoch) of
+// `filename`; false if it does not exist. Either output may be NULL.
+//
+// # Safety
+// `filename` is NULL or a C string; outputs NULL or writable.
+bool FileSystem_getFileInfo(char *filename,
+                            uint32_t *fileSize,
+                            uint64_t *lastModificationTimestamp);
+
+// `FileSystem_openDirectory`: opens a directory for listing; NULL on failure.
+//
+// # Safety
+// `directoryName` is NULL or a C string.
+DirectoryHandle FileSystem_openDirectory(char *directoryName);
+
+// `FileSystem_openFile`: opens `pathName` for reading, or truncated for writing when
+// `readWrite`; NULL on failure.
+//
+// # Safety
+// `pathName` is NULL or a C string.
+FileHandle FileSystem_openFile(char *pathName, bool readWrite);
+
+// `FileSystem_readDirectory`: the next entry's name, skipping `.` and `..`, or NULL at
+// the end (then `*isDirectory` is left alone). The name belongs to the handle and is
+// valid until the next call or `closeDirectory`: not to be freed.
+//
+// # Safety
+// `directory` is NULL or an open directory; `isDirectory` NULL or writable.
+char *FileSystem_readDirectory(DirectoryHandle directory, bool *isDirectory);
+
+// `FileSystem_readFile`: reads up to `maxSize` bytes; the count read (0 at the end or on
+// error).
+//
+// # Safety
+// `handle` is NULL or an open file; `buffer` holds `maxSize` bytes.
+int FileSystem_readFile(FileHandle handle, uint8_t *buffer, int maxSize);
+
+// `FileSystem_renameFile`: renames a file; whether it was renamed.
+//
+// # Safety
+// Both names are NULL or C strings.
+bool FileSystem_renameFile(char *oldFilename, char *newFilename);
+
+// `FileSystem_writeFile`: writes `size` bytes; the count written.
+//
+// # Safety
+// `handle` is NULL or an open file; `buffer` holds `size` bytes.
+int FileSystem_writeFile(FileHandle handle, uint8_t *buffer, int size);
 
 // `FunctionalConstraint_fromString`: matches the first two characters (case-sensitive);
 // `IEC61850_FC_NONE` otherwise.

@@ -5,11 +5,13 @@
 //! lives in the safe layers below; these modules only check arguments, convert
 //! C values and map errors. Every exported function runs inside [`guard`].
 
+pub mod hal_filesystem;
 pub mod hal_thread;
 pub mod hal_time;
 pub mod iec61850_cdc;
 pub mod iec61850_client;
 pub mod iec61850_common;
+pub mod iec61850_config_file_parser;
 pub mod iec61850_dynamic_model;
 pub mod iec61850_model;
 pub mod iso_connection_parameters;

@@ -2,4 +2,5 @@
 //! `ffi::iec61850_model`, the header they belong to) and the config-file format.
 
 pub mod cdc;
+pub mod config_file;
 pub mod graph;
