@@ -15,6 +15,8 @@
  *                                       reports received through a report handler
  *   bench conns PORT N                  N concurrent associations: threads, RSS, time
  *   bench file PORT NAME SIZE ITER      getFile of a SIZE-byte file: median MB/s
+ *   bench parse FILE ITER               ConfigFileParser_createModelFromConfigFileEx +
+ *                                       IedModel_destroy: median ms
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -33,6 +35,8 @@
 #include <unistd.h>
 
 #include "iec61850_client.h"
+#include "iec61850_config_file_parser.h"
+#include "iec61850_dynamic_model.h"
 
 #define FLOAT_REF "DEMOMeas/MMXU1.TotW.mag.f"
 #define HOST "127.0.0.1"
@@ -514,6 +518,24 @@ static void bench_file(int port, const char *name, long size, int iter)
     disconnect(con);
 }
 
+/* ---- config file parser ---------------------------------------------------- */
+
+/* Loads the model file `path` `iter` times and destroys it; prints the median in ms. */
+static void bench_parse(const char *path, int iter)
+{
+    double *ms = malloc(sizeof(double) * (size_t) iter);
+    for (int i = 0; i < iter; i++) {
+        double t0 = now_s();
+        IedModel *model = ConfigFileParser_createModelFromConfigFileEx(path);
+        if (model == NULL)
+            die("ConfigFileParser_createModelFromConfigFileEx", 0);
+        IedModel_destroy(model);
+        ms[i] = (now_s() - t0) * 1e3;
+    }
+    printf("parse_ms %.3f\n", quantile(ms, iter, 0.5));
+    free(ms);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -539,6 +561,8 @@ int main(int argc, char **argv)
         bench_reports(a, b, argv[4], argv[5]);
     else if (!strcmp(cmd, "conns") && argc == 4)
         bench_conns(a, b);
+    else if (!strcmp(cmd, "parse") && argc == 4)
+        bench_parse(argv[2], b);
     else if (!strcmp(cmd, "file") && argc == 6)
         bench_file(a, argv[3], atol(argv[4]), atoi(argv[5]));
     else {

@@ -36,9 +36,11 @@ FILE_NAME = "download.bin"
 WINDOW = 5
 
 FULL = dict(echo=20000, connect=40, read=3000, pipeline=20000, reports=20000, file=(8 << 20, 5),
-            conns=(100, 1000), discovery_model=harness.LARGE_MODEL)
+            conns=(100, 1000), discovery_model=harness.LARGE_MODEL, parse=15)
 SMOKE = dict(echo=100, connect=2, read=20, pipeline=200, reports=100, file=(1 << 16, 1),
-             conns=(10,), discovery_model=harness.DEMO_MODEL)
+             conns=(10,), discovery_model=harness.DEMO_MODEL, parse=1)
+# The parser measurement's model: PARSE_LNS x PARSE_DOS data objects of PARSE_DAS attributes.
+PARSE_LNS, PARSE_DOS, PARSE_DAS = 50, 50, 5
 
 # (key, label, unit, better, target ratio or None): better is "lower" or "higher".
 METRICS = [
@@ -53,7 +55,24 @@ METRICS = [
     ("reports_per_s", f"reports received and decoded ({fakeserver.MEMBERS} members)", "/s",
      "higher", 2.0),
     ("file_mb_per_s", "file download (getFile)", "MB/s", "higher", None),
+    ("parse_ms", f"config file parse + destroy ({PARSE_LNS * PARSE_DOS * PARSE_DAS} DAs)", "ms",
+     "lower", 1.0),
 ]
+
+
+def parse_model(path):
+    """Writes the parser measurement's model file (every attribute with a value)."""
+    lines = ["MODEL(BENCH){", "LD(Parse){"]
+    for ln in range(PARSE_LNS):
+        lines.append(f"LN(GGIO{ln + 1}){{")
+        for do in range(PARSE_DOS):
+            lines += [f"DO(Ind{do + 1} 0){{", "DA(stVal 0 0 0 1 0)=1;", "DA(q 0 23 0 2 0);",
+                      "DA(t 0 22 0 0 0);", "DA(cnt 0 3 1 1 0)=42;",
+                      'DA(d 0 20 5 0 0)="description";', "}"]
+        lines.append("}")
+    lines += ["}", "}"]
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 def build(work):
@@ -114,7 +133,7 @@ def run_bench(exe, libdir, *args):
 
 def measurements(ports, cfg):
     """The bench invocations of one round: (key suffix, arguments)."""
-    out = [("", ["connect", ports["demo"], cfg["connect"]]),
+    out = [("", ["parse", cfg["parse_model"], cfg["parse"]]),("", ["connect", ports["demo"], cfg["connect"]]),
            ("", ["read", ports["demo"], cfg["read"]]),
            ("", ["pipeline", ports["demo"], cfg["pipeline"], WINDOW]),
            ("", ["discovery", ports["large"]]),
@@ -206,6 +225,8 @@ def main():
     rounds = 1 if args.smoke else args.rounds
     with tempfile.TemporaryDirectory(prefix="rs61850-bench-") as work:
         exe, dirs = build(work)
+        cfg = dict(cfg, parse_model=os.path.join(work, "parse.cfg"))
+        parse_model(cfg["parse_model"])
         script = os.path.join(work, "script.json")
         py = sys.executable
         refserver = os.path.join(REPO, "tests", "interop", "refserver.py")
