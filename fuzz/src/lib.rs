@@ -15,6 +15,7 @@ use iec61850::mms::pdu::{self, InitiateParams, VariableRef};
 use iec61850::mms::type_spec;
 use iec61850::mms::value::{BitString, OctetString};
 use iec61850::mms::MmsValue;
+use iec61850::model::config_file;
 use iec61850::osi::tpkt::{self, Framer};
 use iec61850::osi::{acse, cotp, presentation, session};
 use iec61850::osi::{IsoEvent, IsoParams, IsoServer};
@@ -35,6 +36,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("client_protocol", client_protocol),
     ("value_roundtrip", value_roundtrip),
     ("mms_value_api", mms_value_api),
+    ("config_file", config_file),
 ];
 
 /// TPKT framer: the first octet picks the frame limit and the feeding chunk size; the
@@ -547,4 +549,42 @@ fn gen_value(input: &mut Bytes<'_>, depth: usize) -> MmsValue {
 
 fn c_string(text: Vec<u8>) -> std::ffi::CString {
     std::ffi::CString::new(text).expect("NUL octets were filtered out")
+}
+
+/// The config-file parser on any text; what parses is also loaded through the C API
+/// (`ConfigFileParser_createModelFromConfigFileEx`), walked and destroyed, so that the
+/// sanitizers see every allocation of a parsed model freed. The loader builds nothing from
+/// text the parser refuses (it may refuse more: a block the model cannot hold where the
+/// parser does not track it).
+pub fn config_file(data: &[u8]) {
+    use iec61850::ffi::iec61850_config_file_parser::ConfigFileParser_createModelFromConfigFileEx;
+    use iec61850::ffi::iec61850_dynamic_model::IedModel_destroy;
+    use iec61850::ffi::iec61850_model::{IedModel_getLogicalDeviceCount, ModelNode_getChildCount};
+    use std::io::Write;
+    thread_local! {
+        static PATH: std::path::PathBuf = std::env::temp_dir()
+            .join(format!("rs61850-fuzz-{}-{:?}.cfg", std::process::id(), std::thread::current().id()));
+    }
+    let parsed = config_file::parse(data).is_ok();
+    PATH.with(|path| {
+        let written = std::fs::File::create(path).and_then(|mut f| f.write_all(data));
+        if written.is_err() {
+            return;
+        }
+        let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a C string path; the model is ours and destroyed once.
+        unsafe {
+            let model = ConfigFileParser_createModelFromConfigFileEx(c_path.as_ptr());
+            assert!(model.is_null() || parsed, "a model from text the parser refuses");
+            if !model.is_null() {
+                let devices = IedModel_getLogicalDeviceCount(model);
+                assert!(devices >= 0);
+                let first = (*model).firstChild;
+                if !first.is_null() {
+                    assert!(ModelNode_getChildCount(first.cast()) >= 0);
+                }
+                IedModel_destroy(model);
+            }
+        }
+    });
 }

@@ -231,6 +231,12 @@ enum Block {
     Control,
 }
 
+/// Highest `DataAttributeType` (`IEC61850_TRGOPS`).
+const MAX_TYPE: i32 = 32;
+
+/// Highest functional constraint (`IEC61850_FC_GO`).
+const MAX_FC: i32 = 18;
+
 /// Parses a whole file.
 pub fn parse(text: &[u8]) -> Result<ModelDescription, Error> {
     let mut parser = Parser {
@@ -530,6 +536,15 @@ impl Parser {
         let a = args(line, "DA(").ok_or("expected DO(...), DA(...) or }")?;
         let elements = count(&a, 1)?;
         let kind = int(&a, 2)? as i32;
+        let fc = int(&a, 3)? as i32;
+        // Types and FCs the model headers define; the reference takes any number, a server
+        // could not encode an attribute of another.
+        if !(0..=MAX_TYPE).contains(&kind) {
+            return Err("unknown data attribute type".into());
+        }
+        if !(0..=MAX_FC).contains(&fc) {
+            return Err("unknown functional constraint".into());
+        }
         let value = match line.split_once(")=") {
             Some((_, text)) => parse_value(kind, text),
             None => None,
@@ -539,7 +554,7 @@ impl Parser {
             name: field(&a, 0)?.to_string(),
             elements,
             kind,
-            fc: int(&a, 3)? as i32,
+            fc,
             trg_ops: uint(&a, 4)? as u8,
             s_addr: uint(&a, 5)?,
             value,
