@@ -575,7 +575,10 @@ pub fn config_file(data: &[u8]) {
         // SAFETY: a C string path; the model is ours and destroyed once.
         unsafe {
             let model = ConfigFileParser_createModelFromConfigFileEx(c_path.as_ptr());
-            assert!(model.is_null() || parsed, "a model from text the parser refuses");
+            assert!(
+                model.is_null() || parsed,
+                "a model from text the parser refuses"
+            );
             if !model.is_null() {
                 let devices = IedModel_getLogicalDeviceCount(model);
                 assert!(devices >= 0);
