@@ -19,6 +19,7 @@ use iec61850::model::config_file;
 use iec61850::osi::tpkt::{self, Framer};
 use iec61850::osi::{acse, cotp, presentation, session};
 use iec61850::osi::{IsoEvent, IsoParams, IsoServer};
+use iec61850::server::protocol::{self as server, ServerConfig, ServerProtocol};
 
 /// A fuzz target: panics only on a bug.
 pub type Target = fn(&[u8]);
@@ -34,6 +35,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("mms_data", mms_data),
     ("type_spec", type_spec),
     ("client_protocol", client_protocol),
+    ("server_protocol", server_protocol),
     ("value_roundtrip", value_roundtrip),
     ("mms_value_api", mms_value_api),
     ("config_file", config_file),
@@ -171,6 +173,72 @@ pub fn client_protocol(data: &[u8]) {
     assert!(client.outstanding() <= 2 - answered.len());
     if client.phase() == Phase::Closed {
         assert_eq!(client.outstanding(), 0);
+    }
+}
+
+/// `ServerProtocol::feed`. First octet odd: the server is associated with our client
+/// first and the rest is `[len, mms...]` PDUs carried by the client's ISO stack; even:
+/// the rest is raw socket bytes from the start, fed in chunks of `(first >> 1) + 1`.
+/// Invariants: a request's invoke ID is never outstanding twice; the outstanding count
+/// stays within the negotiated limit and is 0 once closed; every outstanding request can
+/// be answered while associated.
+pub fn server_protocol(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let mut server = ServerProtocol::new(ServerConfig::default(), None);
+    let (mut out, mut events) = (Vec::new(), Vec::new());
+    if mode & 1 == 1 {
+        let mut client =
+            ClientProtocol::new(IsoParams::default(), InitiateParams::client_default());
+        let (mut to_server, mut client_events) = (Vec::new(), Vec::new());
+        client.start(&mut to_server);
+        while client.phase() != Phase::Associated {
+            let mut to_client = Vec::new();
+            server.feed(&std::mem::take(&mut to_server), &mut to_client, &mut events);
+            client.feed(&to_client, &mut to_server, &mut client_events);
+        }
+        let mut rest = rest;
+        while let Some((&len, tail)) = rest.split_first() {
+            let (mms, tail) = tail.split_at(usize::from(len).min(tail.len()));
+            rest = tail;
+            let mut wire = Vec::new();
+            // Any PDU goes out this way while the client is associated.
+            if client.respond(mms, &mut wire).is_err() {
+                break;
+            }
+            server.feed(&wire, &mut out, &mut events);
+        }
+    } else {
+        for piece in rest.chunks(usize::from(mode >> 1) + 1) {
+            server.feed(piece, &mut out, &mut events);
+        }
+    }
+    let limit = server
+        .negotiated()
+        .map_or(0, |n| usize::from(n.max_serv_outstanding_calling));
+    assert!(server.outstanding() <= limit);
+    let mut outstanding = HashSet::new();
+    for event in &events {
+        if let server::Event::Request { invoke_id, .. } = event {
+            assert!(
+                outstanding.insert(*invoke_id),
+                "invoke ID outstanding twice"
+            );
+        }
+    }
+    match server.phase() {
+        server::Phase::Closed => assert_eq!(server.outstanding(), 0),
+        server::Phase::Associated => {
+            assert_eq!(server.outstanding(), outstanding.len());
+            for id in outstanding {
+                server
+                    .error(id, 7, 2, &mut out)
+                    .expect("outstanding request answered");
+            }
+            assert_eq!(server.outstanding(), 0);
+        }
+        _ => assert_eq!(server.outstanding(), 0),
     }
 }
 

@@ -12,18 +12,11 @@ use crate::mms::pdu::{
     NameListRequest, VariableRef,
 };
 use crate::mms::MmsValue;
-use crate::osi::tpkt::Framer;
-use crate::osi::{IsoClient, IsoEvent, IsoParams};
+use crate::osi::tpkt::{Framer, MAX_FRAME};
+use crate::osi::{IsoClient, IsoEvent, IsoParams, OSI_OVERHEAD};
 
 /// Nesting limit for decoding Data from the peer (a hostile peer cannot recurse deeper).
 const MAX_DATA_DEPTH: usize = 64;
-
-/// Largest TPKT frame accepted from the peer.
-const MAX_FRAME: usize = 65_535;
-
-/// Session, presentation and ACSE octets allowed around one MMS PDU: a reassembled
-/// message may exceed the proposed PDU size by this much and no more.
-const OSI_OVERHEAD: usize = 1024;
 
 /// Where the association stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

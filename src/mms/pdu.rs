@@ -859,6 +859,52 @@ pub fn encode_confirmed_error(invoke_id: u32, class: u8, code: i64, out: &mut Ve
     });
 }
 
+/// Writes a conclude-ErrorPDU (a server refusing to conclude: `class` 9 conclude,
+/// `code` 1 further-communication-required while requests are outstanding).
+pub fn encode_conclude_error(class: u8, code: i64, out: &mut Vec<u8>) {
+    ber::write_constructed(out, PDU_CONCLUDE_ERROR, |out| {
+        write_service_error(out, class, code)
+    });
+}
+
+/// Writes the confirmed-ResponsePDU of any service result (server side); on error `out`
+/// is unchanged. A response of an unknown service (`Other`) cannot be encoded.
+pub fn encode_confirmed_response(
+    invoke_id: u32,
+    response: &ConfirmedServiceResponse,
+    out: &mut Vec<u8>,
+) -> Result<(), DataError> {
+    use ConfirmedServiceResponse as R;
+    match response {
+        R::Read(results) => return encode_read_response(invoke_id, results, out),
+        R::Write(results) => encode_write_response(invoke_id, results, out),
+        R::GetNameList {
+            names,
+            more_follows,
+        } => {
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            encode_get_name_list_response(invoke_id, &names, *more_follows, out)
+        }
+        R::Identify(id) => encode_identify_response(invoke_id, id, out),
+        R::DefineNamedVariableList => encode_define_named_variable_list_response(invoke_id, out),
+        R::GetNamedVariableListAttributes { deletable, vars } => {
+            encode_get_named_variable_list_attributes_response(invoke_id, *deletable, vars, out)
+        }
+        R::DeleteNamedVariableList { matched, deleted } => {
+            encode_delete_named_variable_list_response(invoke_id, *matched, *deleted, out)
+        }
+        R::GetVariableAccessAttributes(attrs) => {
+            type_spec::encode_get_variable_access_attributes_response(invoke_id, attrs, out)
+        }
+        R::File(file) => crate::mms::file::encode_response(invoke_id, file, out),
+        R::ReadJournal(journal) => {
+            return crate::mms::journal::encode_response(invoke_id, journal, out)
+        }
+        R::Other { .. } => return Err(DataError::Invalid("response of an unknown service")),
+    }
+    Ok(())
+}
+
 /// Writes an initiate-ErrorPDU.
 pub fn encode_initiate_error(class: u8, code: i64, out: &mut Vec<u8>) {
     ber::write_constructed(out, PDU_INITIATE_ERROR, |out| {
@@ -933,6 +979,17 @@ pub fn decode_pdu(bytes: &[u8], max_depth: usize) -> Result<MmsPdu, MmsError> {
         }
         other => return Err(MmsError::UnsupportedPdu(other)),
     })
+}
+
+/// The invokeID of a confirmed-RequestPDU that may not decode as a whole (an unknown
+/// service, a malformed body, trailing bytes): what a Reject needs to name the request.
+pub fn request_invoke_id(bytes: &[u8]) -> Option<u32> {
+    let tlv = Reader::new(bytes).read_tlv().ok()?;
+    if tlv.tag != PDU_CONFIRMED_REQUEST {
+        return None;
+    }
+    let id = Reader::new(tlv.value).expect(TAG_INTEGER).ok()?;
+    ber::decode_u32(id).ok()
 }
 
 /// Decodes an INTEGER that must fit `T`.
@@ -2583,6 +2640,92 @@ mod tests {
             bytes[pos] = (x >> 32) as u8;
             bytes.truncate(bytes.len() - (x >> 40) as usize % 3);
             let _ = decode_pdu(&bytes, 10);
+        }
+    }
+
+    /// MMS PDUs the reference server (libiec61850 1.6.1) sent to the reference client,
+    /// captured through tests/interop/proxy.py against tests/fixtures/demo.cfg.
+    const REFERENCE_SERVER_RESPONSES: &[&str] = &[
+        // Read of DEMOProt/LLN0$ST$Mod$stVal: INT8 1.
+        "a1 0a 020101 a4 05 a1 03 850101",
+        // Write refused: object-non-existent (10).
+        "a1 08 020102 a5 03 80010a",
+        // GetNameList of the domains, the last page.
+        "a1 1e 020103 a1 19 a0 14 1a08 44454d4f4d656173 1a08 44454d4f50726f74 810100",
+        // Identify.
+        "a1 2a 020106 a2 25 800f 6c696269656336313835302e636f6d 810b 4c49424945433631383530
+         8205 312e362e31",
+        // GetVariableAccessAttributes of an INT8 attribute: not deletable.
+        "a1 0d 020107 a6 08 800100 a2 03 850108",
+        // GetNamedVariableListAttributes of DEMOProt/LLN0$Events (first two members).
+        "a1 54 020108 ac 4f 800100 a1 4a
+         3023 a021 a11f 1a08 44454d4f50726f74 1a13 4747494f3124535424496e643124737456616c
+         3023 a021 a11f 1a08 44454d4f50726f74 1a13 4747494f3124535424496e643224737456616c",
+    ];
+
+    #[test]
+    fn server_responses_match_the_reference_server() {
+        for vector in REFERENCE_SERVER_RESPONSES {
+            let bytes = hex(vector);
+            let pdu = decode_pdu(&bytes, 10).unwrap_or_else(|e| panic!("{vector}: {e}"));
+            let MmsPdu::ConfirmedResponse { invoke_id, service } = pdu else {
+                panic!("{vector}");
+            };
+            let mut out = Vec::new();
+            encode_confirmed_response(invoke_id, &service, &mut out).unwrap();
+            assert_eq!(out, bytes, "{vector}");
+        }
+        // confirmed-ErrorPDU: access (7) / object-non-existent (2), Reject pdu-error (5)
+        // invalid-pdu (1) of invoke ID 7 and unknown-pdu-type (0) without one, conclude.
+        let mut out = Vec::new();
+        encode_confirmed_error(7, 7, 2, &mut out);
+        assert_eq!(out, hex("a2 0a 800107 a2 05 a0 03 870102"));
+        out.clear();
+        encode_reject(Some(7), 5, 1, &mut out);
+        assert_eq!(out, hex("a4 06 800107 850101"));
+        out.clear();
+        encode_reject(None, 5, 0, &mut out);
+        assert_eq!(out, hex("a4 03 850100"));
+        out.clear();
+        encode_conclude_response(&mut out);
+        assert_eq!(out, hex("8c 00"));
+    }
+
+    #[test]
+    fn unencodable_responses_leave_the_buffer_unchanged() {
+        let mut out = vec![1];
+        let other = ConfirmedServiceResponse::Other { tag: 0xBF54 };
+        assert!(encode_confirmed_response(1, &other, &mut out).is_err());
+        let unset =
+            ConfirmedServiceResponse::Read(vec![Ok(MmsValue::Structure(vec![None].into()))]);
+        assert!(encode_confirmed_response(1, &unset, &mut out).is_err());
+        assert_eq!(out, [1]);
+    }
+
+    #[test]
+    fn conclude_error_round_trip() {
+        // ISO 9506-2: conclude-ErrorPDU [13] ServiceError, errorClass conclude [9]
+        // further-communication-required (1). The reference server never sends one: it
+        // answers requests one at a time, so none is outstanding at a conclude.
+        let mut out = Vec::new();
+        encode_conclude_error(9, 1, &mut out);
+        assert_eq!(out, hex("ad 05 a0 03 890101"));
+        assert_eq!(decode(&out), MmsPdu::ConcludeError);
+    }
+
+    #[test]
+    fn invoke_id_of_undecodable_requests() {
+        // Captured requests the reference server rejects with their invoke ID: an unknown
+        // service, a malformed Read, trailing bytes after the PDU.
+        for (bytes, id) in [
+            ("a0 05 020107 bf7f00", Some(7)),
+            ("a0 07 020107 a402ff00", Some(7)),
+            ("a0 05 020109 8c00 0000", Some(9)),
+            ("a1 05 020107 8c00", None),
+            ("ff 00", None),
+            ("a0 03 0201", None),
+        ] {
+            assert_eq!(request_invoke_id(&hex(bytes)), id, "{bytes}");
         }
     }
 }

@@ -193,8 +193,8 @@ pub fn write_aarq(out: &mut Vec<u8>, p: &AarqParams<'_>, user_data: &[u8]) {
 
 /// Writes an AARE for the MMS application context.
 pub fn write_aare(out: &mut Vec<u8>, result: i64, diagnostic: (u8, i64), user_data: Option<&[u8]>) {
+    // protocol-version is DEFAULT version1: the reference server leaves it out.
     ber::write_constructed(out, TAG_AARE, |o| {
-        ber::write_tlv(o, TAG_PROTOCOL_VERSION, &VERSION1);
         write_explicit_oid(o, TAG_APPLICATION_CONTEXT, MMS_APPLICATION_CONTEXT);
         write_explicit_int(o, TAG_AARE_RESULT, result);
         let (source, value) = diagnostic;
@@ -212,9 +212,9 @@ pub fn write_rlrq(out: &mut Vec<u8>) {
     ber::write_constructed(out, TAG_RLRQ, |o| ber::write_i64(o, TAG_REASON, 0));
 }
 
-/// Writes an RLRE with reason `normal`.
+/// Writes an RLRE without the optional reason, as the reference server does.
 pub fn write_rlre(out: &mut Vec<u8>) {
-    ber::write_constructed(out, TAG_RLRE, |o| ber::write_i64(o, TAG_REASON, 0));
+    ber::write_constructed(out, TAG_RLRE, |_| {});
 }
 
 /// Writes an ABRT from the ACSE service user.
@@ -384,9 +384,9 @@ mod tests {
         assert_eq!(
             out,
             [
-                0x61, 0x24, 0x80, 0x02, 0x07, 0x80, 0xA1, 0x07, 0x06, 0x05, 0x28, 0xCA, 0x22, 0x02,
-                0x03, 0xA2, 0x03, 0x02, 0x01, 0x00, 0xA3, 0x05, 0xA1, 0x03, 0x02, 0x01, 0x00, 0xBE,
-                0x09, 0x28, 0x07, 0x02, 0x01, 0x03, 0xA0, 0x02, 0xA8, 0x00
+                0x61, 0x20, 0xA1, 0x07, 0x06, 0x05, 0x28, 0xCA, 0x22, 0x02, 0x03, 0xA2, 0x03, 0x02,
+                0x01, 0x00, 0xA3, 0x05, 0xA1, 0x03, 0x02, 0x01, 0x00, 0xBE, 0x09, 0x28, 0x07, 0x02,
+                0x01, 0x03, 0xA0, 0x02, 0xA8, 0x00
             ]
         );
         assert_eq!(
@@ -422,14 +422,11 @@ mod tests {
         write_abrt(&mut out);
         assert_eq!(
             out,
-            [
-                0x62, 0x03, 0x80, 0x01, 0x00, 0x63, 0x03, 0x80, 0x01, 0x00, 0x64, 0x03, 0x80, 0x01,
-                0x00
-            ]
+            [0x62, 0x03, 0x80, 0x01, 0x00, 0x63, 0x00, 0x64, 0x03, 0x80, 0x01, 0x00]
         );
         assert_eq!(decode(&out[..5]), Ok(Apdu::Rlrq(Some(0))));
-        assert_eq!(decode(&out[5..10]), Ok(Apdu::Rlre(Some(0))));
-        assert_eq!(decode(&out[10..]), Ok(Apdu::Abrt(Some(0))));
+        assert_eq!(decode(&out[5..7]), Ok(Apdu::Rlre(None)));
+        assert_eq!(decode(&out[7..]), Ok(Apdu::Abrt(Some(0))));
         assert_eq!(decode(&[0x62, 0x00]), Ok(Apdu::Rlrq(None)));
     }
 

@@ -211,9 +211,13 @@ fn encode_connect(out: &mut Vec<u8>, code: u8, c: &ConnectTpdu<'_>) {
     out.extend_from_slice(&c.dst_ref.to_be_bytes());
     out.extend_from_slice(&c.src_ref.to_be_bytes());
     out.push(c.class_option);
+    // Parameter order as libiec61850 1.6.1 sends CR and CC: size, called, calling.
+    if let Some(size) = c.tpdu_size {
+        out.extend_from_slice(&[PARAM_TPDU_SIZE, 1, size_code(size)]);
+    }
     for (param, value) in [
-        (PARAM_CALLING_TSAP, c.calling_tsap),
         (PARAM_CALLED_TSAP, c.called_tsap),
+        (PARAM_CALLING_TSAP, c.calling_tsap),
     ] {
         if !value.is_empty() {
             // Selectors longer than 32 octets are not allowed; keep the LI in range.
@@ -222,9 +226,6 @@ fn encode_connect(out: &mut Vec<u8>, code: u8, c: &ConnectTpdu<'_>) {
             out.push(value.len() as u8);
             out.extend_from_slice(value);
         }
-    }
-    if let Some(size) = c.tpdu_size {
-        out.extend_from_slice(&[PARAM_TPDU_SIZE, 1, size_code(size)]);
     }
     out[li_pos] = (out.len() - li_pos - 1) as u8;
 }
@@ -340,9 +341,10 @@ impl Reassembler {
 mod tests {
     use super::*;
 
+    /// The reference client's CR (captured).
     const CR_BYTES: [u8; 18] = [
-        0x11, 0xE0, 0x00, 0x00, 0x00, 0x01, 0x00, 0xC1, 0x02, 0x00, 0x01, 0xC2, 0x02, 0x00, 0x01,
-        0xC0, 0x01, 0x0D,
+        0x11, 0xE0, 0x00, 0x00, 0x00, 0x01, 0x00, 0xC0, 0x01, 0x0D, 0xC2, 0x02, 0x00, 0x01, 0xC1,
+        0x02, 0x00, 0x01,
     ];
 
     #[test]

@@ -8,4 +8,4 @@ pub mod session;
 mod stack;
 pub mod tpkt;
 
-pub use stack::{IsoClient, IsoEvent, IsoParams, IsoServer, OsiError};
+pub use stack::{IsoClient, IsoEvent, IsoParams, IsoServer, OsiError, OSI_OVERHEAD};

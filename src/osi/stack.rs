@@ -10,6 +10,10 @@ use super::presentation::{self, AbortPpdu, PresentationError, ACSE_CONTEXT_ID, M
 use super::session::{self, ConnectSpdu, SessionError, Spdu};
 use super::tpkt::{self, TpktError};
 
+/// Session, presentation and ACSE octets allowed around one MMS PDU: a reassembled
+/// message may exceed the negotiated PDU size by this much and no more.
+pub const OSI_OVERHEAD: usize = 1024;
+
 /// Connection parameters; `Default` gives the values libiec61850 clients use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IsoParams {
@@ -814,8 +818,8 @@ mod tests {
         assert_eq!(
             out,
             [
-                0x03, 0x00, 0x00, 0x16, 0x11, 0xE0, 0x00, 0x00, 0x00, 0x01, 0x00, 0xC1, 0x02, 0x00,
-                0x01, 0xC2, 0x02, 0x00, 0x01, 0xC0, 0x01, 0x0D
+                0x03, 0x00, 0x00, 0x16, 0x11, 0xE0, 0x00, 0x00, 0x00, 0x01, 0x00, 0xC0, 0x01, 0x0D,
+                0xC2, 0x02, 0x00, 0x01, 0xC1, 0x02, 0x00, 0x01
             ]
         );
     }
