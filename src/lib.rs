@@ -13,5 +13,6 @@ pub mod io;
 pub mod mms;
 pub mod model;
 pub mod osi;
+pub mod server;
 #[cfg(test)]
 mod test_util;

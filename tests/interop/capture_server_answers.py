@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Records the reference server's answers to reference-client requests, for the Rust
 service-layer comparison (tests/fixtures/refserver_answers.txt). Run by hand:
-  for m in demo.cfg directory.cfg; do .venv/bin/python tests/interop/capture_server_answers.py $m
+  for m in demo.cfg directory.cfg types.cfg; do .venv/bin/python tests/interop/capture_server_answers.py $m
   done > tests/fixtures/refserver_answers.txt
 Each line: `<model> <label> <request hex> <response hex>` (MMS PDUs). The server keeps the
 reference's default write access policies (unlike refserver.py, which opens CF and DC)."""
@@ -159,7 +159,12 @@ DIRECTORY = [
     ("read_str_after", ied("readObject", b"DIRDev/GAPC1.Str.setVal", SP)),
     ("write_se", write(b"DIRDev/GAPC1.SgVal.setVal", 6, lambda r: r.MmsValue_newIntegerFromInt32(3))),
 ]
-PLAN = [("demo.cfg", DEMO), ("directory.cfg", DIRECTORY)]
+# One attribute of every DataAttributeType: their MMS types and the values of unset ones.
+TYPES = [
+    ("gvaa_all_types", mms_call("getVariableAccessAttributes", b"TYPLD0", b"GGIO1")),
+    ("read_all_types", ied("readObject", b"TYPLD0/GGIO1.All", ST)),
+]
+PLAN = [("demo.cfg", DEMO), ("directory.cfg", DIRECTORY), ("types.cfg", TYPES)]
 
 if __name__ == "__main__":
     main()
