@@ -357,7 +357,10 @@ pub fn encode_type_spec(spec: &TypeSpec, out: &mut Vec<u8>) {
         TypeSpec::OctetString(n) => ber::write_i64(out, TAG_OCTET_STRING, i64::from(*n)),
         TypeSpec::VisibleString(n) => ber::write_i64(out, TAG_VISIBLE_STRING, i64::from(*n)),
         TypeSpec::GeneralizedTime => ber::write_tlv(out, TAG_GENERALIZED_TIME, &[]),
-        TypeSpec::BinaryTime(with_date) => ber::write_bool(out, TAG_BINARY_TIME, *with_date),
+        // The reference writes this BOOLEAN as 1, not 0xFF (both are TRUE in BER).
+        TypeSpec::BinaryTime(with_date) => {
+            ber::write_tlv(out, TAG_BINARY_TIME, &[u8::from(*with_date)])
+        }
         TypeSpec::Bcd(n) => ber::write_u64(out, TAG_BCD, u64::from(*n)),
         TypeSpec::ObjId => ber::write_tlv(out, TAG_OBJ_ID, &[]),
         TypeSpec::MmsString(n) => ber::write_i64(out, TAG_MMS_STRING, i64::from(*n)),

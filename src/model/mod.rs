@@ -4,3 +4,4 @@
 pub mod cdc;
 pub mod config_file;
 pub mod graph;
+pub mod tree;

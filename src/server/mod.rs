@@ -1,4 +1,7 @@
-//! The server (responder) side: the MMS association state machine for now; the IED
-//! server, its dispatcher and engines build on it.
+//! The server (responder) side, sans-I/O so far: the MMS association state machine
+//! (`protocol`) and the MMS services over an index of the data model (`model`,
+//! `services`); the IED server, its reactor glue and engines build on them.
 
+pub mod model;
 pub mod protocol;
+pub mod services;

@@ -1,0 +1,397 @@
+//! The server's index of a data model (IEC 61850-8-1 mapping): MMS domains, the names of
+//! their variables (`LN`, `LN$FC`, `LN$FC$DO$DA...`), the type specification and value
+//! tree of each variable, and the attribute values they read and write.
+
+use std::cmp::Ordering;
+
+use crate::ffi::iec61850_common::FunctionalConstraint;
+use crate::ffi::iec61850_model::*;
+use crate::iec61850::{fc_from_name, fc_name};
+use crate::mms::type_spec::TypeSpec;
+use crate::mms::value::Node as ValueNode;
+use crate::mms::MmsValue;
+use crate::model::tree::{Kind, Node, Tree};
+
+/// Functional constraints that make up an LN's MMS structure, in the reference's order
+/// (observed: ST, CO, CF, DC, SP and MX, SP, SG; the place of MX before ST and of the FCs
+/// after SG follows IEC 61850-8-1's mapping tables).
+const LN_FCS: [FunctionalConstraint; 15] = [1, 0, 12, 4, 5, 2, 6, 3, 7, 11, 8, 9, 10, 13, 14];
+
+/// One MMS domain (logical device).
+#[derive(Debug)]
+pub struct Domain {
+    /// The domain name.
+    pub name: String,
+    /// The logical nodes in model order.
+    nodes: Vec<Node>,
+    /// Every variable name, in the reference's name order.
+    pub variables: Vec<String>,
+    /// Named variable list (data set) names, in name order.
+    pub data_sets: Vec<String>,
+    /// Journal (log) names, in name order.
+    pub journals: Vec<String>,
+}
+
+/// The index of a whole model.
+#[derive(Debug)]
+pub struct ModelIndex {
+    /// Domains in name order.
+    pub domains: Vec<Domain>,
+}
+
+/// A resolved MMS variable: a logical node (all its FCs), one FC of it, or a member.
+#[derive(Debug, Clone, Copy)]
+pub enum Variable<'a> {
+    /// `LN`: the structure of its functional constraints.
+    Ln(&'a Node),
+    /// `LN$FC` or `LN$FC$DO...`: a node seen through one functional constraint.
+    Member(&'a Node, FunctionalConstraint),
+}
+
+/// The reference's name order: `A a B b … Z z`, then `$`, `_`, digits, anything else.
+pub fn name_order(a: &str, b: &str) -> Ordering {
+    fn rank(c: u8) -> u16 {
+        match c {
+            b'A'..=b'Z' => u16::from(c - b'A') * 2,
+            b'a'..=b'z' => u16::from(c - b'a') * 2 + 1,
+            b'$' => 52,
+            b'_' => 53,
+            b'0'..=b'9' => 54 + u16::from(c - b'0'),
+            _ => 64 + u16::from(c),
+        }
+    }
+    a.bytes().map(rank).cmp(b.bytes().map(rank))
+}
+
+/// Sorts names in [`name_order`].
+fn sorted(mut names: Vec<String>) -> Vec<String> {
+    names.sort_by(|a, b| name_order(a, b));
+    names
+}
+
+/// Whether `node` is or contains an attribute with `fc`.
+fn has_fc(node: &Node, fc: FunctionalConstraint) -> bool {
+    match node.kind {
+        Kind::Attribute { fc: f, .. } => f == fc,
+        _ => node.children.iter().any(|c| has_fc(c, fc)),
+    }
+}
+
+/// The children of `node` seen through `fc` (array elements are all kept).
+fn fc_children(node: &Node, fc: FunctionalConstraint) -> impl Iterator<Item = &Node> {
+    node.children
+        .iter()
+        .filter(move |c| node.element_count > 0 || has_fc(c, fc))
+}
+
+/// The MMS type of a basic attribute type (IEC 61850-8-1, as the reference declares it).
+fn basic_spec(ty: DataAttributeType) -> TypeSpec {
+    let bits = |n: i32| TypeSpec::BitString(n);
+    match ty {
+        IEC61850_BOOLEAN => TypeSpec::Boolean,
+        IEC61850_INT8 | IEC61850_ENUMERATED => TypeSpec::Integer(8),
+        IEC61850_INT16 => TypeSpec::Integer(16),
+        IEC61850_INT32 => TypeSpec::Integer(32),
+        IEC61850_INT64 => TypeSpec::Integer(64),
+        IEC61850_INT128 => TypeSpec::Integer(128),
+        IEC61850_INT8U => TypeSpec::Unsigned(8),
+        IEC61850_INT16U => TypeSpec::Unsigned(16),
+        IEC61850_INT24U => TypeSpec::Unsigned(24),
+        IEC61850_INT32U => TypeSpec::Unsigned(32),
+        IEC61850_FLOAT32 => TypeSpec::Float {
+            format_width: 32,
+            exponent_width: 8,
+        },
+        IEC61850_FLOAT64 => TypeSpec::Float {
+            format_width: 64,
+            exponent_width: 11,
+        },
+        IEC61850_OCTET_STRING_64 => TypeSpec::OctetString(-64),
+        IEC61850_OCTET_STRING_6 => TypeSpec::OctetString(-6),
+        IEC61850_OCTET_STRING_8 => TypeSpec::OctetString(8),
+        IEC61850_VISIBLE_STRING_32 => TypeSpec::VisibleString(-32),
+        IEC61850_VISIBLE_STRING_64 => TypeSpec::VisibleString(-64),
+        IEC61850_VISIBLE_STRING_65 => TypeSpec::VisibleString(-65),
+        IEC61850_VISIBLE_STRING_129 => TypeSpec::VisibleString(-129),
+        IEC61850_VISIBLE_STRING_255 => TypeSpec::VisibleString(-255),
+        IEC61850_UNICODE_STRING_255 => TypeSpec::MmsString(-255),
+        IEC61850_TIMESTAMP => TypeSpec::UtcTime,
+        IEC61850_QUALITY => bits(-13),
+        IEC61850_CHECK => bits(-2),
+        IEC61850_CODEDENUM => bits(2),
+        IEC61850_GENERIC_BITSTRING => bits(0),
+        IEC61850_ENTRY_TIME => TypeSpec::BinaryTime(true),
+        IEC61850_PHYCOMADDR => TypeSpec::Structure {
+            packed: false,
+            components: vec![
+                ("Addr".into(), TypeSpec::OctetString(6)),
+                ("PRIORITY".into(), TypeSpec::Unsigned(8)),
+                ("VID".into(), TypeSpec::Unsigned(16)),
+                ("APPID".into(), TypeSpec::Unsigned(16)),
+            ],
+        },
+        IEC61850_CURRENCY => TypeSpec::VisibleString(-3),
+        IEC61850_OPTFLDS => bits(-10),
+        // The tree only holds checked types; TRGOPS is the last one.
+        _ => bits(-6),
+    }
+}
+
+/// Whether a basic attribute keeps its value in its own slot (PHYCOMADDR is one value).
+fn is_leaf(node: &Node) -> bool {
+    matches!(node.kind, Kind::Attribute { ty, .. } if ty != IEC61850_CONSTRUCTED)
+        && node.element_count == 0
+}
+
+/// The type of `node` seen through `fc`.
+fn node_spec(node: &Node, fc: FunctionalConstraint) -> TypeSpec {
+    if let Kind::Attribute { ty, .. } = node.kind {
+        if is_leaf(node) {
+            return basic_spec(ty);
+        }
+    }
+    if node.element_count > 0 {
+        let element = node
+            .children
+            .first()
+            .map_or(TypeSpec::Boolean, |e| node_spec(e, fc));
+        return TypeSpec::Array {
+            packed: false,
+            count: node.element_count as u32,
+            element: Box::new(element),
+        };
+    }
+    TypeSpec::Structure {
+        packed: false,
+        components: fc_children(node, fc)
+            .map(|c| (c.name.clone(), node_spec(c, fc)))
+            .collect(),
+    }
+}
+
+/// The value of `node` seen through `fc` (unset leaves read as their type's default).
+fn node_value(node: &Node, fc: FunctionalConstraint) -> MmsValue {
+    if let Kind::Attribute { slot, ty, .. } = &node.kind {
+        if is_leaf(node) {
+            return slot
+                .get()
+                .or_else(|| basic_spec(*ty).default_value())
+                .unwrap_or(MmsValue::Boolean(false));
+        }
+    }
+    let elements = fc_children(node, fc)
+        .map(|c| Some(ValueNode::new(node_value(c, fc))))
+        .collect();
+    if node.element_count > 0 {
+        MmsValue::Array(elements)
+    } else {
+        MmsValue::Structure(elements)
+    }
+}
+
+/// Stores `value` (already checked against the node's type) into the leaves below `node`.
+fn store(node: &Node, fc: FunctionalConstraint, value: &MmsValue) {
+    if let Kind::Attribute { slot, .. } = &node.kind {
+        if is_leaf(node) {
+            slot.set(value.clone());
+            return;
+        }
+    }
+    for (c, v) in fc_children(node, fc).zip(value.elements()) {
+        if let Some(v) = v {
+            store(c, fc, v);
+        }
+    }
+}
+
+/// Creates the values of leaves that have none (as `IedServer_create` does).
+fn create_values(node: &Node) {
+    if let Kind::Attribute { slot, ty, .. } = &node.kind {
+        if is_leaf(node) && slot.get().is_none() {
+            if let Some(v) = basic_spec(*ty).default_value() {
+                slot.set(v);
+            }
+        }
+    }
+    node.children.iter().for_each(create_values);
+}
+
+/// Appends the names of `node` and its FC members below `prefix` (arrays are not descended).
+fn member_names(node: &Node, fc: FunctionalConstraint, prefix: &str, out: &mut Vec<String>) {
+    let name = format!("{prefix}${}", node.name);
+    if node.element_count == 0 {
+        for c in fc_children(node, fc) {
+            member_names(c, fc, &name, out);
+        }
+    }
+    out.push(name);
+}
+
+impl Domain {
+    /// Indexes one device of the tree.
+    fn new(device: crate::model::tree::Device) -> Domain {
+        let mut variables = Vec::new();
+        for ln in &device.nodes {
+            create_values(ln);
+            variables.push(ln.name.clone());
+            for fc in LN_FCS.into_iter().filter(|&fc| has_fc(ln, fc)) {
+                let prefix = format!("{}${}", ln.name, fc_name(fc).unwrap_or_default());
+                for c in fc_children(ln, fc) {
+                    member_names(c, fc, &prefix, &mut variables);
+                }
+                variables.push(prefix);
+            }
+        }
+        Domain {
+            name: device.domain,
+            nodes: device.nodes,
+            variables: sorted(variables),
+            data_sets: sorted(device.data_sets),
+            journals: sorted(device.logs),
+        }
+    }
+
+    /// The variable named `item` (`LN`, `LN$FC`, `LN$FC$DO$DA...`).
+    pub fn variable(&self, item: &str) -> Option<Variable<'_>> {
+        let mut steps = item.split('$');
+        let ln_name = steps.next()?;
+        let ln = self.nodes.iter().find(|n| n.name == ln_name)?;
+        let Some(fc) = steps.next() else {
+            return Some(Variable::Ln(ln));
+        };
+        let fc = fc_from_name(fc).filter(|&fc| LN_FCS.contains(&fc) && has_fc(ln, fc))?;
+        let mut at = ln;
+        for step in steps {
+            if at.element_count > 0 {
+                return None;
+            }
+            at = fc_children(at, fc).find(|c| c.name == step)?;
+        }
+        Some(Variable::Member(at, fc))
+    }
+}
+
+impl<'a> Variable<'a> {
+    /// Its MMS type.
+    pub fn spec(self) -> TypeSpec {
+        match self {
+            Variable::Ln(ln) => TypeSpec::Structure {
+                packed: false,
+                components: LN_FCS
+                    .into_iter()
+                    .filter(|&fc| has_fc(ln, fc))
+                    .map(|fc| (fc_name(fc).unwrap_or_default().into(), node_spec(ln, fc)))
+                    .collect(),
+            },
+            Variable::Member(node, fc) => node_spec(node, fc),
+        }
+    }
+
+    /// Its current value.
+    pub fn value(self) -> MmsValue {
+        match self {
+            Variable::Ln(ln) => MmsValue::structure(
+                LN_FCS
+                    .into_iter()
+                    .filter(|&fc| has_fc(ln, fc))
+                    .map(|fc| node_value(ln, fc))
+                    .collect(),
+            ),
+            Variable::Member(node, fc) => node_value(node, fc),
+        }
+    }
+
+    /// The functional constraint (`None` for a whole LN).
+    pub fn fc(self) -> Option<FunctionalConstraint> {
+        match self {
+            Variable::Ln(_) => None,
+            Variable::Member(_, fc) => Some(fc),
+        }
+    }
+
+    /// Array element `index` of an array member.
+    pub fn element(self, index: u32) -> Option<Variable<'a>> {
+        match self {
+            Variable::Member(node, fc) if node.element_count > 0 => node
+                .children
+                .get(index as usize)
+                .map(|e| Variable::Member(e, fc)),
+            _ => None,
+        }
+    }
+
+    /// The component `name` of a structured member.
+    pub fn component(self, name: &str) -> Option<Variable<'a>> {
+        match self {
+            Variable::Member(node, fc) if node.element_count == 0 => fc_children(node, fc)
+                .find(|c| c.name == name)
+                .map(|c| Variable::Member(c, fc)),
+            _ => None,
+        }
+    }
+
+    /// Stores `value` (which must match [`Variable::spec`]) into the model.
+    pub fn store(self, value: &MmsValue) {
+        match self {
+            Variable::Ln(ln) => {
+                let fcs = LN_FCS.into_iter().filter(|&fc| has_fc(ln, fc));
+                for (fc, v) in fcs.zip(value.elements()) {
+                    if let Some(v) = v {
+                        store(ln, fc, v);
+                    }
+                }
+            }
+            Variable::Member(node, fc) => store(node, fc, value),
+        }
+    }
+}
+
+impl ModelIndex {
+    /// Indexes a checked model tree, creating the values of attributes that have none.
+    pub fn new(tree: Tree) -> ModelIndex {
+        let mut domains: Vec<Domain> = tree.devices.into_iter().map(Domain::new).collect();
+        domains.sort_by(|a, b| name_order(&a.name, &b.name));
+        ModelIndex { domains }
+    }
+
+    /// The domain named `name`.
+    pub fn domain(&self, name: &str) -> Option<&Domain> {
+        self.domains.iter().find(|d| d.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::tree::load_config;
+
+    #[test]
+    fn name_order_is_the_references() {
+        let names = sorted(
+            ["b$x", "B", "a", "A_", "A$", "A1", "A"]
+                .map(String::from)
+                .to_vec(),
+        );
+        assert_eq!(names, ["A", "A$", "A_", "A1", "a", "B", "b$x"]);
+    }
+
+    #[test]
+    fn directory_model_is_indexed() {
+        let loaded = load_config("tests/fixtures/directory.cfg");
+        let index = ModelIndex::new(loaded.tree());
+        let names: Vec<_> = index.domains.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["DIRAux", "DIRDev"]);
+        let dev = index.domain("DIRDev").unwrap();
+        assert!(dev.variables.iter().any(|v| v == "GAPC1$SP$Arr$vals"));
+        let arr = dev.variable("GAPC1$SP$Arr$vals").unwrap();
+        assert!(matches!(arr.spec(), TypeSpec::Array { count: 5, .. }));
+        assert_eq!(arr.element(2).unwrap().value(), MmsValue::Integer(0));
+        assert!(arr.element(5).is_none());
+        assert!(dev.variable("GAPC1$ST").is_none());
+        assert!(dev.variable("GAPC1$SP$Nope").is_none());
+        let set1 = dev.variable("GAPC1$SP$Set1$setVal").unwrap();
+        assert_eq!(set1.value(), MmsValue::Integer(11));
+        set1.store(&MmsValue::Integer(5));
+        assert_eq!(set1.value(), MmsValue::Integer(5));
+    }
+}
