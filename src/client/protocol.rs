@@ -13,7 +13,7 @@ use crate::mms::pdu::{
 };
 use crate::mms::MmsValue;
 use crate::osi::tpkt::{Framer, MAX_FRAME};
-use crate::osi::{IsoClient, IsoEvent, IsoParams, OSI_OVERHEAD};
+use crate::osi::{next_event, IsoClient, IsoEvent, IsoParams, NextEvent, OSI_OVERHEAD};
 
 /// Nesting limit for decoding Data from the peer (a hostile peer cannot recurse deeper).
 const MAX_DATA_DEPTH: usize = 64;
@@ -154,18 +154,12 @@ impl ClientProtocol {
     pub fn feed(&mut self, bytes: &[u8], out: &mut Vec<u8>, events: &mut Vec<Event>) {
         self.framer.push(bytes);
         while self.phase != Phase::Closed {
-            let frame = match self.framer.next_frame() {
-                Ok(Some(frame)) => frame,
-                Ok(None) => break,
-                Err(_) => {
-                    self.close(events);
-                    break;
-                }
-            };
-            let event = match self.iso.handle_frame(frame) {
-                Ok(Some(e)) => e,
-                Ok(None) => continue,
-                Err(_) => {
+            let iso = &mut self.iso;
+            let event = match next_event(&mut self.framer, |f| iso.handle_frame(f)) {
+                NextEvent::Event(e) => e,
+                NextEvent::Nothing => continue,
+                NextEvent::Wait => break,
+                NextEvent::Broken => {
                     self.close(events);
                     break;
                 }

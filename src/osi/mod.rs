@@ -8,4 +8,6 @@ pub mod session;
 mod stack;
 pub mod tpkt;
 
-pub use stack::{IsoClient, IsoEvent, IsoParams, IsoServer, OsiError, OSI_OVERHEAD};
+pub use stack::{
+    next_event, IsoClient, IsoEvent, IsoParams, IsoServer, NextEvent, OsiError, OSI_OVERHEAD,
+};

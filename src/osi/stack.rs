@@ -2,6 +2,7 @@
 //! state machines for the initiator ([`IsoClient`]) and the responder ([`IsoServer`]).
 //! Every output function appends complete TPKT frames to `out`.
 
+use super::tpkt::Framer;
 use std::borrow::Cow;
 
 use super::acse::{self, AarqParams, AcseError, Apdu};
@@ -731,6 +732,36 @@ impl Responder {
                 Err(OsiError::Unexpected("initiator-only SPDU"))
             }
         }
+    }
+}
+
+/// What the next whole TPKT frame buffered in a [`Framer`] brought.
+#[derive(Debug)]
+pub enum NextEvent<'a> {
+    /// An event of the stack.
+    Event(IsoEvent<'a>),
+    /// A frame that raised no event (a segment, say).
+    Nothing,
+    /// No whole frame is buffered.
+    Wait,
+    /// The framing or the stack failed: the connection cannot go on.
+    Broken,
+}
+
+/// Takes the next whole frame of `framer` through `handle` (a stack's `handle_frame`): the
+/// loop both sides of an association run over received bytes.
+pub fn next_event<'a>(
+    framer: &'a mut Framer,
+    handle: impl FnOnce(&'a [u8]) -> Result<Option<IsoEvent<'a>>, OsiError>,
+) -> NextEvent<'a> {
+    match framer.next_frame() {
+        Ok(Some(frame)) => match handle(frame) {
+            Ok(Some(event)) => NextEvent::Event(event),
+            Ok(None) => NextEvent::Nothing,
+            Err(_) => NextEvent::Broken,
+        },
+        Ok(None) => NextEvent::Wait,
+        Err(_) => NextEvent::Broken,
     }
 }
 

@@ -13,7 +13,7 @@ use crate::mms::pdu::{
     MmsPdu,
 };
 use crate::osi::tpkt::{Framer, MAX_FRAME};
-use crate::osi::{IsoEvent, IsoParams, IsoServer, OSI_OVERHEAD};
+use crate::osi::{next_event, IsoEvent, IsoParams, IsoServer, NextEvent, OSI_OVERHEAD};
 
 /// Smallest PDU size we agree to: every fixed-size answer (initiate response, errors,
 /// rejects, identify) and one long object name fit, whatever the client proposed.
@@ -181,18 +181,12 @@ impl ServerProtocol {
     pub fn feed(&mut self, bytes: &[u8], out: &mut Vec<u8>, events: &mut Vec<Event>) {
         self.framer.push(bytes);
         while self.phase != Phase::Closed {
-            let frame = match self.framer.next_frame() {
-                Ok(Some(frame)) => frame,
-                Ok(None) => break,
-                Err(_) => {
-                    self.close(events);
-                    break;
-                }
-            };
-            let event = match self.iso.handle_frame(frame) {
-                Ok(Some(e)) => e,
-                Ok(None) => continue,
-                Err(_) => {
+            let iso = &mut self.iso;
+            let event = match next_event(&mut self.framer, |f| iso.handle_frame(f)) {
+                NextEvent::Event(e) => e,
+                NextEvent::Nothing => continue,
+                NextEvent::Wait => break,
+                NextEvent::Broken => {
                     self.close(events);
                     break;
                 }
