@@ -480,11 +480,7 @@ impl Parser {
         }
         if let Some(a) = args(line, "GC(") {
             let step = Step::Gse {
-                names: (
-                    field(&a, 0)?.to_string(),
-                    field(&a, 1)?.to_string(),
-                    field(&a, 2)?.to_string(),
-                ),
+                names: first_names(&a)?,
                 conf_rev: uint(&a, 3)?,
                 fixed_offs: int(&a, 4)? != 0,
                 times: (int(&a, 5)? as i32, int(&a, 6)? as i32),
@@ -494,11 +490,7 @@ impl Parser {
         }
         if let Some(a) = args(line, "SMVC(") {
             let step = Step::Sv {
-                names: (
-                    field(&a, 0)?.to_string(),
-                    field(&a, 1)?.to_string(),
-                    field(&a, 2)?.to_string(),
-                ),
+                names: first_names(&a)?,
                 conf_rev: uint(&a, 3)?,
                 numbers: (int(&a, 4)? as u8, int(&a, 5)? as u16, int(&a, 6)? as u8),
                 unicast: int(&a, 7)? != 0,
@@ -605,6 +597,15 @@ fn field<'a>(a: &[&'a str], i: usize) -> Res<&'a str> {
 /// `-` stands for no name.
 fn dash(s: &str) -> Option<String> {
     (s != "-").then(|| s.to_string())
+}
+
+/// The first three arguments as names (a control block's name, id and data set).
+fn first_names(a: &[&str]) -> Res<(String, String, String)> {
+    Ok((
+        field(a, 0)?.to_string(),
+        field(a, 1)?.to_string(),
+        field(a, 2)?.to_string(),
+    ))
 }
 
 fn int(a: &[&str], i: usize) -> Res<i64> {
