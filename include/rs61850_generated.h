@@ -5695,17 +5695,128 @@ IedServerConfig IedServerConfig_create(void);
 // `self_` is NULL or a live configuration.
 void IedServerConfig_destroy(IedServerConfig self_);
 
+// `IedServerConfig_enableDynamicDataSetService`: sets `enableDynamicDataSetService` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_enableDynamicDataSetService(IedServerConfig self_,
+                                                 bool enable);
+
+// `IedServerConfig_enableFileService`: sets `enableFileService` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_enableFileService(IedServerConfig self_, bool enable);
+
+// `IedServerConfig_getEdition`: `edition` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+uint8_t IedServerConfig_getEdition(IedServerConfig self_);
+
 // The root directory of the file services (owned by the configuration).
 //
 // # Safety
 // `self_` is NULL or a live configuration.
 const char *IedServerConfig_getFileServiceBasePath(IedServerConfig self_);
 
+// `IedServerConfig_getMaxAssociationSpecificDataSets`: `maxAssociationSpecificDataSets` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+int IedServerConfig_getMaxAssociationSpecificDataSets(IedServerConfig self_);
+
+// `IedServerConfig_getMaxDatasSetEntries`: `maxDataSetEntries` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+int IedServerConfig_getMaxDatasSetEntries(IedServerConfig self_);
+
+// `IedServerConfig_getMaxDomainSpecificDataSets`: `maxDomainSpecificDataSets` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+int IedServerConfig_getMaxDomainSpecificDataSets(IedServerConfig self_);
+
+// `IedServerConfig_getMaxMmsConnections`: `maxMmsConnections` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+int IedServerConfig_getMaxMmsConnections(IedServerConfig self_);
+
+// `IedServerConfig_getReportBufferSize`: `reportBufferSize` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+int IedServerConfig_getReportBufferSize(IedServerConfig self_);
+
+// `IedServerConfig_getReportBufferSizeForURCBs`: `reportBufferSizeURCBs` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+int IedServerConfig_getReportBufferSizeForURCBs(IedServerConfig self_);
+
+// `IedServerConfig_isDynamicDataSetServiceEnabled`: `enableDynamicDataSetService` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+bool IedServerConfig_isDynamicDataSetServiceEnabled(IedServerConfig self_);
+
+// `IedServerConfig_isFileServiceEnabled`: `enableFileService` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+bool IedServerConfig_isFileServiceEnabled(IedServerConfig self_);
+
+// `IedServerConfig_setEdition`: sets `edition` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setEdition(IedServerConfig self_, uint8_t edition);
+
 // Sets the root directory of the file services (copied; NULL is ignored).
 //
 // # Safety
 // `self_` is NULL or a live configuration, `basepath` NULL or a C string.
 void IedServerConfig_setFileServiceBasePath(IedServerConfig self_, const char *basepath);
+
+// `IedServerConfig_setMaxAssociationSpecificDataSets`: sets `maxAssociationSpecificDataSets` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setMaxAssociationSpecificDataSets(IedServerConfig self_,
+                                                       int maxDataSets);
+
+// `IedServerConfig_setMaxDataSetEntries`: sets `maxDataSetEntries` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setMaxDataSetEntries(IedServerConfig self_, int maxDataSetEntries);
+
+// `IedServerConfig_setMaxDomainSpecificDataSets`: sets `maxDomainSpecificDataSets` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setMaxDomainSpecificDataSets(IedServerConfig self_,
+                                                  int maxDataSets);
+
+// `IedServerConfig_setMaxMmsConnections`: sets `maxMmsConnections` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setMaxMmsConnections(IedServerConfig self_, int maxConnections);
+
+// `IedServerConfig_setReportBufferSize`: sets `reportBufferSize` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setReportBufferSize(IedServerConfig self_, int reportBufferSize);
+
+// `IedServerConfig_setReportBufferSizeForURCBs`: sets `reportBufferSizeURCBs` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setReportBufferSizeForURCBs(IedServerConfig self_, int reportBufferSize);
 
 // Creates a server for `dataModel` with the default configuration (NULL for a model that
 // fails the checks).
@@ -5736,17 +5847,73 @@ void IedServer_destroy(IedServer self_);
 // `dataAttribute` is NULL or an attribute of the server's model.
 MmsValue *IedServer_getAttributeValue(IedServer self_, DataAttribute *dataAttribute);
 
+// `IedServer_getBitStringAttributeValue`: the attribute's value through `MmsValue_getBitStringAsInteger` (0 for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+uint32_t IedServer_getBitStringAttributeValue(IedServer self_,
+                                              const DataAttribute *dataAttribute);
+
+// `IedServer_getBooleanAttributeValue`: the attribute's value through `MmsValue_getBoolean` (false for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+bool IedServer_getBooleanAttributeValue(IedServer self_,
+                                        const DataAttribute *dataAttribute);
+
 // The served model.
 //
 // # Safety
 // `self_` is NULL or a live server.
 IedModel *IedServer_getDataModel(IedServer self_);
 
+// `IedServer_getFloatAttributeValue`: the attribute's value through `MmsValue_toFloat` (0.0 for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+float IedServer_getFloatAttributeValue(IedServer self_,
+                                       const DataAttribute *dataAttribute);
+
+// `IedServer_getInt32AttributeValue`: the attribute's value through `MmsValue_toInt32` (0 for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+int32_t IedServer_getInt32AttributeValue(IedServer self_,
+                                         const DataAttribute *dataAttribute);
+
+// `IedServer_getInt64AttributeValue`: the attribute's value through `MmsValue_toInt64` (0 for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+int64_t IedServer_getInt64AttributeValue(IedServer self_,
+                                         const DataAttribute *dataAttribute);
+
 // Number of open client connections.
 //
 // # Safety
 // `self_` is NULL or a live server.
 int IedServer_getNumberOfOpenConnections(IedServer self_);
+
+// `IedServer_getStringAttributeValue`: the attribute's value through `MmsValue_toString` (std::ptr::null() for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+const char *IedServer_getStringAttributeValue(IedServer self_,
+                                              const DataAttribute *dataAttribute);
+
+// `IedServer_getUInt32AttributeValue`: the attribute's value through `MmsValue_toUint32` (0 for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+uint32_t IedServer_getUInt32AttributeValue(IedServer self_,
+                                           const DataAttribute *dataAttribute);
+
+// `IedServer_getUTCTimeAttributeValue`: the attribute's value through `MmsValue_getUtcTimeInMs` (0 for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+uint64_t IedServer_getUTCTimeAttributeValue(IedServer self_,
+                                            const DataAttribute *dataAttribute);
 
 // Whether the server listens.
 //
@@ -5807,6 +5974,90 @@ void IedServer_unlockDataModel(IedServer self_);
 // # Safety
 // `dataAttribute` is NULL or an attribute of the server's model; `value` NULL or a value.
 void IedServer_updateAttributeValue(IedServer self_, DataAttribute *dataAttribute, MmsValue *value);
+
+// `IedServer_updateBitStringAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateBitStringAttributeValue(IedServer self_,
+                                             DataAttribute *dataAttribute,
+                                             uint32_t value);
+
+// `IedServer_updateBooleanAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateBooleanAttributeValue(IedServer self_,
+                                           DataAttribute *dataAttribute,
+                                           bool value);
+
+// `IedServer_updateDbposValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateDbposValue(IedServer self_, DataAttribute *dataAttribute, Dbpos value);
+
+// `IedServer_updateFloatAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateFloatAttributeValue(IedServer self_,
+                                         DataAttribute *dataAttribute,
+                                         float value);
+
+// `IedServer_updateInt32AttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateInt32AttributeValue(IedServer self_,
+                                         DataAttribute *dataAttribute,
+                                         int32_t value);
+
+// `IedServer_updateInt64AttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateInt64AttributeValue(IedServer self_,
+                                         DataAttribute *dataAttribute,
+                                         int64_t value);
+
+// `IedServer_updateQuality`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateQuality(IedServer self_, DataAttribute *dataAttribute, Quality value);
+
+// `IedServer_updateTimestampAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateTimestampAttributeValue(IedServer self_,
+                                             DataAttribute *dataAttribute,
+                                             union Timestamp *value);
+
+// `IedServer_updateUTCTimeAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateUTCTimeAttributeValue(IedServer self_,
+                                           DataAttribute *dataAttribute,
+                                           uint64_t value);
+
+// `IedServer_updateUnsignedAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateUnsignedAttributeValue(IedServer self_,
+                                            DataAttribute *dataAttribute,
+                                            uint32_t value);
+
+// `IedServer_updateVisibleStringAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateVisibleStringAttributeValue(IedServer self_,
+                                                 DataAttribute *dataAttribute,
+                                                 char *value);
 
 // `IsoApplicationReference_getAeQualifier`.
 int IsoApplicationReference_getAeQualifier(struct IsoApplicationReference self_);

@@ -152,100 +152,241 @@ pub unsafe extern "C" fn IedServerConfig_destroy(self_: IedServerConfig) {
     })
 }
 
-/// Defines a setter and a getter of one configuration field.
-macro_rules! config_field {
-    ($set:ident, $get:ident, $field:ident, $ty:ty, $arg:ident) => {
-        /// Sets the field of the configuration.
-        ///
-        /// # Safety
-        /// `self_` is NULL or a live configuration.
-        #[no_mangle]
-        pub unsafe extern "C" fn $set(self_: IedServerConfig, $arg: $ty) {
-            // SAFETY: the caller's contract.
-            guard((), || {
-                if let Some(c) = unsafe { config(self_) } {
-                    c.$field = $arg;
-                }
-            })
+/// Changes a field of a live configuration (nothing for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+unsafe fn set_field(self_: IedServerConfig, f: impl FnOnce(&mut sIedServerConfig)) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        if let Some(c) = unsafe { config(self_) } {
+            f(c);
         }
-
-        /// The field of the configuration (its default value for NULL).
-        ///
-        /// # Safety
-        /// `self_` is NULL or a live configuration.
-        #[no_mangle]
-        pub unsafe extern "C" fn $get(self_: IedServerConfig) -> $ty {
-            // SAFETY: the caller's contract.
-            guard(<$ty>::default(), || {
-                unsafe { config(self_) }.map_or(<$ty>::default(), |c| c.$field)
-            })
-        }
-    };
+    })
 }
 
-config_field!(
-    IedServerConfig_setEdition,
-    IedServerConfig_getEdition,
-    edition,
-    u8,
-    edition
-);
-config_field!(
-    IedServerConfig_setReportBufferSize,
-    IedServerConfig_getReportBufferSize,
-    reportBufferSize,
-    c_int,
-    reportBufferSize
-);
-config_field!(
-    IedServerConfig_setReportBufferSizeForURCBs,
-    IedServerConfig_getReportBufferSizeForURCBs,
-    reportBufferSizeURCBs,
-    c_int,
-    reportBufferSize
-);
-config_field!(
-    IedServerConfig_setMaxMmsConnections,
-    IedServerConfig_getMaxMmsConnections,
-    maxMmsConnections,
-    c_int,
-    maxConnections
-);
-config_field!(
-    IedServerConfig_enableFileService,
-    IedServerConfig_isFileServiceEnabled,
-    enableFileService,
-    bool,
-    enable
-);
-config_field!(
-    IedServerConfig_enableDynamicDataSetService,
-    IedServerConfig_isDynamicDataSetServiceEnabled,
-    enableDynamicDataSetService,
-    bool,
-    enable
-);
-config_field!(
-    IedServerConfig_setMaxAssociationSpecificDataSets,
-    IedServerConfig_getMaxAssociationSpecificDataSets,
-    maxAssociationSpecificDataSets,
-    c_int,
-    maxDataSets
-);
-config_field!(
-    IedServerConfig_setMaxDomainSpecificDataSets,
-    IedServerConfig_getMaxDomainSpecificDataSets,
-    maxDomainSpecificDataSets,
-    c_int,
-    maxDataSets
-);
-config_field!(
-    IedServerConfig_setMaxDataSetEntries,
-    IedServerConfig_getMaxDatasSetEntries,
-    maxDataSetEntries,
-    c_int,
-    maxDataSetEntries
-);
+/// Reads a field of a live configuration (the default value for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+unsafe fn get_field<T: Default + Copy>(
+    self_: IedServerConfig,
+    f: impl FnOnce(&sIedServerConfig) -> T,
+) -> T {
+    // SAFETY: the caller's contract.
+    guard(T::default(), || {
+        unsafe { config(self_) }.map_or(T::default(), |c| f(c))
+    })
+}
+
+/// `IedServerConfig_setEdition`: sets `edition` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setEdition(self_: IedServerConfig, edition: u8) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.edition = edition) }
+}
+
+/// `IedServerConfig_getEdition`: `edition` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getEdition(self_: IedServerConfig) -> u8 {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.edition) }
+}
+
+/// `IedServerConfig_setReportBufferSize`: sets `reportBufferSize` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setReportBufferSize(
+    self_: IedServerConfig,
+    reportBufferSize: c_int,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.reportBufferSize = reportBufferSize) }
+}
+
+/// `IedServerConfig_getReportBufferSize`: `reportBufferSize` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getReportBufferSize(self_: IedServerConfig) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.reportBufferSize) }
+}
+
+/// `IedServerConfig_setReportBufferSizeForURCBs`: sets `reportBufferSizeURCBs` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setReportBufferSizeForURCBs(
+    self_: IedServerConfig,
+    reportBufferSize: c_int,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.reportBufferSizeURCBs = reportBufferSize) }
+}
+
+/// `IedServerConfig_getReportBufferSizeForURCBs`: `reportBufferSizeURCBs` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getReportBufferSizeForURCBs(
+    self_: IedServerConfig,
+) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.reportBufferSizeURCBs) }
+}
+
+/// `IedServerConfig_setMaxMmsConnections`: sets `maxMmsConnections` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setMaxMmsConnections(
+    self_: IedServerConfig,
+    maxConnections: c_int,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.maxMmsConnections = maxConnections) }
+}
+
+/// `IedServerConfig_getMaxMmsConnections`: `maxMmsConnections` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getMaxMmsConnections(self_: IedServerConfig) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.maxMmsConnections) }
+}
+
+/// `IedServerConfig_enableFileService`: sets `enableFileService` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_enableFileService(self_: IedServerConfig, enable: bool) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.enableFileService = enable) }
+}
+
+/// `IedServerConfig_isFileServiceEnabled`: `enableFileService` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_isFileServiceEnabled(self_: IedServerConfig) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.enableFileService) }
+}
+
+/// `IedServerConfig_enableDynamicDataSetService`: sets `enableDynamicDataSetService` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_enableDynamicDataSetService(
+    self_: IedServerConfig,
+    enable: bool,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.enableDynamicDataSetService = enable) }
+}
+
+/// `IedServerConfig_isDynamicDataSetServiceEnabled`: `enableDynamicDataSetService` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_isDynamicDataSetServiceEnabled(
+    self_: IedServerConfig,
+) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.enableDynamicDataSetService) }
+}
+
+/// `IedServerConfig_setMaxAssociationSpecificDataSets`: sets `maxAssociationSpecificDataSets` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setMaxAssociationSpecificDataSets(
+    self_: IedServerConfig,
+    maxDataSets: c_int,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.maxAssociationSpecificDataSets = maxDataSets) }
+}
+
+/// `IedServerConfig_getMaxAssociationSpecificDataSets`: `maxAssociationSpecificDataSets` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getMaxAssociationSpecificDataSets(
+    self_: IedServerConfig,
+) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.maxAssociationSpecificDataSets) }
+}
+
+/// `IedServerConfig_setMaxDomainSpecificDataSets`: sets `maxDomainSpecificDataSets` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setMaxDomainSpecificDataSets(
+    self_: IedServerConfig,
+    maxDataSets: c_int,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.maxDomainSpecificDataSets = maxDataSets) }
+}
+
+/// `IedServerConfig_getMaxDomainSpecificDataSets`: `maxDomainSpecificDataSets` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getMaxDomainSpecificDataSets(
+    self_: IedServerConfig,
+) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.maxDomainSpecificDataSets) }
+}
+
+/// `IedServerConfig_setMaxDataSetEntries`: sets `maxDataSetEntries` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setMaxDataSetEntries(
+    self_: IedServerConfig,
+    maxDataSetEntries: c_int,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.maxDataSetEntries = maxDataSetEntries) }
+}
+
+/// `IedServerConfig_getMaxDatasSetEntries`: `maxDataSetEntries` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getMaxDatasSetEntries(self_: IedServerConfig) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.maxDataSetEntries) }
+}
 
 /// Sets the root directory of the file services (copied; NULL is ignored).
 ///
@@ -590,53 +731,125 @@ pub unsafe extern "C" fn IedServer_getAttributeValue(
     guard(null_mut(), || unsafe { value_of(dataAttribute) })
 }
 
-/// Defines a typed getter of an attribute value through an `MmsValue` accessor.
-macro_rules! typed_getter {
-    ($name:ident, $ty:ty, $fallback:expr, $get:ident) => {
-        /// The attribute's value of that type (0/false/NULL for none or another type).
-        ///
-        /// # Safety
-        /// `dataAttribute` is NULL or an attribute of the server's model.
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(
-            self_: IedServer,
-            dataAttribute: *const DataAttribute,
-        ) -> $ty {
-            let _ = self_;
-            // SAFETY: the caller's contract; the accessor takes NULL.
-            guard($fallback, || unsafe { $get(value_of(dataAttribute)) })
-        }
-    };
+/// `IedServer_getBooleanAttributeValue`: the attribute's value through `MmsValue_getBoolean` (false for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getBooleanAttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> bool {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(false, || unsafe {
+        MmsValue_getBoolean(value_of(dataAttribute))
+    })
 }
 
-typed_getter!(
-    IedServer_getBooleanAttributeValue,
-    bool,
-    false,
-    MmsValue_getBoolean
-);
-typed_getter!(IedServer_getInt32AttributeValue, i32, 0, MmsValue_toInt32);
-typed_getter!(IedServer_getInt64AttributeValue, i64, 0, MmsValue_toInt64);
-typed_getter!(IedServer_getUInt32AttributeValue, u32, 0, MmsValue_toUint32);
-typed_getter!(IedServer_getFloatAttributeValue, f32, 0.0, MmsValue_toFloat);
-typed_getter!(
-    IedServer_getUTCTimeAttributeValue,
-    u64,
-    0,
-    MmsValue_getUtcTimeInMs
-);
-typed_getter!(
-    IedServer_getBitStringAttributeValue,
-    u32,
-    0,
-    MmsValue_getBitStringAsInteger
-);
-typed_getter!(
-    IedServer_getStringAttributeValue,
-    *const c_char,
-    std::ptr::null(),
-    MmsValue_toString
-);
+/// `IedServer_getInt32AttributeValue`: the attribute's value through `MmsValue_toInt32` (0 for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getInt32AttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> i32 {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(0, || unsafe { MmsValue_toInt32(value_of(dataAttribute)) })
+}
+
+/// `IedServer_getInt64AttributeValue`: the attribute's value through `MmsValue_toInt64` (0 for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getInt64AttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> i64 {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(0, || unsafe { MmsValue_toInt64(value_of(dataAttribute)) })
+}
+
+/// `IedServer_getUInt32AttributeValue`: the attribute's value through `MmsValue_toUint32` (0 for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getUInt32AttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> u32 {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(0, || unsafe { MmsValue_toUint32(value_of(dataAttribute)) })
+}
+
+/// `IedServer_getFloatAttributeValue`: the attribute's value through `MmsValue_toFloat` (0.0 for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getFloatAttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> f32 {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(0.0, || unsafe { MmsValue_toFloat(value_of(dataAttribute)) })
+}
+
+/// `IedServer_getUTCTimeAttributeValue`: the attribute's value through `MmsValue_getUtcTimeInMs` (0 for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getUTCTimeAttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> u64 {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(0, || unsafe {
+        MmsValue_getUtcTimeInMs(value_of(dataAttribute))
+    })
+}
+
+/// `IedServer_getBitStringAttributeValue`: the attribute's value through `MmsValue_getBitStringAsInteger` (0 for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getBitStringAttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> u32 {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(0, || unsafe {
+        MmsValue_getBitStringAsInteger(value_of(dataAttribute))
+    })
+}
+
+/// `IedServer_getStringAttributeValue`: the attribute's value through `MmsValue_toString` (std::ptr::null() for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getStringAttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> *const c_char {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(std::ptr::null(), || unsafe {
+        MmsValue_toString(value_of(dataAttribute))
+    })
+}
 
 /// Copies `value` into the attribute's value when both have the same type.
 ///
@@ -655,73 +868,205 @@ pub unsafe extern "C" fn IedServer_updateAttributeValue(
     })
 }
 
-/// Defines a typed update of an attribute value through an `MmsValue` setter.
-macro_rules! typed_update {
-    ($name:ident, $ty:ty, |$v:ident, $x:ident| $set:expr) => {
-        /// Sets the attribute's value (of a matching type) to `value`.
-        ///
-        /// # Safety
-        /// `dataAttribute` is NULL or an attribute of the server's model.
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(
-            self_: IedServer,
-            dataAttribute: *mut DataAttribute,
-            value: $ty,
-        ) {
-            let _ = self_;
-            guard((), || {
-                // SAFETY: the caller's contract.
-                let $v = unsafe { value_of(dataAttribute) };
-                let $x = value;
-                if !$v.is_null() {
-                    // SAFETY: a live value; the setters check its type.
-                    unsafe { $set };
-                }
-            })
+/// Runs `set` on the attribute's value when it has one.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+unsafe fn update_with(dataAttribute: *mut DataAttribute, set: impl FnOnce(*mut MmsValue)) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        let v = unsafe { value_of(dataAttribute) };
+        if !v.is_null() {
+            set(v);
         }
-    };
+    })
 }
 
-typed_update!(IedServer_updateFloatAttributeValue, f32, |v, x| {
-    MmsValue_setFloat(v, x)
-});
-typed_update!(IedServer_updateInt32AttributeValue, i32, |v, x| {
-    MmsValue_setInt32(v, x)
-});
-typed_update!(IedServer_updateInt64AttributeValue, i64, |v, x| {
-    MmsValue_setInt64(v, x)
-});
-typed_update!(IedServer_updateUnsignedAttributeValue, u32, |v, x| {
-    MmsValue_setUint32(v, x)
-});
-typed_update!(IedServer_updateBitStringAttributeValue, u32, |v, x| {
-    MmsValue_setBitStringFromInteger(v, x)
-});
-typed_update!(IedServer_updateBooleanAttributeValue, bool, |v, x| {
-    MmsValue_setBoolean(v, x)
-});
-typed_update!(
-    IedServer_updateVisibleStringAttributeValue,
-    *mut c_char,
-    |v, x| MmsValue_setVisibleString(v, x)
-);
-typed_update!(IedServer_updateUTCTimeAttributeValue, u64, |v, x| {
-    MmsValue_setUtcTimeMs(v, x)
-});
-typed_update!(IedServer_updateDbposValue, Dbpos, |v, x| {
-    Dbpos_toMmsValue(v, x)
-});
-typed_update!(IedServer_updateQuality, Quality, |v, x| {
-    let mut q = x;
-    Quality_toMmsValue(&mut q, v)
-});
-typed_update!(
-    IedServer_updateTimestampAttributeValue,
-    *mut Timestamp,
-    |v, x| {
-        // SAFETY: NULL or a Timestamp; every bit pattern of it is valid octets.
-        if let Some(t) = x.as_ref() {
-            MmsValue_setUtcTimeByBuffer(v, t.val.as_ptr())
-        }
+/// `IedServer_updateFloatAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateFloatAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: f32,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe { update_with(dataAttribute, |v| MmsValue_setFloat(v, value)) }
+}
+
+/// `IedServer_updateInt32AttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateInt32AttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: i32,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe { update_with(dataAttribute, |v| MmsValue_setInt32(v, value)) }
+}
+
+/// `IedServer_updateInt64AttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateInt64AttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: i64,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe { update_with(dataAttribute, |v| MmsValue_setInt64(v, value)) }
+}
+
+/// `IedServer_updateUnsignedAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateUnsignedAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: u32,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe { update_with(dataAttribute, |v| MmsValue_setUint32(v, value)) }
+}
+
+/// `IedServer_updateBitStringAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateBitStringAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: u32,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe {
+        update_with(dataAttribute, |v| {
+            MmsValue_setBitStringFromInteger(v, value)
+        })
     }
-);
+}
+
+/// `IedServer_updateBooleanAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateBooleanAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: bool,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe { update_with(dataAttribute, |v| MmsValue_setBoolean(v, value)) }
+}
+
+/// `IedServer_updateVisibleStringAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateVisibleStringAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: *mut c_char,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe { update_with(dataAttribute, |v| MmsValue_setVisibleString(v, value)) }
+}
+
+/// `IedServer_updateUTCTimeAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateUTCTimeAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: u64,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe {
+        update_with(dataAttribute, |v| {
+            MmsValue_setUtcTimeMs(v, value);
+        })
+    }
+}
+
+/// `IedServer_updateDbposValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateDbposValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: Dbpos,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe {
+        update_with(dataAttribute, |v| {
+            Dbpos_toMmsValue(v, value);
+        })
+    }
+}
+
+/// `IedServer_updateQuality`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateQuality(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: Quality,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe {
+        update_with(dataAttribute, |v| {
+            let mut q = value;
+            Quality_toMmsValue(&mut q, v);
+        })
+    }
+}
+
+/// `IedServer_updateTimestampAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateTimestampAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: *mut Timestamp,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe {
+        update_with(dataAttribute, |v| {
+            // SAFETY: NULL or a Timestamp; every bit pattern of it is valid octets.
+            if let Some(t) = value.as_ref() {
+                MmsValue_setUtcTimeByBuffer(v, t.val.as_ptr())
+            }
+        })
+    }
+}
