@@ -1286,6 +1286,9 @@ typedef struct sMmsValue MmsValue;
 // `#define TLS_EVENT_CODE_WRN_CRL_NOT_YET_VALID`.
 #define TLS_EVENT_CODE_WRN_CRL_NOT_YET_VALID 20
 
+// The object behind a [`ClientConnection`] handle: a server connection.
+typedef struct sClientConnection sClientConnection;
+
 // The object behind a [`ClientDataSet`] handle: the data set's reference and its values.
 typedef struct sClientDataSet sClientDataSet;
 
@@ -1304,6 +1307,9 @@ typedef struct sDirectoryHandle sDirectoryHandle;
 
 // The object behind an [`IedConnection`] handle (C only ever sees `struct sIedConnection*`).
 typedef struct sIedConnection sIedConnection;
+
+// The object behind an [`IedServer`] handle (C only ever sees `struct sIedServer*`).
+typedef struct sIedServer sIedServer;
 
 // Opaque object behind [`MmsConnection`]; placeholder until its implementation replaces this body.
 typedef struct sMmsConnection sMmsConnection;
@@ -1438,6 +1444,9 @@ typedef struct sDataObject {
 
 // C `struct sDataObject` typedef `DataObject`.
 typedef struct sDataObject DataObject;
+
+// `ClientConnection`: handle to an opaque object.
+typedef struct sClientConnection *ClientConnection;
 
 // `ClientDataSet`: handle to an opaque object.
 typedef struct sClientDataSet *ClientDataSet;
@@ -2037,6 +2046,55 @@ typedef struct sLogicalDevice LogicalDevice;
 
 // C `struct sSVControlBlock` typedef `SVControlBlock`.
 typedef struct sSVControlBlock SVControlBlock;
+
+// The server's configuration (`struct sIedServerConfig`, public in C).
+typedef struct sIedServerConfig {
+  // Buffer of each BRCB (bytes).
+  int reportBufferSize;
+  // Buffer of each URCB (bytes).
+  int reportBufferSizeURCBs;
+  // Root of the file services (`malloc`ed).
+  char *fileServiceBasepath;
+  // File services offered.
+  bool enableFileService;
+  // Dynamic data set services offered.
+  bool enableDynamicDataSetService;
+  // Most association-specific data sets per connection.
+  int maxAssociationSpecificDataSets;
+  // Most dynamic domain-specific data sets.
+  int maxDomainSpecificDataSets;
+  // Most entries of a dynamic data set.
+  int maxDataSetEntries;
+  // Log services offered.
+  bool enableLogService;
+  // GOOSE publisher integrated in the server.
+  bool useIntegratedGoosePublisher;
+  // IEC 61850 edition (0: 1, 1: 2, 2: 2.1).
+  uint8_t edition;
+  // Most simultaneous MMS connections.
+  int maxMmsConnections;
+  // Setting group editing offered.
+  bool enableEditSG;
+  // SGCB has ResvTms.
+  bool enableResvTmsForSGCB;
+  // BRCB has ResvTms.
+  bool enableResvTmsForBRCB;
+  // RCBs have Owner.
+  bool enableOwnerForRCB;
+  // Integrity reports at multiples of the period.
+  bool syncIntegrityReportTimes;
+  // `IEC61850_REPORTSETTINGS_*` bits clients may write.
+  uint8_t reportSettingsWritable;
+} sIedServerConfig;
+
+// C `struct sIedServerConfig *` typedef `IedServerConfig`.
+typedef struct sIedServerConfig *IedServerConfig;
+
+// `IedServer`: handle to an opaque object.
+typedef struct sIedServer *IedServer;
+
+// C `IedConnectionIndicationHandler`.
+typedef void (*IedConnectionIndicationHandler)(IedServer, ClientConnection, bool, void*);
 
 // ASN.1 object identifier with up to 10 arcs (`ItuObjectIdentifier`).
 typedef struct ItuObjectIdentifier {
@@ -3606,6 +3664,18 @@ DataObject *CDC_VSS_create(const char *dataObjectName, ModelNode *parent, uint32
 // # Safety
 // `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
 DataObject *CDC_WYE_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
+
+// Our address of the connection, `ip:port`.
+//
+// # Safety
+// `self_` is NULL or a live connection handle.
+const char *ClientConnection_getLocalAddress(ClientConnection self_);
+
+// The client's address, `ip:port`.
+//
+// # Safety
+// `self_` is NULL or a live connection handle.
+const char *ClientConnection_getPeerAddress(ClientConnection self_);
 
 // Frees a `ClientDataSet` and its values; NULL is ignored.
 //
@@ -5615,6 +5685,379 @@ void IedModel_setIedName(IedModel *self_, const char *iedName);
 // # Safety
 // `self_` is NULL or a model; `name` NULL or a C string.
 void IedModel_setIedNameForDynamicModel(IedModel *self_, const char *name);
+
+// Creates a configuration with the reference's defaults.
+IedServerConfig IedServerConfig_create(void);
+
+// Releases a configuration (NULL is ignored).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_destroy(IedServerConfig self_);
+
+// `IedServerConfig_enableDynamicDataSetService`: sets `enableDynamicDataSetService` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_enableDynamicDataSetService(IedServerConfig self_,
+                                                 bool enable);
+
+// `IedServerConfig_enableFileService`: sets `enableFileService` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_enableFileService(IedServerConfig self_, bool enable);
+
+// `IedServerConfig_getEdition`: `edition` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+uint8_t IedServerConfig_getEdition(IedServerConfig self_);
+
+// The root directory of the file services (owned by the configuration).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+const char *IedServerConfig_getFileServiceBasePath(IedServerConfig self_);
+
+// `IedServerConfig_getMaxAssociationSpecificDataSets`: `maxAssociationSpecificDataSets` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+int IedServerConfig_getMaxAssociationSpecificDataSets(IedServerConfig self_);
+
+// `IedServerConfig_getMaxDatasSetEntries`: `maxDataSetEntries` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+int IedServerConfig_getMaxDatasSetEntries(IedServerConfig self_);
+
+// `IedServerConfig_getMaxDomainSpecificDataSets`: `maxDomainSpecificDataSets` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+int IedServerConfig_getMaxDomainSpecificDataSets(IedServerConfig self_);
+
+// `IedServerConfig_getMaxMmsConnections`: `maxMmsConnections` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+int IedServerConfig_getMaxMmsConnections(IedServerConfig self_);
+
+// `IedServerConfig_getReportBufferSize`: `reportBufferSize` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+int IedServerConfig_getReportBufferSize(IedServerConfig self_);
+
+// `IedServerConfig_getReportBufferSizeForURCBs`: `reportBufferSizeURCBs` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+int IedServerConfig_getReportBufferSizeForURCBs(IedServerConfig self_);
+
+// `IedServerConfig_isDynamicDataSetServiceEnabled`: `enableDynamicDataSetService` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+bool IedServerConfig_isDynamicDataSetServiceEnabled(IedServerConfig self_);
+
+// `IedServerConfig_isFileServiceEnabled`: `enableFileService` of the configuration (its default for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+bool IedServerConfig_isFileServiceEnabled(IedServerConfig self_);
+
+// `IedServerConfig_setEdition`: sets `edition` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setEdition(IedServerConfig self_, uint8_t edition);
+
+// Sets the root directory of the file services (copied; NULL is ignored).
+//
+// # Safety
+// `self_` is NULL or a live configuration, `basepath` NULL or a C string.
+void IedServerConfig_setFileServiceBasePath(IedServerConfig self_, const char *basepath);
+
+// `IedServerConfig_setMaxAssociationSpecificDataSets`: sets `maxAssociationSpecificDataSets` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setMaxAssociationSpecificDataSets(IedServerConfig self_,
+                                                       int maxDataSets);
+
+// `IedServerConfig_setMaxDataSetEntries`: sets `maxDataSetEntries` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setMaxDataSetEntries(IedServerConfig self_, int maxDataSetEntries);
+
+// `IedServerConfig_setMaxDomainSpecificDataSets`: sets `maxDomainSpecificDataSets` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setMaxDomainSpecificDataSets(IedServerConfig self_,
+                                                  int maxDataSets);
+
+// `IedServerConfig_setMaxMmsConnections`: sets `maxMmsConnections` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setMaxMmsConnections(IedServerConfig self_, int maxConnections);
+
+// `IedServerConfig_setReportBufferSize`: sets `reportBufferSize` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setReportBufferSize(IedServerConfig self_, int reportBufferSize);
+
+// `IedServerConfig_setReportBufferSizeForURCBs`: sets `reportBufferSizeURCBs` of the configuration.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setReportBufferSizeForURCBs(IedServerConfig self_, int reportBufferSize);
+
+// Creates a server for `dataModel` with the default configuration (NULL for a model that
+// fails the checks).
+//
+// # Safety
+// `dataModel` is NULL or a live model that outlives the server.
+IedServer IedServer_create(IedModel *dataModel);
+
+// Creates a server for `dataModel` with `serverConfiguration` (NULL: defaults); NULL for a
+// model that fails the checks, or with a TLS configuration (TLS is not served yet).
+//
+// # Safety
+// `dataModel` is NULL or a live model that outlives the server; `serverConfiguration` NULL
+// or a live configuration.
+IedServer IedServer_createWithConfig(IedModel *dataModel,
+                                     TLSConfiguration tlsConfiguration,
+                                     IedServerConfig serverConfiguration);
+
+// Stops and releases a server (NULL is ignored); the model stays the caller's.
+//
+// # Safety
+// `self_` is NULL or a live server, not used afterwards.
+void IedServer_destroy(IedServer self_);
+
+// The value of an attribute (owned by the model).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+MmsValue *IedServer_getAttributeValue(IedServer self_, DataAttribute *dataAttribute);
+
+// `IedServer_getBitStringAttributeValue`: the attribute's value through `MmsValue_getBitStringAsInteger` (0 for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+uint32_t IedServer_getBitStringAttributeValue(IedServer self_,
+                                              const DataAttribute *dataAttribute);
+
+// `IedServer_getBooleanAttributeValue`: the attribute's value through `MmsValue_getBoolean` (false for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+bool IedServer_getBooleanAttributeValue(IedServer self_,
+                                        const DataAttribute *dataAttribute);
+
+// The served model.
+//
+// # Safety
+// `self_` is NULL or a live server.
+IedModel *IedServer_getDataModel(IedServer self_);
+
+// `IedServer_getFloatAttributeValue`: the attribute's value through `MmsValue_toFloat` (0.0 for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+float IedServer_getFloatAttributeValue(IedServer self_,
+                                       const DataAttribute *dataAttribute);
+
+// `IedServer_getInt32AttributeValue`: the attribute's value through `MmsValue_toInt32` (0 for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+int32_t IedServer_getInt32AttributeValue(IedServer self_,
+                                         const DataAttribute *dataAttribute);
+
+// `IedServer_getInt64AttributeValue`: the attribute's value through `MmsValue_toInt64` (0 for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+int64_t IedServer_getInt64AttributeValue(IedServer self_,
+                                         const DataAttribute *dataAttribute);
+
+// Number of open client connections.
+//
+// # Safety
+// `self_` is NULL or a live server.
+int IedServer_getNumberOfOpenConnections(IedServer self_);
+
+// `IedServer_getStringAttributeValue`: the attribute's value through `MmsValue_toString` (std::ptr::null() for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+const char *IedServer_getStringAttributeValue(IedServer self_,
+                                              const DataAttribute *dataAttribute);
+
+// `IedServer_getUInt32AttributeValue`: the attribute's value through `MmsValue_toUint32` (0 for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+uint32_t IedServer_getUInt32AttributeValue(IedServer self_,
+                                           const DataAttribute *dataAttribute);
+
+// `IedServer_getUTCTimeAttributeValue`: the attribute's value through `MmsValue_getUtcTimeInMs` (0 for none).
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+uint64_t IedServer_getUTCTimeAttributeValue(IedServer self_,
+                                            const DataAttribute *dataAttribute);
+
+// Whether the server listens.
+//
+// # Safety
+// `self_` is NULL or a live server.
+bool IedServer_isRunning(IedServer self_);
+
+// Takes the data model lock: clients' reads and writes wait until it is released.
+//
+// # Safety
+// `self_` is NULL or a live server.
+void IedServer_lockDataModel(IedServer self_);
+
+// Tells `handler` (on the callback thread) of every connection opened and closed.
+//
+// # Safety
+// `self_` is NULL or a live server; `handler` is callable with `parameter` while set.
+void IedServer_setConnectionIndicationHandler(IedServer self_,
+                                              IedConnectionIndicationHandler handler,
+                                              void *parameter);
+
+// Sets the address `IedServer_start` listens on (NULL or unparsable: all interfaces).
+//
+// # Safety
+// `self_` is NULL or a live server, `localIpAddress` NULL or a C string.
+void IedServer_setLocalIpAddress(IedServer self_, const char *localIpAddress);
+
+// Sets the Identify answer (a NULL part keeps its current value).
+//
+// # Safety
+// `self_` is NULL or a live server, the strings NULL or C strings.
+void IedServer_setServerIdentity(IedServer self_,
+                                 const char *vendor,
+                                 const char *model,
+                                 const char *revision);
+
+// Starts listening on `tcpPort` (negative: 102); nothing happens when already running or
+// when the port cannot be listened on.
+//
+// # Safety
+// `self_` is NULL or a live server.
+void IedServer_start(IedServer self_, int tcpPort);
+
+// Stops listening and closes every connection; returns once their handlers ran.
+//
+// # Safety
+// `self_` is NULL or a live server.
+void IedServer_stop(IedServer self_);
+
+// Releases the data model lock (nothing happens when the application does not hold it).
+//
+// # Safety
+// `self_` is NULL or a live server.
+void IedServer_unlockDataModel(IedServer self_);
+
+// Copies `value` into the attribute's value when both have the same type.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model; `value` NULL or a value.
+void IedServer_updateAttributeValue(IedServer self_, DataAttribute *dataAttribute, MmsValue *value);
+
+// `IedServer_updateBitStringAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateBitStringAttributeValue(IedServer self_,
+                                             DataAttribute *dataAttribute,
+                                             uint32_t value);
+
+// `IedServer_updateBooleanAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateBooleanAttributeValue(IedServer self_,
+                                           DataAttribute *dataAttribute,
+                                           bool value);
+
+// `IedServer_updateDbposValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateDbposValue(IedServer self_, DataAttribute *dataAttribute, Dbpos value);
+
+// `IedServer_updateFloatAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateFloatAttributeValue(IedServer self_,
+                                         DataAttribute *dataAttribute,
+                                         float value);
+
+// `IedServer_updateInt32AttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateInt32AttributeValue(IedServer self_,
+                                         DataAttribute *dataAttribute,
+                                         int32_t value);
+
+// `IedServer_updateInt64AttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateInt64AttributeValue(IedServer self_,
+                                         DataAttribute *dataAttribute,
+                                         int64_t value);
+
+// `IedServer_updateQuality`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateQuality(IedServer self_, DataAttribute *dataAttribute, Quality value);
+
+// `IedServer_updateTimestampAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateTimestampAttributeValue(IedServer self_,
+                                             DataAttribute *dataAttribute,
+                                             union Timestamp *value);
+
+// `IedServer_updateUTCTimeAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateUTCTimeAttributeValue(IedServer self_,
+                                           DataAttribute *dataAttribute,
+                                           uint64_t value);
+
+// `IedServer_updateUnsignedAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateUnsignedAttributeValue(IedServer self_,
+                                            DataAttribute *dataAttribute,
+                                            uint32_t value);
+
+// `IedServer_updateVisibleStringAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+//
+// # Safety
+// `dataAttribute` is NULL or an attribute of the server's model.
+void IedServer_updateVisibleStringAttributeValue(IedServer self_,
+                                                 DataAttribute *dataAttribute,
+                                                 char *value);
 
 // `IsoApplicationReference_getAeQualifier`.
 int IsoApplicationReference_getAeQualifier(struct IsoApplicationReference self_);

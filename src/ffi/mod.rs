@@ -14,6 +14,7 @@ pub mod iec61850_common;
 pub mod iec61850_config_file_parser;
 pub mod iec61850_dynamic_model;
 pub mod iec61850_model;
+pub mod iec61850_server;
 pub mod iso_connection_parameters;
 pub mod libiec61850_common_api;
 pub mod linked_list;

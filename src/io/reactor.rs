@@ -16,7 +16,7 @@ use std::sync::{Arc, Weak};
 use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
-use mio::net::TcpStream;
+use mio::event::Source;
 use mio::{Events, Interest, Poll, Registry, Token, Waker};
 use parking_lot::Mutex;
 
@@ -140,8 +140,12 @@ impl Reactor {
         }
     }
 
-    /// Registers `stream` for `owner`; returns the token to deregister it with.
-    pub fn register(&self, stream: &mut TcpStream, owner: Arc<dyn Readiness>) -> io::Result<Token> {
+    /// Registers `stream` (a connection or a listener) for `owner`; returns the token to deregister it with.
+    pub fn register<S: Source + ?Sized>(
+        &self,
+        stream: &mut S,
+        owner: Arc<dyn Readiness>,
+    ) -> io::Result<Token> {
         let mut owners = self.owners.lock();
         let token = Token(owners.next);
         owners.next = owners.next.wrapping_add(1);
@@ -157,7 +161,7 @@ impl Reactor {
     }
 
     /// Stops watching `stream`; events already fetched may still reach the owner once.
-    pub fn deregister(&self, stream: &mut TcpStream, token: Token) {
+    pub fn deregister<S: Source + ?Sized>(&self, stream: &mut S, token: Token) {
         self.owners.lock().by_token.remove(&token.0);
         // Deregistering a socket that is being closed anyway cannot fail in a way we could act on.
         let _ = self.registry.deregister(stream);

@@ -1,7 +1,8 @@
-//! The server (responder) side, sans-I/O so far: the MMS association state machine
-//! (`protocol`) and the MMS services over an index of the data model (`model`,
-//! `services`); the IED server, its reactor glue and engines build on them.
+//! The server (responder) side: the MMS association state machine (`protocol`) and the
+//! MMS services over an index of the data model (`model`, `services`), both sans-I/O, and
+//! the IED server's listener and connections on the shared reactor (`runtime`).
 
 pub mod model;
 pub mod protocol;
+pub mod runtime;
 pub mod services;

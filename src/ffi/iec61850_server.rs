@@ -1,0 +1,1072 @@
+//! `iec61850_server.h`: the IED server's configuration, start and stop, the data model
+//! lock, attribute value updates and reads, and connection indications.
+
+#![allow(non_camel_case_types, non_snake_case)]
+
+use std::ffi::{c_char, c_int, c_void, CStr};
+use std::net::IpAddr;
+use std::ptr::null_mut;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use super::iec61850_common::{Dbpos, Dbpos_toMmsValue, Quality, Quality_toMmsValue, Timestamp};
+use super::iec61850_model::{DataAttribute, IedModel};
+use super::mms_value::*;
+use super::tls_config::TLSConfiguration;
+use super::{c_str, guard, malloc_c_string};
+use crate::mms::MmsValue;
+use crate::server::model::ModelIndex;
+use crate::server::runtime::{Connection, Server};
+
+/// The reference's default limit of simultaneous MMS connections.
+const DEFAULT_MAX_CONNECTIONS: c_int = 5;
+/// The reference's default report buffer size (bytes), for BRCBs and URCBs.
+const DEFAULT_REPORT_BUFFER: c_int = 65536;
+/// The port `IedServer_start` uses for a negative port.
+const DEFAULT_PORT: u16 = 102;
+
+/// The server's configuration (`struct sIedServerConfig`, public in C).
+#[repr(C)]
+pub struct sIedServerConfig {
+    /// Buffer of each BRCB (bytes).
+    pub reportBufferSize: c_int,
+    /// Buffer of each URCB (bytes).
+    pub reportBufferSizeURCBs: c_int,
+    /// Root of the file services (`malloc`ed).
+    pub fileServiceBasepath: *mut c_char,
+    /// File services offered.
+    pub enableFileService: bool,
+    /// Dynamic data set services offered.
+    pub enableDynamicDataSetService: bool,
+    /// Most association-specific data sets per connection.
+    pub maxAssociationSpecificDataSets: c_int,
+    /// Most dynamic domain-specific data sets.
+    pub maxDomainSpecificDataSets: c_int,
+    /// Most entries of a dynamic data set.
+    pub maxDataSetEntries: c_int,
+    /// Log services offered.
+    pub enableLogService: bool,
+    /// GOOSE publisher integrated in the server.
+    pub useIntegratedGoosePublisher: bool,
+    /// IEC 61850 edition (0: 1, 1: 2, 2: 2.1).
+    pub edition: u8,
+    /// Most simultaneous MMS connections.
+    pub maxMmsConnections: c_int,
+    /// Setting group editing offered.
+    pub enableEditSG: bool,
+    /// SGCB has ResvTms.
+    pub enableResvTmsForSGCB: bool,
+    /// BRCB has ResvTms.
+    pub enableResvTmsForBRCB: bool,
+    /// RCBs have Owner.
+    pub enableOwnerForRCB: bool,
+    /// Integrity reports at multiples of the period.
+    pub syncIntegrityReportTimes: bool,
+    /// `IEC61850_REPORTSETTINGS_*` bits clients may write.
+    pub reportSettingsWritable: u8,
+}
+
+/// C `struct sIedServerConfig *` typedef `IedServerConfig`.
+pub type IedServerConfig = *mut sIedServerConfig;
+
+/// The object behind an [`IedServer`] handle (C only ever sees `struct sIedServer*`).
+pub struct sIedServer {
+    server: Server,
+    model: *mut IedModel,
+    local_ip: Mutex<Option<IpAddr>>,
+    /// Whether the application holds the data model lock (`IedServer_lockDataModel`).
+    app_locked: AtomicBool,
+}
+
+/// `IedServer`: handle to an opaque object.
+pub type IedServer = *mut sIedServer;
+
+/// The object behind a [`ClientConnection`] handle: a server connection.
+pub struct sClientConnection {
+    _private: [u8; 0],
+}
+
+/// `ClientConnection`: handle to an opaque object.
+pub type ClientConnection = *mut sClientConnection;
+
+/// C `IedConnectionIndicationHandler`.
+pub type IedConnectionIndicationHandler =
+    Option<unsafe extern "C" fn(IedServer, ClientConnection, bool, *mut c_void)>;
+
+/// # Safety
+/// `p` is NULL or a live handle of this library.
+unsafe fn config<'a>(p: IedServerConfig) -> Option<&'a mut sIedServerConfig> {
+    // SAFETY: the caller's contract.
+    unsafe { p.as_mut() }
+}
+
+/// # Safety
+/// `p` is NULL or a live handle of this library.
+unsafe fn server<'a>(p: IedServer) -> Option<&'a sIedServer> {
+    // SAFETY: the caller's contract.
+    unsafe { p.as_ref() }
+}
+
+/// Creates a configuration with the reference's defaults.
+#[no_mangle]
+pub extern "C" fn IedServerConfig_create() -> IedServerConfig {
+    guard(null_mut(), || {
+        Box::into_raw(Box::new(sIedServerConfig {
+            reportBufferSize: DEFAULT_REPORT_BUFFER,
+            reportBufferSizeURCBs: DEFAULT_REPORT_BUFFER,
+            fileServiceBasepath: malloc_c_string(b"./vmd-filestore/"),
+            enableFileService: true,
+            enableDynamicDataSetService: true,
+            maxAssociationSpecificDataSets: 10,
+            maxDomainSpecificDataSets: 10,
+            maxDataSetEntries: 100,
+            enableLogService: true,
+            useIntegratedGoosePublisher: true,
+            edition: 1,
+            maxMmsConnections: DEFAULT_MAX_CONNECTIONS,
+            enableEditSG: true,
+            enableResvTmsForSGCB: true,
+            enableResvTmsForBRCB: true,
+            enableOwnerForRCB: false,
+            syncIntegrityReportTimes: false,
+            reportSettingsWritable: 0x3f,
+        }))
+    })
+}
+
+/// Releases a configuration (NULL is ignored).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_destroy(self_: IedServerConfig) {
+    guard((), || {
+        if !self_.is_null() {
+            // SAFETY: created by IedServerConfig_create, released once.
+            let c = unsafe { Box::from_raw(self_) };
+            // SAFETY: NULL or a malloc'ed string.
+            unsafe { libc::free(c.fileServiceBasepath.cast()) };
+        }
+    })
+}
+
+/// Changes a field of a live configuration (nothing for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+unsafe fn set_field(self_: IedServerConfig, f: impl FnOnce(&mut sIedServerConfig)) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        if let Some(c) = unsafe { config(self_) } {
+            f(c);
+        }
+    })
+}
+
+/// Reads a field of a live configuration (the default value for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+unsafe fn get_field<T: Default + Copy>(
+    self_: IedServerConfig,
+    f: impl FnOnce(&sIedServerConfig) -> T,
+) -> T {
+    // SAFETY: the caller's contract.
+    guard(T::default(), || {
+        unsafe { config(self_) }.map_or(T::default(), |c| f(c))
+    })
+}
+
+/// `IedServerConfig_setEdition`: sets `edition` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setEdition(self_: IedServerConfig, edition: u8) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.edition = edition) }
+}
+
+/// `IedServerConfig_getEdition`: `edition` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getEdition(self_: IedServerConfig) -> u8 {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.edition) }
+}
+
+/// `IedServerConfig_setReportBufferSize`: sets `reportBufferSize` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setReportBufferSize(
+    self_: IedServerConfig,
+    reportBufferSize: c_int,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.reportBufferSize = reportBufferSize) }
+}
+
+/// `IedServerConfig_getReportBufferSize`: `reportBufferSize` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getReportBufferSize(self_: IedServerConfig) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.reportBufferSize) }
+}
+
+/// `IedServerConfig_setReportBufferSizeForURCBs`: sets `reportBufferSizeURCBs` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setReportBufferSizeForURCBs(
+    self_: IedServerConfig,
+    reportBufferSize: c_int,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.reportBufferSizeURCBs = reportBufferSize) }
+}
+
+/// `IedServerConfig_getReportBufferSizeForURCBs`: `reportBufferSizeURCBs` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getReportBufferSizeForURCBs(
+    self_: IedServerConfig,
+) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.reportBufferSizeURCBs) }
+}
+
+/// `IedServerConfig_setMaxMmsConnections`: sets `maxMmsConnections` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setMaxMmsConnections(
+    self_: IedServerConfig,
+    maxConnections: c_int,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.maxMmsConnections = maxConnections) }
+}
+
+/// `IedServerConfig_getMaxMmsConnections`: `maxMmsConnections` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getMaxMmsConnections(self_: IedServerConfig) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.maxMmsConnections) }
+}
+
+/// `IedServerConfig_enableFileService`: sets `enableFileService` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_enableFileService(self_: IedServerConfig, enable: bool) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.enableFileService = enable) }
+}
+
+/// `IedServerConfig_isFileServiceEnabled`: `enableFileService` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_isFileServiceEnabled(self_: IedServerConfig) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.enableFileService) }
+}
+
+/// `IedServerConfig_enableDynamicDataSetService`: sets `enableDynamicDataSetService` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_enableDynamicDataSetService(
+    self_: IedServerConfig,
+    enable: bool,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.enableDynamicDataSetService = enable) }
+}
+
+/// `IedServerConfig_isDynamicDataSetServiceEnabled`: `enableDynamicDataSetService` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_isDynamicDataSetServiceEnabled(
+    self_: IedServerConfig,
+) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.enableDynamicDataSetService) }
+}
+
+/// `IedServerConfig_setMaxAssociationSpecificDataSets`: sets `maxAssociationSpecificDataSets` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setMaxAssociationSpecificDataSets(
+    self_: IedServerConfig,
+    maxDataSets: c_int,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.maxAssociationSpecificDataSets = maxDataSets) }
+}
+
+/// `IedServerConfig_getMaxAssociationSpecificDataSets`: `maxAssociationSpecificDataSets` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getMaxAssociationSpecificDataSets(
+    self_: IedServerConfig,
+) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.maxAssociationSpecificDataSets) }
+}
+
+/// `IedServerConfig_setMaxDomainSpecificDataSets`: sets `maxDomainSpecificDataSets` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setMaxDomainSpecificDataSets(
+    self_: IedServerConfig,
+    maxDataSets: c_int,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.maxDomainSpecificDataSets = maxDataSets) }
+}
+
+/// `IedServerConfig_getMaxDomainSpecificDataSets`: `maxDomainSpecificDataSets` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getMaxDomainSpecificDataSets(
+    self_: IedServerConfig,
+) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.maxDomainSpecificDataSets) }
+}
+
+/// `IedServerConfig_setMaxDataSetEntries`: sets `maxDataSetEntries` of the configuration.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setMaxDataSetEntries(
+    self_: IedServerConfig,
+    maxDataSetEntries: c_int,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.maxDataSetEntries = maxDataSetEntries) }
+}
+
+/// `IedServerConfig_getMaxDatasSetEntries`: `maxDataSetEntries` of the configuration (its default for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getMaxDatasSetEntries(self_: IedServerConfig) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.maxDataSetEntries) }
+}
+
+/// Sets the root directory of the file services (copied; NULL is ignored).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration, `basepath` NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setFileServiceBasePath(
+    self_: IedServerConfig,
+    basepath: *const c_char,
+) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        let (Some(c), Some(path)) = (unsafe { config(self_) }, unsafe { c_str(basepath) }) else {
+            return;
+        };
+        let copy = malloc_c_string(path.to_bytes());
+        if !copy.is_null() {
+            // SAFETY: NULL or the malloc'ed previous path.
+            unsafe { libc::free(c.fileServiceBasepath.cast()) };
+            c.fileServiceBasepath = copy;
+        }
+    })
+}
+
+/// The root directory of the file services (owned by the configuration).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getFileServiceBasePath(
+    self_: IedServerConfig,
+) -> *const c_char {
+    // SAFETY: the caller's contract.
+    guard(null_mut(), || {
+        unsafe { config(self_) }.map_or(null_mut(), |c| c.fileServiceBasepath)
+    })
+}
+
+/// Creates a server for `dataModel` with the default configuration (NULL for a model that
+/// fails the checks).
+///
+/// # Safety
+/// `dataModel` is NULL or a live model that outlives the server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_create(dataModel: *mut IedModel) -> IedServer {
+    // SAFETY: the caller's contract.
+    unsafe { IedServer_createWithConfig(dataModel, null_mut(), null_mut()) }
+}
+
+/// Creates a server for `dataModel` with `serverConfiguration` (NULL: defaults); NULL for a
+/// model that fails the checks, or with a TLS configuration (TLS is not served yet).
+///
+/// # Safety
+/// `dataModel` is NULL or a live model that outlives the server; `serverConfiguration` NULL
+/// or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_createWithConfig(
+    dataModel: *mut IedModel,
+    tlsConfiguration: TLSConfiguration,
+    serverConfiguration: IedServerConfig,
+) -> IedServer {
+    guard(null_mut(), || {
+        if !tlsConfiguration.is_null() {
+            return null_mut();
+        }
+        // SAFETY: the caller's contract.
+        let max = unsafe { config(serverConfiguration) }
+            .map_or(DEFAULT_MAX_CONNECTIONS, |c| c.maxMmsConnections);
+        // SAFETY: NULL or a live model; `take` checks the whole graph before trusting it.
+        let Ok(tree) = (unsafe { crate::model::tree::take(dataModel) }) else {
+            return null_mut();
+        };
+        Box::into_raw(Box::new(sIedServer {
+            server: Server::new(ModelIndex::new(tree), max.max(0) as usize),
+            model: dataModel,
+            local_ip: Mutex::new(None),
+            app_locked: AtomicBool::new(false),
+        }))
+    })
+}
+
+/// Stops and releases a server (NULL is ignored); the model stays the caller's.
+///
+/// # Safety
+/// `self_` is NULL or a live server, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_destroy(self_: IedServer) {
+    guard((), || {
+        if !self_.is_null() {
+            // SAFETY: created by IedServer_createWithConfig, released once.
+            let s = unsafe { Box::from_raw(self_) };
+            if s.app_locked.swap(false, Ordering::AcqRel) {
+                // SAFETY: the application's lock (a forgotten guard) is released for it.
+                unsafe { s.server.shared.model.force_unlock() };
+            }
+            drop(s);
+        }
+    })
+}
+
+/// Sets the address `IedServer_start` listens on (NULL or unparsable: all interfaces).
+///
+/// # Safety
+/// `self_` is NULL or a live server, `localIpAddress` NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_setLocalIpAddress(
+    self_: IedServer,
+    localIpAddress: *const c_char,
+) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        if let Some(s) = unsafe { server(self_) } {
+            // SAFETY: the caller's contract.
+            let ip = unsafe { c_str(localIpAddress) }.and_then(|t| t.to_str().ok()?.parse().ok());
+            *s.local_ip.lock() = ip;
+        }
+    })
+}
+
+/// Sets the Identify answer (a NULL part keeps its current value).
+///
+/// # Safety
+/// `self_` is NULL or a live server, the strings NULL or C strings.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_setServerIdentity(
+    self_: IedServer,
+    vendor: *const c_char,
+    model: *const c_char,
+    revision: *const c_char,
+) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        let Some(s) = (unsafe { server(self_) }) else {
+            return;
+        };
+        let text = |p| {
+            // SAFETY: the caller's contract.
+            unsafe { c_str(p) }.map(|t: &CStr| t.to_string_lossy().into_owned())
+        };
+        let mut id = s.server.shared.identity.lock();
+        if let Some(v) = text(vendor) {
+            id.vendor = v;
+        }
+        if let Some(m) = text(model) {
+            id.model = m;
+        }
+        if let Some(r) = text(revision) {
+            id.revision = r;
+        }
+    })
+}
+
+/// Starts listening on `tcpPort` (negative: 102); nothing happens when already running or
+/// when the port cannot be listened on.
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_start(self_: IedServer, tcpPort: c_int) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        let Some(s) = (unsafe { server(self_) }) else {
+            return;
+        };
+        let port = if tcpPort < 0 {
+            DEFAULT_PORT
+        } else {
+            match u16::try_from(tcpPort) {
+                Ok(p) => p,
+                Err(_) => return,
+            }
+        };
+        let ip = *s.local_ip.lock();
+        // A port in use leaves the server stopped, as isRunning then tells.
+        let _ = s.server.start(ip, port);
+    })
+}
+
+/// Stops listening and closes every connection; returns once their handlers ran.
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_stop(self_: IedServer) {
+    // SAFETY: the caller's contract.
+    guard((), || {
+        if let Some(s) = unsafe { server(self_) } {
+            s.server.stop();
+        }
+    })
+}
+
+/// Whether the server listens.
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_isRunning(self_: IedServer) -> bool {
+    // SAFETY: the caller's contract.
+    guard(false, || {
+        unsafe { server(self_) }.is_some_and(|s| s.server.is_running())
+    })
+}
+
+/// Number of open client connections.
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getNumberOfOpenConnections(self_: IedServer) -> c_int {
+    // SAFETY: the caller's contract.
+    guard(0, || {
+        unsafe { server(self_) }.map_or(0, |s| s.server.shared.open_connections() as c_int)
+    })
+}
+
+/// The served model.
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getDataModel(self_: IedServer) -> *mut IedModel {
+    // SAFETY: the caller's contract.
+    guard(null_mut(), || {
+        unsafe { server(self_) }.map_or(null_mut(), |s| s.model)
+    })
+}
+
+/// Takes the data model lock: clients' reads and writes wait until it is released.
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_lockDataModel(self_: IedServer) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        if let Some(s) = unsafe { server(self_) } {
+            // Held across C calls: the guard is forgotten and released by unlockDataModel.
+            std::mem::forget(s.server.shared.model.lock());
+            s.app_locked.store(true, Ordering::Release);
+        }
+    })
+}
+
+/// Releases the data model lock (nothing happens when the application does not hold it).
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_unlockDataModel(self_: IedServer) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        if let Some(s) = unsafe { server(self_) } {
+            if s.app_locked.swap(false, Ordering::AcqRel) {
+                // SAFETY: IedServer_lockDataModel locked it and forgot the guard.
+                unsafe { s.server.shared.model.force_unlock() };
+            }
+        }
+    })
+}
+
+/// Tells `handler` (on the callback thread) of every connection opened and closed.
+///
+/// # Safety
+/// `self_` is NULL or a live server; `handler` is callable with `parameter` while set.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_setConnectionIndicationHandler(
+    self_: IedServer,
+    handler: IedConnectionIndicationHandler,
+    parameter: *mut c_void,
+) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        let Some(s) = (unsafe { server(self_) }) else {
+            return;
+        };
+        let (me, param) = (self_ as usize, parameter as usize);
+        *s.server.shared.on_connection.lock() = handler.map(|h| {
+            Arc::new(move |c: &Arc<Connection>, connected: bool| {
+                let conn = Arc::as_ptr(c) as ClientConnection;
+                // SAFETY: the application's handler, with the server, the connection (alive
+                // while the closure holds it) and its parameter.
+                unsafe { h(me as IedServer, conn, connected, param as *mut c_void) }
+            }) as crate::server::runtime::ConnectionHandler
+        });
+    })
+}
+
+/// # Safety
+/// `p` is NULL or a connection handed to a connection indication handler, still alive.
+unsafe fn connection<'a>(p: ClientConnection) -> Option<&'a Connection> {
+    // SAFETY: the handle is an `Arc<Connection>`'s pointer (see the indication handler).
+    unsafe { (p as *const Connection).as_ref() }
+}
+
+/// The client's address, `ip:port`.
+///
+/// # Safety
+/// `self_` is NULL or a live connection handle.
+#[no_mangle]
+pub unsafe extern "C" fn ClientConnection_getPeerAddress(self_: ClientConnection) -> *const c_char {
+    // SAFETY: the caller's contract.
+    guard(null_mut(), || {
+        unsafe { connection(self_) }.map_or(std::ptr::null(), |c| c.peer_text.as_ptr())
+    })
+}
+
+/// Our address of the connection, `ip:port`.
+///
+/// # Safety
+/// `self_` is NULL or a live connection handle.
+#[no_mangle]
+pub unsafe extern "C" fn ClientConnection_getLocalAddress(
+    self_: ClientConnection,
+) -> *const c_char {
+    // SAFETY: the caller's contract.
+    guard(null_mut(), || {
+        unsafe { connection(self_) }.map_or(std::ptr::null(), |c| c.local_text.as_ptr())
+    })
+}
+
+/// The value of a data attribute (NULL for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of a live model.
+unsafe fn value_of(dataAttribute: *const DataAttribute) -> *mut MmsValue {
+    // SAFETY: the caller's contract.
+    unsafe { dataAttribute.as_ref() }.map_or(null_mut(), |da| da.mmsValue)
+}
+
+/// The value of an attribute (owned by the model).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+) -> *mut MmsValue {
+    let _ = self_;
+    // SAFETY: the caller's contract.
+    guard(null_mut(), || unsafe { value_of(dataAttribute) })
+}
+
+/// `IedServer_getBooleanAttributeValue`: the attribute's value through `MmsValue_getBoolean` (false for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getBooleanAttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> bool {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(false, || unsafe {
+        MmsValue_getBoolean(value_of(dataAttribute))
+    })
+}
+
+/// `IedServer_getInt32AttributeValue`: the attribute's value through `MmsValue_toInt32` (0 for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getInt32AttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> i32 {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(0, || unsafe { MmsValue_toInt32(value_of(dataAttribute)) })
+}
+
+/// `IedServer_getInt64AttributeValue`: the attribute's value through `MmsValue_toInt64` (0 for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getInt64AttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> i64 {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(0, || unsafe { MmsValue_toInt64(value_of(dataAttribute)) })
+}
+
+/// `IedServer_getUInt32AttributeValue`: the attribute's value through `MmsValue_toUint32` (0 for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getUInt32AttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> u32 {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(0, || unsafe { MmsValue_toUint32(value_of(dataAttribute)) })
+}
+
+/// `IedServer_getFloatAttributeValue`: the attribute's value through `MmsValue_toFloat` (0.0 for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getFloatAttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> f32 {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(0.0, || unsafe { MmsValue_toFloat(value_of(dataAttribute)) })
+}
+
+/// `IedServer_getUTCTimeAttributeValue`: the attribute's value through `MmsValue_getUtcTimeInMs` (0 for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getUTCTimeAttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> u64 {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(0, || unsafe {
+        MmsValue_getUtcTimeInMs(value_of(dataAttribute))
+    })
+}
+
+/// `IedServer_getBitStringAttributeValue`: the attribute's value through `MmsValue_getBitStringAsInteger` (0 for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getBitStringAttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> u32 {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(0, || unsafe {
+        MmsValue_getBitStringAsInteger(value_of(dataAttribute))
+    })
+}
+
+/// `IedServer_getStringAttributeValue`: the attribute's value through `MmsValue_toString` (std::ptr::null() for none).
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getStringAttributeValue(
+    self_: IedServer,
+    dataAttribute: *const DataAttribute,
+) -> *const c_char {
+    let _ = self_;
+    // SAFETY: the caller's contract; the accessor takes NULL.
+    guard(std::ptr::null(), || unsafe {
+        MmsValue_toString(value_of(dataAttribute))
+    })
+}
+
+/// Copies `value` into the attribute's value when both have the same type.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model; `value` NULL or a value.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: *mut MmsValue,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; MmsValue_update takes NULL.
+    guard((), || unsafe {
+        MmsValue_update(value_of(dataAttribute), value);
+    })
+}
+
+/// Runs `set` on the attribute's value when it has one.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+unsafe fn update_with(dataAttribute: *mut DataAttribute, set: impl FnOnce(*mut MmsValue)) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        let v = unsafe { value_of(dataAttribute) };
+        if !v.is_null() {
+            set(v);
+        }
+    })
+}
+
+/// `IedServer_updateFloatAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateFloatAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: f32,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe { update_with(dataAttribute, |v| MmsValue_setFloat(v, value)) }
+}
+
+/// `IedServer_updateInt32AttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateInt32AttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: i32,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe { update_with(dataAttribute, |v| MmsValue_setInt32(v, value)) }
+}
+
+/// `IedServer_updateInt64AttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateInt64AttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: i64,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe { update_with(dataAttribute, |v| MmsValue_setInt64(v, value)) }
+}
+
+/// `IedServer_updateUnsignedAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateUnsignedAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: u32,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe { update_with(dataAttribute, |v| MmsValue_setUint32(v, value)) }
+}
+
+/// `IedServer_updateBitStringAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateBitStringAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: u32,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe {
+        update_with(dataAttribute, |v| {
+            MmsValue_setBitStringFromInteger(v, value)
+        })
+    }
+}
+
+/// `IedServer_updateBooleanAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateBooleanAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: bool,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe { update_with(dataAttribute, |v| MmsValue_setBoolean(v, value)) }
+}
+
+/// `IedServer_updateVisibleStringAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateVisibleStringAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: *mut c_char,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe { update_with(dataAttribute, |v| MmsValue_setVisibleString(v, value)) }
+}
+
+/// `IedServer_updateUTCTimeAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateUTCTimeAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: u64,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe {
+        update_with(dataAttribute, |v| {
+            MmsValue_setUtcTimeMs(v, value);
+        })
+    }
+}
+
+/// `IedServer_updateDbposValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateDbposValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: Dbpos,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe {
+        update_with(dataAttribute, |v| {
+            Dbpos_toMmsValue(v, value);
+        })
+    }
+}
+
+/// `IedServer_updateQuality`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateQuality(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: Quality,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe {
+        update_with(dataAttribute, |v| {
+            let mut q = value;
+            Quality_toMmsValue(&mut q, v);
+        })
+    }
+}
+
+/// `IedServer_updateTimestampAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+///
+/// # Safety
+/// `dataAttribute` is NULL or an attribute of the server's model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateTimestampAttributeValue(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    value: *mut Timestamp,
+) {
+    let _ = self_;
+    // SAFETY: the caller's contract; the setter checks the value's type.
+    unsafe {
+        update_with(dataAttribute, |v| {
+            // SAFETY: NULL or a Timestamp; every bit pattern of it is valid octets.
+            if let Some(t) = value.as_ref() {
+                MmsValue_setUtcTimeByBuffer(v, t.val.as_ptr())
+            }
+        })
+    }
+}

@@ -1,0 +1,259 @@
+"""IedServer on our library against the reference's: the same scenarios, run by the
+reference client and by ours, must give the same results on both servers; plus the
+server's own behaviour (connection limit, restart, destroy with clients, connection
+indications, no thread per client)."""
+
+import ctypes
+import os
+import socket
+import time
+
+import pytest
+
+import differential
+import harness
+from differential import FC_ST, IED_ERROR_OK, Client
+from refserver import ReferenceServer
+
+FC_MX = 1
+FC_SP = 2
+CONNECTION_HANDLER = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_bool,
+                                      ctypes.c_void_p)
+
+READS = [
+    (b"DEMOMeas/GAPC1.IntIn.stVal", FC_ST),
+    (b"DEMOMeas/GAPC1.CntRs.actVal", FC_ST),
+    (b"DEMOMeas/GAPC1.UIntIn.stVal", FC_ST),
+    (b"DEMOMeas/MMXU1.TotW.mag.f", FC_MX),
+    (b"DEMOMeas/MMXU1.TotW", FC_MX),
+    (b"DEMOProt/LLN0.NamPlt", 7),
+    (b"DEMOProt/PTOC1.StrVal", FC_SP),
+    (b"DEMOProt/PTOC1.OpDlTmms.setVal", FC_SP),
+    (b"DEMOProt/GGIO1.SPCSO1", FC_ST),
+    (b"DEMOProt/LLN0.Mod.q", FC_ST),
+    (b"DEMOProt/LLN0.Nope", FC_ST),
+]
+
+
+@pytest.fixture(scope="module", params=["reference", "ours"])
+def served(request):
+    """A server of each library on demo.cfg: (which, ReferenceServer)."""
+    srv = ReferenceServer(harness.DEMO_MODEL, which=request.param)
+    srv.start()
+    yield request.param, srv
+    srv.stop()
+
+
+def scenario(client, port, srv):
+    """Everything a client sees of the demo server, as comparable Python values."""
+    out = {"connect": client.connect(port)}
+    sl = differential.string_list_call
+    out["servers"] = sl(client, "getServerDirectory", False)
+    out["ld"] = sl(client, "getLogicalDeviceDirectory", b"DEMOProt")
+    out["ln"] = [sl(client, "getLogicalNodeDirectory", b"DEMOProt/GGIO1", acsi)
+                 for acsi in range(4)]
+    out["do"] = sl(client, "getDataDirectory", b"DEMOProt/GGIO1.SPCSO1")
+    out["dofc"] = sl(client, "getDataDirectoryFC", b"DEMOMeas/MMXU1.TotW")
+    spec, err = client.call("getVariableSpecification", b"DEMOMeas/MMXU1.TotW", FC_MX)
+    out["spec"] = (err, client.lib.MmsVariableSpecification_getSize(spec) if spec else None)
+    if spec:
+        client.lib.MmsVariableSpecification_destroy(spec)
+    out["reads"] = [client.read_printed(r, fc) for r, fc in READS]
+    out["typed"] = [
+        client.call("readInt32Value", b"DEMOMeas/GAPC1.IntIn.stVal", FC_ST),
+        client.call("readInt64Value", b"DEMOMeas/GAPC1.CntRs.actVal", FC_ST),
+        client.call("readUnsigned32Value", b"DEMOMeas/GAPC1.UIntIn.stVal", FC_ST),
+        client.call("readBooleanValue", b"DEMOProt/GGIO1.SPCSO1.stVal", FC_ST),
+        client.read_string(b"DEMOProt/LLN0.NamPlt.vendor", 7),
+    ]
+    fval = client.call("readFloatValue", b"DEMOMeas/MMXU1.TotW.mag.f", FC_MX)
+    out["float"] = (round(fval[0], 3), fval[1])
+    lib = client.lib
+    out["writes"] = [
+        client.write_value(b"DEMOProt/PTOC1.OpDlTmms.setVal", FC_SP, lib.MmsValue_newIntegerFromInt32(300)),
+        client.write_value(b"DEMOProt/PTOC1.OpDlTmms.setVal", FC_SP, lib.MmsValue_newBoolean(True)),
+        client.write_value(b"DEMOMeas/GAPC1.IntIn.stVal", FC_ST, lib.MmsValue_newIntegerFromInt32(1)),
+        client.write_value(b"DEMOProt/PTOC1.Nope", FC_SP, lib.MmsValue_newIntegerFromInt32(1)),
+    ]
+    out["after_write"] = client.call("readInt32Value", b"DEMOProt/PTOC1.OpDlTmms.setVal", FC_SP)
+    client.write_value(b"DEMOProt/PTOC1.OpDlTmms.setVal", FC_SP, lib.MmsValue_newIntegerFromInt32(250))
+    # The server application updates a value under the data model lock.
+    node = srv.lib.IedModel_getModelNodeByObjectReference(srv.model, b"DEMOMeas/GAPC1.IntIn.stVal")
+    srv.lib.IedServer_lockDataModel(srv.server)
+    srv.lib.IedServer_updateInt32AttributeValue(srv.server, node, 4711)
+    srv.lib.IedServer_unlockDataModel(srv.server)
+    out["updated"] = client.call("readInt32Value", b"DEMOMeas/GAPC1.IntIn.stVal", FC_ST)
+    srv.lib.IedServer_updateInt32AttributeValue(srv.server, node, -42)
+    return out
+
+
+RESULTS = {}
+
+
+@pytest.mark.parametrize("client_lib", ["reference", "ours"])
+def test_same_results_on_both_servers(served, client_lib):
+    which, srv = served
+    lib = differential.load(client_lib)
+    client = Client(lib)
+    try:
+        result = scenario(client, srv.port, srv)
+    finally:
+        client.destroy()
+    assert result["connect"] == IED_ERROR_OK
+    assert result["updated"] == (4711, IED_ERROR_OK)
+    assert result["after_write"] == (300, IED_ERROR_OK)
+    RESULTS[(which, client_lib)] = result
+    other = RESULTS.get(("reference" if which == "ours" else "ours", client_lib))
+    if other is not None:
+        assert result == other
+
+
+def _server(which, max_connections=None):
+    srv = ReferenceServer.__new__(ReferenceServer)
+    lib = ctypes.CDLL(harness.lib_path(which))
+    vp = ctypes.c_void_p
+    for name, res, args in [
+        ("ConfigFileParser_createModelFromConfigFileEx", vp, [ctypes.c_char_p]),
+        ("IedServerConfig_create", vp, []),
+        ("IedServerConfig_setMaxMmsConnections", None, [vp, ctypes.c_int]),
+        ("IedServerConfig_destroy", None, [vp]),
+        ("IedServer_createWithConfig", vp, [vp, vp, vp]),
+        ("IedServer_start", None, [vp, ctypes.c_int]),
+        ("IedServer_stop", None, [vp]),
+        ("IedServer_destroy", None, [vp]),
+        ("IedServer_isRunning", ctypes.c_bool, [vp]),
+        ("IedServer_getNumberOfOpenConnections", ctypes.c_int, [vp]),
+        ("IedServer_setConnectionIndicationHandler", None, [vp, CONNECTION_HANDLER, vp]),
+        ("ClientConnection_getPeerAddress", ctypes.c_char_p, [vp]),
+        ("ClientConnection_getLocalAddress", ctypes.c_char_p, [vp]),
+        ("IedModel_destroy", None, [vp]),
+    ]:
+        getattr(lib, name).restype = res
+        getattr(lib, name).argtypes = args
+    srv.lib = lib
+    srv.model = lib.ConfigFileParser_createModelFromConfigFileEx(harness.DEMO_MODEL.encode())
+    config = lib.IedServerConfig_create()
+    if max_connections is not None:
+        lib.IedServerConfig_setMaxMmsConnections(config, max_connections)
+    srv.server = lib.IedServer_createWithConfig(srv.model, None, config)
+    lib.IedServerConfig_destroy(config)
+    return srv
+
+
+def _port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(cond, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return True
+        time.sleep(0.02)
+    return cond()
+
+
+@pytest.mark.parametrize("which", ["reference", "ours"])
+def test_max_connections_enforced(which):
+    srv = _server(which, 3)
+    port = _port()
+    srv.lib.IedServer_start(srv.server, port)
+    socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(5)]
+    try:
+        assert _wait(lambda: srv.lib.IedServer_getNumberOfOpenConnections(srv.server) == 3)
+        closed = 0
+        for s in socks:
+            s.settimeout(0.3)
+            try:
+                closed += s.recv(1) == b""
+            except socket.timeout:
+                pass
+        assert closed == 2
+    finally:
+        for s in socks:
+            s.close()
+        srv.stop()
+
+
+@pytest.mark.parametrize("which", ["reference", "ours"])
+def test_start_stop_start_again(which, lib):
+    srv = _server(which)
+    port = _port()
+    try:
+        for _ in range(2):
+            srv.lib.IedServer_start(srv.server, port)
+            assert srv.lib.IedServer_isRunning(srv.server)
+            client = Client(lib)
+            assert differential.connect_verified(client, port) == IED_ERROR_OK
+            client.destroy()
+            srv.lib.IedServer_stop(srv.server)
+            assert not srv.lib.IedServer_isRunning(srv.server)
+            assert srv.lib.IedServer_getNumberOfOpenConnections(srv.server) == 0
+    finally:
+        srv.stop()
+
+
+@pytest.mark.parametrize("which", ["reference", "ours"])
+def test_destroy_with_clients_connected_is_prompt(which, lib):
+    srv = _server(which)
+    port = _port()
+    srv.lib.IedServer_start(srv.server, port)
+    clients = [Client(lib) for _ in range(3)]
+    for c in clients:
+        assert differential.connect_verified(c, port) == IED_ERROR_OK
+    started = time.monotonic()
+    srv.stop()
+    assert time.monotonic() - started < 2.0
+    for c in clients:
+        c.destroy()
+
+
+@pytest.mark.parametrize("which", ["reference", "ours"])
+def test_connection_indication_with_peer_address(which):
+    srv = _server(which)
+    seen = []
+
+    def on_connection(_server, conn, connected, _param):
+        seen.append((connected, srv.lib.ClientConnection_getPeerAddress(conn).decode(),
+                     srv.lib.ClientConnection_getLocalAddress(conn).decode()))
+
+    handler = CONNECTION_HANDLER(on_connection)
+    srv.lib.IedServer_setConnectionIndicationHandler(srv.server, handler, None)
+    port = _port()
+    srv.lib.IedServer_start(srv.server, port)
+    try:
+        client = Client(differential.load("ours"))
+        assert client.connect(port) == IED_ERROR_OK
+        assert _wait(lambda: len(seen) >= 1)
+        client.destroy()
+        assert _wait(lambda: len(seen) >= 2)
+        assert seen[0][0] is True and seen[1][0] is False
+        assert seen[0][1].startswith("127.0.0.1:")
+        assert seen[0][2] == f"127.0.0.1:{port}"
+        assert seen[0][1] == seen[1][1]
+    finally:
+        srv.stop()
+
+
+def test_thread_count_does_not_grow_with_clients():
+    ours = differential.load("ours")
+    srv = _server("ours", 30)
+    port = _port()
+    srv.lib.IedServer_start(srv.server, port)
+    clients = []
+    try:
+        clients.append(Client(ours))
+        assert differential.connect_verified(clients[0], port) == IED_ERROR_OK
+        before = len(os.listdir("/proc/self/task"))
+        for _ in range(19):
+            c = Client(ours)
+            clients.append(c)
+            assert c.connect(port) == IED_ERROR_OK
+        assert _wait(lambda: srv.lib.IedServer_getNumberOfOpenConnections(srv.server) == 20)
+        assert len(os.listdir("/proc/self/task")) == before
+    finally:
+        for c in clients:
+            c.destroy()
+        srv.stop()
