@@ -2096,6 +2096,9 @@ typedef struct sIedServer *IedServer;
 // C `IedConnectionIndicationHandler`.
 typedef void (*IedConnectionIndicationHandler)(IedServer, ClientConnection, bool, void*);
 
+// C enum `AccessPolicy` (kept as an integer so that any value from C is sound).
+typedef int AccessPolicy;
+
 // ASN.1 object identifier with up to 10 arcs (`ItuObjectIdentifier`).
 typedef struct ItuObjectIdentifier {
   // Arc values.
@@ -2954,6 +2957,12 @@ typedef void (*TLSConfiguration_EventHandler)(void *parameter,
 
 // `DataAttributeType` value.
 #define IEC61850_TRGOPS 32
+
+// `AccessPolicy` value: clients may write.
+#define ACCESS_POLICY_ALLOW 0
+
+// `AccessPolicy` value: clients may not write.
+#define ACCESS_POLICY_DENY 1
 
 // `AcseAuthenticationMechanism` value.
 #define ACSE_AUTH_NONE 0
@@ -5949,6 +5958,14 @@ void IedServer_setServerIdentity(IedServer self_,
                                  const char *vendor,
                                  const char *model,
                                  const char *revision);
+
+// Allows or denies client writes of data with the functional constraint `fc`: SP, SV, CF
+// and DC can be changed (SP and SV are allowed, CF and DC denied at first); other FCs
+// and unknown policies are ignored, as on the reference.
+//
+// # Safety
+// `self_` is NULL or a live server.
+void IedServer_setWriteAccessPolicy(IedServer self_, FunctionalConstraint fc, AccessPolicy policy);
 
 // Starts listening on `tcpPort` (negative: 102); nothing happens when already running or
 // when the port cannot be listened on.

@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use super::iec61850_common::{Dbpos, Dbpos_toMmsValue, Quality, Quality_toMmsValue, Timestamp};
+use super::iec61850_common::{
+    Dbpos, Dbpos_toMmsValue, FunctionalConstraint, Quality, Quality_toMmsValue, Timestamp,
+};
 use super::iec61850_model::{DataAttribute, IedModel};
 use super::mms_value::*;
 use super::tls_config::TLSConfiguration;
@@ -502,6 +504,38 @@ pub unsafe extern "C" fn IedServer_setLocalIpAddress(
             // SAFETY: the caller's contract.
             let ip = unsafe { c_str(localIpAddress) }.and_then(|t| t.to_str().ok()?.parse().ok());
             *s.local_ip.lock() = ip;
+        }
+    })
+}
+
+/// C enum `AccessPolicy` (kept as an integer so that any value from C is sound).
+pub type AccessPolicy = c_int;
+/// `AccessPolicy` value: clients may write.
+pub const ACCESS_POLICY_ALLOW: AccessPolicy = 0;
+/// `AccessPolicy` value: clients may not write.
+pub const ACCESS_POLICY_DENY: AccessPolicy = 1;
+
+/// Allows or denies client writes of data with the functional constraint `fc`: SP, SV, CF
+/// and DC can be changed (SP and SV are allowed, CF and DC denied at first); other FCs
+/// and unknown policies are ignored, as on the reference.
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_setWriteAccessPolicy(
+    self_: IedServer,
+    fc: FunctionalConstraint,
+    policy: AccessPolicy,
+) {
+    guard((), || {
+        let allow = match policy {
+            ACCESS_POLICY_ALLOW => true,
+            ACCESS_POLICY_DENY => false,
+            _ => return,
+        };
+        // SAFETY: the caller's contract.
+        if let Some(s) = unsafe { server(self_) } {
+            s.server.shared.write_policy.lock().set(fc, allow);
         }
     })
 }

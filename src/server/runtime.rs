@@ -14,7 +14,7 @@ use parking_lot::Mutex;
 
 use super::model::ModelIndex;
 use super::protocol::{Event, ServerConfig, ServerProtocol};
-use super::services::{serve, ServiceContext};
+use super::services::{serve, ServiceContext, WritePolicy};
 use crate::io::reactor::{Readiness, Ready};
 use crate::io::runtime::Lease;
 use crate::mms::pdu::ServerIdentity;
@@ -35,6 +35,8 @@ pub struct Shared {
     pub model: Mutex<ModelIndex>,
     /// The Identify answer.
     pub identity: Mutex<ServerIdentity>,
+    /// The functional constraints clients may write.
+    pub write_policy: Mutex<WritePolicy>,
     /// Most simultaneous connections (further clients are closed at once).
     pub max_connections: usize,
     /// Connection indication handler.
@@ -110,6 +112,7 @@ impl Server {
             shared: Arc::new(Shared {
                 model: Mutex::new(index),
                 identity: Mutex::new(ServiceContext::default().identity),
+                write_policy: Mutex::new(WritePolicy::default()),
                 max_connections,
                 on_connection: Mutex::new(None),
                 connections: Mutex::new(Vec::new()),
@@ -303,6 +306,7 @@ impl Connection {
                     let ctx = ServiceContext {
                         max_pdu: protocol.max_pdu_size(),
                         identity: server.identity.lock().clone(),
+                        write_policy: *server.write_policy.lock(),
                     };
                     let answer = serve(&server.model.lock(), &ctx, &service);
                     let sent = match &answer {

@@ -30,9 +30,43 @@ const CLASS_SERVICE: u8 = 3;
 const SERVICE_OTHER: i64 = 0;
 /// Octets of a GetNameList response around its identifiers (PDU, invokeID, moreFollows).
 const NAME_LIST_OVERHEAD: usize = 32;
-/// Functional constraints a client may write by default: SP and SV (the reference denies
-/// ST, MX, CF, DC, SE and the rest).
-const WRITABLE_FCS: [i32; 2] = [2, 3];
+/// FC numbers of the constraints whose write policy the application may change.
+const FC_SP: i32 = 2;
+const FC_SV: i32 = 3;
+const FC_CF: i32 = 4;
+const FC_DC: i32 = 5;
+
+/// Which functional constraints clients may write: SP and SV by default; CF and DC only
+/// when the application allows them; the rest never (observed on the reference).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WritePolicy(u32);
+
+impl Default for WritePolicy {
+    fn default() -> Self {
+        WritePolicy((1 << FC_SP) | (1 << FC_SV))
+    }
+}
+
+impl WritePolicy {
+    /// Allows or denies writes of `fc`; false (nothing changed) for an FC whose policy is
+    /// fixed (ST, MX, SG, BL, ... are never writable).
+    pub fn set(&mut self, fc: i32, allow: bool) -> bool {
+        if ![FC_SP, FC_SV, FC_CF, FC_DC].contains(&fc) {
+            return false;
+        }
+        if allow {
+            self.0 |= 1 << fc;
+        } else {
+            self.0 &= !(1 << fc);
+        }
+        true
+    }
+
+    /// Whether clients may write data of `fc`.
+    pub fn allows(self, fc: i32) -> bool {
+        (0..32).contains(&fc) && self.0 & (1 << fc) != 0
+    }
+}
 
 /// A confirmed-ErrorPDU's ServiceError.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +84,8 @@ pub struct ServiceContext {
     pub max_pdu: usize,
     /// The Identify answer.
     pub identity: ServerIdentity,
+    /// The functional constraints clients may write.
+    pub write_policy: WritePolicy,
 }
 
 impl Default for ServiceContext {
@@ -62,6 +98,7 @@ impl Default for ServiceContext {
                 model: "LIBIEC61850".into(),
                 revision: "1.6.1".into(),
             },
+            write_policy: WritePolicy::default(),
         }
     }
 }
@@ -96,7 +133,7 @@ pub fn serve(
         ConfirmedService::Write { vars, values } => Ok(ConfirmedServiceResponse::Write(
             vars.iter()
                 .zip(values)
-                .map(|(var, value)| write(index, var, value))
+                .map(|(var, value)| write(index, ctx.write_policy, var, value))
                 .collect(),
         )),
         _ => Err(ServiceError {
@@ -176,10 +213,16 @@ fn read(index: &ModelIndex, var: &VariableRef) -> AccessResult {
     resolve(index, var).map(Variable::value).ok_or(NON_EXISTENT)
 }
 
-/// Write of one variable: it must exist, have a writable FC and match the value's type.
-fn write(index: &ModelIndex, var: &VariableRef, value: &MmsValue) -> Result<(), i32> {
+/// Write of one variable: it must exist, have an FC the policy allows and match the
+/// value's type.
+fn write(
+    index: &ModelIndex,
+    policy: WritePolicy,
+    var: &VariableRef,
+    value: &MmsValue,
+) -> Result<(), i32> {
     let v = resolve(index, var).ok_or(NON_EXISTENT)?;
-    if !v.fc().is_some_and(|fc| WRITABLE_FCS.contains(&fc)) {
+    if !v.fc().is_some_and(|fc| policy.allows(fc)) {
         return Err(ACCESS_DENIED);
     }
     if !v.spec().matches(value) {

@@ -101,7 +101,6 @@ class ReferenceServer:
             lib.IedServer_setFilestoreBasepath(self.server, _basepath(filestore))
         # The reference denies client writes to CF and DC by default; the demo
         # model's CF and DC attributes are meant to be writable.
-        # (Our library does not export the access policy yet: it then denies them.)
         if hasattr(lib, "IedServer_setWriteAccessPolicy"):
             lib.IedServer_setWriteAccessPolicy.argtypes = [vp, ctypes.c_int, ctypes.c_int]
             for fc in (FC_CF, FC_DC):

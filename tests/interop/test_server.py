@@ -257,3 +257,44 @@ def test_thread_count_does_not_grow_with_clients():
         for c in clients:
             c.destroy()
         srv.stop()
+
+
+# Write access policies changed on a directory.cfg server (ReferenceServer allows CF and
+# DC first): (FC, reference, policy to set or None, expected write result). Observed on the
+# reference: SP, SV, CF and DC follow the policy; ST, MX, BL and SG are never writable.
+POLICY_CASES = [
+    (3, b"DIRDev/GGIO1.AnIn1.subEna", 1, 21),
+    (4, b"DIRDev/GGIO1.AnIn1.db", 1, 21),
+    (5, b"DIRDev/GGIO1.AnIn1.d", None, 0),
+    (0, b"DIRDev/GGIO1.Ind1.stVal", 0, 21),
+    (10, b"DIRDev/GGIO1.AnIn1.blkEna", 0, 21),
+    (6, b"DIRDev/GAPC1.SgVal.setVal", 0, 21),
+    (2, b"DIRDev/GAPC1.Arr.vals", 1, 21),
+    (2, b"DIRDev/GAPC1.Arr.vals", 0, 0),
+]
+
+
+@pytest.mark.parametrize("which", ["reference", "ours"])
+def test_write_access_policy(which):
+    results = []
+    for fc, ref, policy, _ in POLICY_CASES:
+        srv = ReferenceServer(harness.DIRECTORY_MODEL, which=which)
+        try:
+            if policy is not None:
+                srv.lib.IedServer_setWriteAccessPolicy.argtypes = [
+                    ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
+                srv.lib.IedServer_setWriteAccessPolicy(srv.server, fc, policy)
+            port = srv.start()
+            lib = differential.load("ours")
+            c = Client(lib)
+            try:
+                assert c.connect(port) == IED_ERROR_OK
+                value, err = c.call("readObject", ref, fc)
+                assert err == IED_ERROR_OK and value, ref
+                results.append(c.call("writeObject", ref, fc, value)[1])
+                lib.MmsValue_delete(value)
+            finally:
+                c.destroy()
+        finally:
+            srv.stop()
+    assert results == [expected for *_, expected in POLICY_CASES]
