@@ -11,7 +11,8 @@ static volatile int counter;
 
 static void* count_and_post(void* parameter)
 {
-    counter += *(int*) parameter;
+    /* Atomic: the autodestroy threads below count concurrently. */
+    __sync_fetch_and_add(&counter, *(int*) parameter);
     Semaphore_post(ready);
     return NULL;
 }
