@@ -3674,6 +3674,21 @@ DataObject *CDC_VSS_create(const char *dataObjectName, ModelNode *parent, uint32
 // `dataObjectName` NULL or a C string; `parent` NULL or a live node of a dynamic model.
 DataObject *CDC_WYE_create(const char *dataObjectName, ModelNode *parent, uint32_t options);
 
+// Aborts the client's association; false when it had ended already. A handler may call it
+// (the reference deadlocks there).
+//
+// # Safety
+// `self_` is NULL or a live connection handle (inside its indication handler, or owned
+// through `ClientConnection_claimOwnership`).
+bool ClientConnection_abort(ClientConnection self_);
+
+// Keeps the connection handle valid beyond its indication handler, until
+// `ClientConnection_release`; returns the handle.
+//
+// # Safety
+// `self_` is NULL or a live connection handle.
+ClientConnection ClientConnection_claimOwnership(ClientConnection self_);
+
 // Our address of the connection, `ip:port`.
 //
 // # Safety
@@ -3685,6 +3700,12 @@ const char *ClientConnection_getLocalAddress(ClientConnection self_);
 // # Safety
 // `self_` is NULL or a live connection handle.
 const char *ClientConnection_getPeerAddress(ClientConnection self_);
+
+// Gives up a handle claimed with `ClientConnection_claimOwnership`.
+//
+// # Safety
+// `self_` is NULL or a handle claimed (once per release) with `claimOwnership`.
+void ClientConnection_release(ClientConnection self_);
 
 // Frees a `ClientDataSet` and its values; NULL is ignored.
 //

@@ -742,6 +742,52 @@ pub unsafe extern "C" fn ClientConnection_getLocalAddress(
     })
 }
 
+/// Aborts the client's association; false when it had ended already. A handler may call it
+/// (the reference deadlocks there).
+///
+/// # Safety
+/// `self_` is NULL or a live connection handle (inside its indication handler, or owned
+/// through `ClientConnection_claimOwnership`).
+#[no_mangle]
+pub unsafe extern "C" fn ClientConnection_abort(self_: ClientConnection) -> bool {
+    // SAFETY: the caller's contract.
+    guard(false, || {
+        unsafe { connection(self_) }.is_some_and(Connection::abort)
+    })
+}
+
+/// Keeps the connection handle valid beyond its indication handler, until
+/// `ClientConnection_release`; returns the handle.
+///
+/// # Safety
+/// `self_` is NULL or a live connection handle.
+#[no_mangle]
+pub unsafe extern "C" fn ClientConnection_claimOwnership(
+    self_: ClientConnection,
+) -> ClientConnection {
+    guard(null_mut(), || {
+        if !self_.is_null() {
+            // SAFETY: a live handle is an `Arc<Connection>`'s pointer; one more owner.
+            unsafe { Arc::increment_strong_count(self_ as *const Connection) };
+        }
+        self_
+    })
+}
+
+/// Gives up a handle claimed with `ClientConnection_claimOwnership`.
+///
+/// # Safety
+/// `self_` is NULL or a handle claimed (once per release) with `claimOwnership`.
+#[no_mangle]
+pub unsafe extern "C" fn ClientConnection_release(self_: ClientConnection) {
+    guard((), || {
+        if !self_.is_null() {
+            // SAFETY: the caller's contract: this drops the claim it took.
+            unsafe { Arc::decrement_strong_count(self_ as *const Connection) };
+        }
+    })
+}
+
 /// The value of a data attribute (NULL for none).
 ///
 /// # Safety

@@ -250,6 +250,25 @@ impl Connection {
         }
     }
 
+    /// Aborts the association (ACSE abort, then the socket closes); false when the
+    /// connection was closed already.
+    pub fn abort(&self) -> bool {
+        {
+            let mut state = self.state.lock();
+            if state.stream.is_none() {
+                return false;
+            }
+            let ConnState {
+                protocol, output, ..
+            } = &mut *state;
+            protocol.abort(output);
+            // Best effort: the client learns why, unless its socket is full.
+            flush(&mut state);
+        }
+        self.end();
+        true
+    }
+
     /// Closes the connection after the peer or the protocol ended it.
     fn end(&self) {
         if !self.close() {

@@ -298,3 +298,70 @@ def test_write_access_policy(which):
         finally:
             srv.stop()
     assert results == [expected for *_, expected in POLICY_CASES]
+
+
+@pytest.mark.parametrize("which", ["reference", "ours"])
+def test_abort_a_claimed_connection(which):
+    """The handler keeps the connection (claimOwnership); the application aborts it later:
+    the client loses it and a second abort finds it ended."""
+    srv = _server(which)
+    lib = srv.lib
+    lib.ClientConnection_claimOwnership.restype = ctypes.c_void_p
+    lib.ClientConnection_claimOwnership.argtypes = [ctypes.c_void_p]
+    lib.ClientConnection_abort.restype = ctypes.c_bool
+    lib.ClientConnection_abort.argtypes = [ctypes.c_void_p]
+    lib.ClientConnection_release.argtypes = [ctypes.c_void_p]
+    claimed, seen = [], []
+
+    def on_connection(_server, conn, connected, _param):
+        seen.append(connected)
+        if connected:
+            claimed.append(lib.ClientConnection_claimOwnership(conn))
+
+    handler = CONNECTION_HANDLER(on_connection)
+    lib.IedServer_setConnectionIndicationHandler(srv.server, handler, None)
+    port = _port()
+    lib.IedServer_start(srv.server, port)
+    client = Client(differential.load("ours"))
+    try:
+        assert client.connect(port) == IED_ERROR_OK
+        assert _wait(lambda: len(claimed) == 1)
+        assert lib.ClientConnection_abort(claimed[0]) is True
+        assert client.call("readInt32Value", b"DEMOMeas/GAPC1.IntIn.stVal", FC_ST)[1] != \
+            IED_ERROR_OK
+        assert lib.ClientConnection_abort(claimed[0]) is False
+        lib.ClientConnection_release(claimed[0])
+        # Observed: the reference never reports the end of a connection it aborted; ours
+        # does, so that every indication of a connection has its end (intended difference).
+        assert _wait(lambda: seen == [True, False]) == (which == "ours")
+        assert seen == ([True] if which == "reference" else [True, False])
+    finally:
+        client.destroy()
+        srv.stop()
+
+
+def test_abort_from_the_handler():
+    """Ours only: the reference deadlocks when a handler aborts its connection."""
+    srv = _server("ours")
+    lib = srv.lib
+    lib.ClientConnection_abort.restype = ctypes.c_bool
+    lib.ClientConnection_abort.argtypes = [ctypes.c_void_p]
+    seen = []
+
+    def on_connection(_server, conn, connected, _param):
+        seen.append(connected)
+        if connected:
+            seen.append(lib.ClientConnection_abort(conn))
+
+    handler = CONNECTION_HANDLER(on_connection)
+    lib.IedServer_setConnectionIndicationHandler(srv.server, handler, None)
+    port = _port()
+    lib.IedServer_start(srv.server, port)
+    client = Client(differential.load("ours"))
+    try:
+        client.connect(port)
+        assert _wait(lambda: seen == [True, True, False])
+        assert _wait(lambda: lib.IedServer_getNumberOfOpenConnections(srv.server) == 0)
+    finally:
+        client.destroy()
+        srv.stop()
