@@ -5945,6 +5945,13 @@ uint32_t IedServer_getUInt32AttributeValue(IedServer self_,
 uint64_t IedServer_getUTCTimeAttributeValue(IedServer self_,
                                             const DataAttribute *dataAttribute);
 
+// While `enable` is set, the server drops what clients send without answering (their
+// calls time out; new associations are not answered either), as the reference does.
+//
+// # Safety
+// `self_` is NULL or a live server.
+void IedServer_ignoreClientRequests(IedServer self_, bool enable);
+
 // Whether the server listens.
 //
 // # Safety

@@ -515,6 +515,24 @@ pub const ACCESS_POLICY_ALLOW: AccessPolicy = 0;
 /// `AccessPolicy` value: clients may not write.
 pub const ACCESS_POLICY_DENY: AccessPolicy = 1;
 
+/// While `enable` is set, the server drops what clients send without answering (their
+/// calls time out; new associations are not answered either), as the reference does.
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_ignoreClientRequests(self_: IedServer, enable: bool) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        if let Some(s) = unsafe { server(self_) } {
+            s.server
+                .shared
+                .ignore_requests
+                .store(enable, Ordering::Release);
+        }
+    })
+}
+
 /// Allows or denies client writes of data with the functional constraint `fc`: SP, SV, CF
 /// and DC can be changed (SP and SV are allowed, CF and DC denied at first); other FCs
 /// and unknown policies are ignored, as on the reference.

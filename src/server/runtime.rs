@@ -6,6 +6,7 @@
 use std::ffi::CString;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 
 use mio::net::{TcpListener, TcpStream};
@@ -37,6 +38,8 @@ pub struct Shared {
     pub identity: Mutex<ServerIdentity>,
     /// The functional constraints clients may write.
     pub write_policy: Mutex<WritePolicy>,
+    /// While set, what clients send is dropped unread (`IedServer_ignoreClientRequests`).
+    pub ignore_requests: AtomicBool,
     /// Most simultaneous connections (further clients are closed at once).
     pub max_connections: usize,
     /// Connection indication handler.
@@ -113,6 +116,7 @@ impl Server {
                 model: Mutex::new(index),
                 identity: Mutex::new(ServiceContext::default().identity),
                 write_policy: Mutex::new(WritePolicy::default()),
+                ignore_requests: AtomicBool::new(false),
                 max_connections,
                 on_connection: Mutex::new(None),
                 connections: Mutex::new(Vec::new()),
@@ -269,6 +273,13 @@ impl Connection {
         true
     }
 
+    /// Whether the server drops what clients send now.
+    fn ignoring(&self) -> bool {
+        self.server
+            .upgrade()
+            .is_some_and(|s| s.ignore_requests.load(Ordering::Acquire))
+    }
+
     /// Closes the connection after the peer or the protocol ended it.
     fn end(&self) {
         if !self.close() {
@@ -307,6 +318,9 @@ impl Connection {
                     open = false;
                     break;
                 }
+                // Ignored requests get no answer at all, association requests included
+                // (as on the reference: the client's call times out).
+                Ok(_) if self.ignoring() => {}
                 Ok(n) => protocol.feed(&buf[..n], output, &mut events),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,

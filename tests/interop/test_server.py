@@ -365,3 +365,31 @@ def test_abort_from_the_handler():
     finally:
         client.destroy()
         srv.stop()
+
+
+@pytest.mark.parametrize("which", ["reference", "ours"])
+def test_ignore_client_requests(which):
+    """Observed on the reference: while ignoring, a read times out and a new association is
+    not answered; afterwards the same connection reads again."""
+    srv = _server(which)
+    lib = srv.lib
+    lib.IedServer_ignoreClientRequests.argtypes = [ctypes.c_void_p, ctypes.c_bool]
+    port = _port()
+    lib.IedServer_start(srv.server, port)
+    ours = differential.load("ours")
+    first, second = Client(ours), Client(ours)
+    for c in (first, second):
+        ours.IedConnection_setRequestTimeout(c.handle, 500)
+        ours.IedConnection_setConnectTimeout(c.handle, 1000)
+    try:
+        assert first.connect(port) == IED_ERROR_OK
+        lib.IedServer_ignoreClientRequests(srv.server, True)
+        assert first.call("readInt32Value", b"DEMOMeas/GAPC1.IntIn.stVal", FC_ST)[1] == 20
+        assert second.connect(port) == 20
+        lib.IedServer_ignoreClientRequests(srv.server, False)
+        assert first.call("readInt32Value", b"DEMOMeas/GAPC1.IntIn.stVal", FC_ST) == \
+            (-42, IED_ERROR_OK)
+    finally:
+        first.destroy()
+        second.destroy()
+        srv.stop()
