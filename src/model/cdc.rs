@@ -137,52 +137,24 @@ pub mod bits {
 
 use bits::*;
 
-// DataAttributeType values (iec61850_model.h).
-const BOOLEAN: i32 = 0;
-const INT8: i32 = 1;
-const INT32: i32 = 3;
-const INT64: i32 = 4;
-const INT8U: i32 = 6;
-const INT16U: i32 = 7;
-const INT32U: i32 = 9;
-const FLOAT32: i32 = 10;
-const ENUMERATED: i32 = 12;
-const OCTET_STRING_64: i32 = 13;
-const VISIBLE_STRING_64: i32 = 17;
-const VISIBLE_STRING_129: i32 = 19;
-const VISIBLE_STRING_255: i32 = 20;
-const UNICODE_STRING_255: i32 = 21;
-const TIMESTAMP: i32 = 22;
-const QUALITY: i32 = 23;
-const CHECK: i32 = 24;
-const CODEDENUM: i32 = 25;
-/// `IEC61850_CONSTRUCTED`: the type of a CAC's own attribute.
-pub const CONSTRUCTED: i32 = 27;
-
-/// Functional constraints (iec61850_common.h).
-pub mod fc {
-    /// Status.
-    pub const ST: i32 = 0;
-    /// Measurands.
-    pub const MX: i32 = 1;
-    /// Setting.
-    pub const SP: i32 = 2;
-    /// Substitution.
-    pub const SV: i32 = 3;
-    /// Configuration.
-    pub const CF: i32 = 4;
-    /// Description.
-    pub const DC: i32 = 5;
-    /// Operate received.
-    pub const OR: i32 = 9;
-    /// Blocking.
-    pub const BL: i32 = 10;
-    /// Extended definition.
-    pub const EX: i32 = 11;
-    /// Control.
-    pub const CO: i32 = 12;
-}
-use fc::*;
+// The header's DataAttributeType and FC values.
+use crate::ffi::iec61850_common::{
+    IEC61850_FC_BL as BL, IEC61850_FC_CF as CF, IEC61850_FC_CO as CO, IEC61850_FC_DC as DC,
+    IEC61850_FC_EX as EX, IEC61850_FC_MX as MX, IEC61850_FC_OR as OR, IEC61850_FC_SP as SP,
+    IEC61850_FC_ST as ST, IEC61850_FC_SV as SV,
+};
+use crate::ffi::iec61850_model::{
+    IEC61850_BOOLEAN as BOOLEAN, IEC61850_CHECK as CHECK, IEC61850_CODEDENUM as CODEDENUM,
+    IEC61850_CONSTRUCTED as CONSTRUCTED, IEC61850_ENUMERATED as ENUMERATED,
+    IEC61850_FLOAT32 as FLOAT32, IEC61850_INT16U as INT16U, IEC61850_INT32 as INT32,
+    IEC61850_INT32U as INT32U, IEC61850_INT64 as INT64, IEC61850_INT8 as INT8,
+    IEC61850_INT8U as INT8U, IEC61850_OCTET_STRING_64 as OCTET_STRING_64,
+    IEC61850_QUALITY as QUALITY, IEC61850_TIMESTAMP as TIMESTAMP,
+    IEC61850_UNICODE_STRING_255 as UNICODE_STRING_255,
+    IEC61850_VISIBLE_STRING_129 as VISIBLE_STRING_129,
+    IEC61850_VISIBLE_STRING_255 as VISIBLE_STRING_255,
+    IEC61850_VISIBLE_STRING_64 as VISIBLE_STRING_64,
+};
 
 // Trigger options.
 const DCHG: u8 = 1;

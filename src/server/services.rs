@@ -30,11 +30,10 @@ const CLASS_SERVICE: u8 = 3;
 const SERVICE_OTHER: i64 = 0;
 /// Octets of a GetNameList response around its identifiers (PDU, invokeID, moreFollows).
 const NAME_LIST_OVERHEAD: usize = 32;
-/// FC numbers of the constraints whose write policy the application may change.
-const FC_SP: i32 = 2;
-const FC_SV: i32 = 3;
-const FC_CF: i32 = 4;
-const FC_DC: i32 = 5;
+use crate::ffi::iec61850_common::{
+    IEC61850_FC_CF as FC_CF, IEC61850_FC_DC as FC_DC, IEC61850_FC_SP as FC_SP,
+    IEC61850_FC_SV as FC_SV,
+};
 
 /// Which functional constraints clients may write: SP and SV by default; CF and DC only
 /// when the application allows them; the rest never (observed on the reference).
