@@ -578,7 +578,8 @@ pub unsafe extern "C" fn IedServer_setServerIdentity(
             // SAFETY: the caller's contract.
             unsafe { c_str(p) }.map(|t: &CStr| t.to_string_lossy().into_owned())
         };
-        let mut id = s.server.shared.identity.lock();
+        let mut shared = s.server.shared.identity.lock();
+        let id = Arc::make_mut(&mut shared);
         if let Some(v) = text(vendor) {
             id.vendor = v;
         }

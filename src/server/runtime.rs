@@ -35,7 +35,7 @@ pub struct Shared {
     /// The model index; this mutex is the data model lock.
     pub model: Mutex<ModelIndex>,
     /// The Identify answer.
-    pub identity: Mutex<ServerIdentity>,
+    pub identity: Mutex<Arc<ServerIdentity>>,
     /// The functional constraints clients may write.
     pub write_policy: Mutex<WritePolicy>,
     /// While set, what clients send is dropped unread (`IedServer_ignoreClientRequests`).
@@ -338,6 +338,7 @@ impl Connection {
                     };
                     let ctx = ServiceContext {
                         max_pdu: protocol.max_pdu_size(),
+                        // An Arc: no copy of the strings per request.
                         identity: server.identity.lock().clone(),
                         write_policy: *server.write_policy.lock(),
                     };

@@ -11,6 +11,7 @@ use crate::mms::type_spec::{
     encode_get_variable_access_attributes_response, tlv_size, VariableAccessAttributes,
 };
 use crate::mms::MmsValue;
+use std::sync::Arc;
 
 use super::model::{name_order, ModelIndex, Variable};
 
@@ -82,7 +83,7 @@ pub struct ServiceContext {
     /// The negotiated maximum PDU size (name lists are paged to fit).
     pub max_pdu: usize,
     /// The Identify answer.
-    pub identity: ServerIdentity,
+    pub identity: Arc<ServerIdentity>,
     /// The functional constraints clients may write.
     pub write_policy: WritePolicy,
 }
@@ -92,11 +93,11 @@ impl Default for ServiceContext {
     fn default() -> Self {
         ServiceContext {
             max_pdu: 65000,
-            identity: ServerIdentity {
+            identity: Arc::new(ServerIdentity {
                 vendor: "libiec61850.com".into(),
                 model: "LIBIEC61850".into(),
                 revision: "1.6.1".into(),
-            },
+            }),
             write_policy: WritePolicy::default(),
         }
     }
@@ -115,7 +116,9 @@ pub fn serve(
     request: &ConfirmedService,
 ) -> Result<ConfirmedServiceResponse, ServiceError> {
     match request {
-        ConfirmedService::Identify => Ok(ConfirmedServiceResponse::Identify(ctx.identity.clone())),
+        ConfirmedService::Identify => Ok(ConfirmedServiceResponse::Identify(
+            ServerIdentity::clone(&ctx.identity),
+        )),
         ConfirmedService::GetNameList(req) => get_name_list(index, ctx.max_pdu, req),
         ConfirmedService::GetVariableAccessAttributes(name) => {
             let type_spec = resolve_name(index, name).ok_or(NO_OBJECT)?.spec();
