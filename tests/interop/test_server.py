@@ -210,6 +210,23 @@ def test_destroy_with_clients_connected_is_prompt(which, lib):
         c.destroy()
 
 
+def _serve_with_handler(srv, on_connection):
+    """Installs `on_connection` as the connection indication handler of `srv` and starts
+    it on a free port; returns (the ctypes handler, which must stay alive, the port). The
+    ClientConnection functions get their prototypes."""
+    lib = srv.lib
+    lib.ClientConnection_claimOwnership.restype = ctypes.c_void_p
+    lib.ClientConnection_claimOwnership.argtypes = [ctypes.c_void_p]
+    lib.ClientConnection_abort.restype = ctypes.c_bool
+    lib.ClientConnection_abort.argtypes = [ctypes.c_void_p]
+    lib.ClientConnection_release.argtypes = [ctypes.c_void_p]
+    handler = CONNECTION_HANDLER(on_connection)
+    lib.IedServer_setConnectionIndicationHandler(srv.server, handler, None)
+    port = _port()
+    lib.IedServer_start(srv.server, port)
+    return handler, port
+
+
 @pytest.mark.parametrize("which", ["reference", "ours"])
 def test_connection_indication_with_peer_address(which):
     srv = _server(which)
@@ -219,10 +236,7 @@ def test_connection_indication_with_peer_address(which):
         seen.append((connected, srv.lib.ClientConnection_getPeerAddress(conn).decode(),
                      srv.lib.ClientConnection_getLocalAddress(conn).decode()))
 
-    handler = CONNECTION_HANDLER(on_connection)
-    srv.lib.IedServer_setConnectionIndicationHandler(srv.server, handler, None)
-    port = _port()
-    srv.lib.IedServer_start(srv.server, port)
+    _handler, port = _serve_with_handler(srv, on_connection)
     try:
         client = Client(differential.load("ours"))
         assert client.connect(port) == IED_ERROR_OK
@@ -306,11 +320,6 @@ def test_abort_a_claimed_connection(which):
     the client loses it and a second abort finds it ended."""
     srv = _server(which)
     lib = srv.lib
-    lib.ClientConnection_claimOwnership.restype = ctypes.c_void_p
-    lib.ClientConnection_claimOwnership.argtypes = [ctypes.c_void_p]
-    lib.ClientConnection_abort.restype = ctypes.c_bool
-    lib.ClientConnection_abort.argtypes = [ctypes.c_void_p]
-    lib.ClientConnection_release.argtypes = [ctypes.c_void_p]
     claimed, seen = [], []
 
     def on_connection(_server, conn, connected, _param):
@@ -318,10 +327,7 @@ def test_abort_a_claimed_connection(which):
         if connected:
             claimed.append(lib.ClientConnection_claimOwnership(conn))
 
-    handler = CONNECTION_HANDLER(on_connection)
-    lib.IedServer_setConnectionIndicationHandler(srv.server, handler, None)
-    port = _port()
-    lib.IedServer_start(srv.server, port)
+    _handler, port = _serve_with_handler(srv, on_connection)
     client = Client(differential.load("ours"))
     try:
         assert client.connect(port) == IED_ERROR_OK
@@ -344,8 +350,6 @@ def test_abort_from_the_handler():
     """Ours only: the reference deadlocks when a handler aborts its connection."""
     srv = _server("ours")
     lib = srv.lib
-    lib.ClientConnection_abort.restype = ctypes.c_bool
-    lib.ClientConnection_abort.argtypes = [ctypes.c_void_p]
     seen = []
 
     def on_connection(_server, conn, connected, _param):
@@ -353,10 +357,7 @@ def test_abort_from_the_handler():
         if connected:
             seen.append(lib.ClientConnection_abort(conn))
 
-    handler = CONNECTION_HANDLER(on_connection)
-    lib.IedServer_setConnectionIndicationHandler(srv.server, handler, None)
-    port = _port()
-    lib.IedServer_start(srv.server, port)
+    _handler, port = _serve_with_handler(srv, on_connection)
     client = Client(differential.load("ours"))
     try:
         client.connect(port)
