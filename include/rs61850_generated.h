@@ -2093,12 +2093,6 @@ typedef struct sIedServerConfig *IedServerConfig;
 // `IedServer`: handle to an opaque object.
 typedef struct sIedServer *IedServer;
 
-// C `IedConnectionIndicationHandler`.
-typedef void (*IedConnectionIndicationHandler)(IedServer, ClientConnection, bool, void*);
-
-// C enum `AccessPolicy` (kept as an integer so that any value from C is sound).
-typedef int AccessPolicy;
-
 // ASN.1 object identifier with up to 10 arcs (`ItuObjectIdentifier`).
 typedef struct ItuObjectIdentifier {
   // Arc values.
@@ -2114,6 +2108,18 @@ typedef struct IsoApplicationReference {
   // AE-qualifier.
   int aeQualifier;
 } IsoApplicationReference;
+
+// C callback `AcseAuthenticator` (NULL allowed).
+typedef bool (*AcseAuthenticator)(void *parameter,
+                                  AcseAuthenticationParameter authParameter,
+                                  void **securityToken,
+                                  struct IsoApplicationReference *appReference);
+
+// C `IedConnectionIndicationHandler`.
+typedef void (*IedConnectionIndicationHandler)(IedServer, ClientConnection, bool, void*);
+
+// C enum `AccessPolicy` (kept as an integer so that any value from C is sound).
+typedef int AccessPolicy;
 
 // ISO presentation selector, up to 16 bytes (`PSelector`).
 typedef struct PSelector {
@@ -2253,12 +2259,6 @@ typedef unsigned int TLSConfigVersion;
 
 // C enum `TLSEventLevel` (values below; kept as an integer so any value from C is sound).
 typedef unsigned int TLSEventLevel;
-
-// C callback `AcseAuthenticator` (NULL allowed).
-typedef bool (*AcseAuthenticator)(void *parameter,
-                                  AcseAuthenticationParameter authParameter,
-                                  void **securityToken,
-                                  struct IsoApplicationReference *appReference);
 
 // C callback `LogEntryCallback` (NULL allowed).
 typedef bool (*LogEntryCallback)(void *parameter,
@@ -3700,6 +3700,12 @@ const char *ClientConnection_getLocalAddress(ClientConnection self_);
 // # Safety
 // `self_` is NULL or a live connection handle.
 const char *ClientConnection_getPeerAddress(ClientConnection self_);
+
+// What the server's authenticator stored for this connection's association (NULL: none).
+//
+// # Safety
+// `self_` is NULL or a live connection handle.
+void *ClientConnection_getSecurityToken(ClientConnection self_);
 
 // Gives up a handle claimed with `ClientConnection_claimOwnership`.
 //
@@ -5848,6 +5854,18 @@ void IedServerConfig_setReportBufferSize(IedServerConfig self_, int reportBuffer
 // `self_` is NULL or a live configuration.
 void IedServerConfig_setReportBufferSizeForURCBs(IedServerConfig self_, int reportBufferSize);
 
+// Adds a listening address for starts with a negative port (see [`listen_addresses`]):
+// `ipAddr` NULL means all interfaces, a negative `tcpPort` 102. An unparsable address
+// makes such a start fail, as on the reference. False for a NULL server, a port above
+// 65535 and a TLS configuration (TLS is not served yet).
+//
+// # Safety
+// `self_` is NULL or a live server, `ipAddr` NULL or a C string.
+bool IedServer_addAccessPoint(IedServer self_,
+                              const char *ipAddr,
+                              int tcpPort,
+                              TLSConfiguration tlsConfiguration);
+
 // Creates a server for `dataModel` with the default configuration (NULL for a model that
 // fails the checks).
 //
@@ -5964,6 +5982,31 @@ bool IedServer_isRunning(IedServer self_);
 // `self_` is NULL or a live server.
 void IedServer_lockDataModel(IedServer self_);
 
+// Threadless mode: runs what is due by time (timeouts, periodic engines).
+//
+// # Safety
+// `self_` is NULL or a live server.
+void IedServer_performPeriodicTasks(IedServer self_);
+
+// Threadless mode: accepts new clients and serves what clients sent, without blocking;
+// the handlers this needs run before it returns.
+//
+// # Safety
+// `self_` is NULL or a live server.
+void IedServer_processIncomingData(IedServer self_);
+
+// Lets `authenticator` decide every association request (NULL: accept all). It runs on
+// the handler thread with the request's authentication value (mechanism `ACSE_AUTH_NONE`
+// without a password) and the client's AP title and AE qualifier; the token it stores
+// is what `ClientConnection_getSecurityToken` returns. Applies to new connections.
+//
+// # Safety
+// `self_` is NULL or a live server; `authenticator` is callable with `authenticatorParameter`
+// while set.
+void IedServer_setAuthenticator(IedServer self_,
+                                AcseAuthenticator authenticator,
+                                void *authenticatorParameter);
+
 // Tells `handler` (on the callback thread) of every connection opened and closed.
 //
 // # Safety
@@ -5995,18 +6038,33 @@ void IedServer_setServerIdentity(IedServer self_,
 // `self_` is NULL or a live server.
 void IedServer_setWriteAccessPolicy(IedServer self_, FunctionalConstraint fc, AccessPolicy policy);
 
-// Starts listening on `tcpPort` (negative: 102); nothing happens when already running or
-// when the port cannot be listened on.
+// Starts listening (see [`listen_addresses`] for where); nothing happens when already
+// running or when an address cannot be listened on (`IedServer_isRunning` tells).
 //
 // # Safety
 // `self_` is NULL or a live server.
 void IedServer_start(IedServer self_, int tcpPort);
+
+// Starts listening as `IedServer_start` does, in threadless mode: no thread of the library
+// serves the server; the application calls `IedServer_processIncomingData` and
+// `IedServer_performPeriodicTasks` (handlers then run on its thread).
+//
+// # Safety
+// `self_` is NULL or a live server.
+void IedServer_startThreadless(IedServer self_, int tcpPort);
 
 // Stops listening and closes every connection; returns once their handlers ran.
 //
 // # Safety
 // `self_` is NULL or a live server.
 void IedServer_stop(IedServer self_);
+
+// Stops a server started with `IedServer_startThreadless` (closes every connection; their
+// indications run on the calling thread before it returns).
+//
+// # Safety
+// `self_` is NULL or a live server.
+void IedServer_stopThreadless(IedServer self_);
 
 // Releases the data model lock (nothing happens when the application does not hold it).
 //
@@ -6103,6 +6161,14 @@ void IedServer_updateUnsignedAttributeValue(IedServer self_,
 void IedServer_updateVisibleStringAttributeValue(IedServer self_,
                                                  DataAttribute *dataAttribute,
                                                  char *value);
+
+// Threadless mode: waits up to `timeoutMs` for a client's connection or data; 1 when some
+// is ready to be processed, 0 otherwise (a threaded or stopped server waits the timeout
+// and returns 0, as the reference does).
+//
+// # Safety
+// `self_` is NULL or a live server.
+int IedServer_waitReady(IedServer self_, unsigned int timeoutMs);
 
 // `IsoApplicationReference_getAeQualifier`.
 int IsoApplicationReference_getAeQualifier(struct IsoApplicationReference self_);

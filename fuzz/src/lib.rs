@@ -186,8 +186,19 @@ pub fn server_protocol(data: &[u8]) {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    let mut server = ServerProtocol::new(ServerConfig::default(), None);
+    // Bit 7: the application decides associations (bit 6: it refuses them).
+    let config = ServerConfig {
+        authenticate: mode & 0x80 != 0,
+        ..ServerConfig::default()
+    };
+    let accept = mode & 0x40 == 0;
+    let mut server = ServerProtocol::new(config);
     let (mut out, mut events) = (Vec::new(), Vec::new());
+    let decide = |server: &mut ServerProtocol, out: &mut Vec<u8>, events: &mut Vec<_>, accept| {
+        if server.phase() == server::Phase::Authenticating {
+            server.decide_association(accept, out, events);
+        }
+    };
     if mode & 1 == 1 {
         let mut client =
             ClientProtocol::new(IsoParams::default(), InitiateParams::client_default());
@@ -196,6 +207,7 @@ pub fn server_protocol(data: &[u8]) {
         while client.phase() != Phase::Associated {
             let mut to_client = Vec::new();
             server.feed(&std::mem::take(&mut to_server), &mut to_client, &mut events);
+            decide(&mut server, &mut to_client, &mut events, true);
             client.feed(&to_client, &mut to_server, &mut client_events);
         }
         let mut rest = rest;
@@ -210,8 +222,9 @@ pub fn server_protocol(data: &[u8]) {
             server.feed(&wire, &mut out, &mut events);
         }
     } else {
-        for piece in rest.chunks(usize::from(mode >> 1) + 1) {
+        for piece in rest.chunks(usize::from((mode >> 1) & 0x1F) + 1) {
             server.feed(piece, &mut out, &mut events);
+            decide(&mut server, &mut out, &mut events, accept);
         }
     }
     let limit = server

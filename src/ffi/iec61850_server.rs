@@ -3,11 +3,12 @@
 
 #![allow(non_camel_case_types, non_snake_case)]
 
-use std::ffi::{c_char, c_int, c_void, CStr};
-use std::net::IpAddr;
+use std::ffi::{c_char, c_int, c_uint, c_void, CStr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use parking_lot::Mutex;
 
@@ -15,12 +16,18 @@ use super::iec61850_common::{
     Dbpos, Dbpos_toMmsValue, FunctionalConstraint, Quality, Quality_toMmsValue, Timestamp,
 };
 use super::iec61850_model::{DataAttribute, IedModel};
+use super::iso_connection_parameters::{
+    sAcseAuthenticationParameter, AcseAuthenticationPassword, AcseAuthenticationValue,
+    AcseAuthenticator, ACSE_AUTH_NONE, ACSE_AUTH_PASSWORD,
+};
+use super::mms_common::{IsoApplicationReference, ItuObjectIdentifier};
 use super::mms_value::*;
 use super::tls_config::TLSConfiguration;
 use super::{c_str, guard, malloc_c_string};
 use crate::mms::MmsValue;
 use crate::server::model::ModelIndex;
-use crate::server::runtime::{Connection, Server};
+use crate::server::protocol::AssociateRequest;
+use crate::server::runtime::{Authenticator, Connection, Server};
 
 /// The reference's default limit of simultaneous MMS connections.
 const DEFAULT_MAX_CONNECTIONS: c_int = 5;
@@ -78,6 +85,8 @@ pub struct sIedServer {
     server: Server,
     model: *mut IedModel,
     local_ip: Mutex<Option<IpAddr>>,
+    /// Addresses added with `IedServer_addAccessPoint` (`None`: unparsable).
+    access_points: Mutex<Vec<Option<SocketAddr>>>,
     /// Whether the application holds the data model lock (`IedServer_lockDataModel`).
     app_locked: AtomicBool,
 }
@@ -465,6 +474,7 @@ pub unsafe extern "C" fn IedServer_createWithConfig(
             server: Server::new(ModelIndex::new(tree), max.max(0) as usize),
             model: dataModel,
             local_ip: Mutex::new(None),
+            access_points: Mutex::new(Vec::new()),
             app_locked: AtomicBool::new(false),
         }))
     })
@@ -592,8 +602,25 @@ pub unsafe extern "C" fn IedServer_setServerIdentity(
     })
 }
 
-/// Starts listening on `tcpPort` (negative: 102); nothing happens when already running or
-/// when the port cannot be listened on.
+/// The addresses a start with `tcpPort` listens on, as on the reference: a port of 0 or
+/// more is listened on at the local IP address (all interfaces when unset) and the access
+/// points are not; a negative port means the access points, or port 102 when there are
+/// none. `None` when an address is invalid (nothing is listened on then).
+fn listen_addresses(s: &sIedServer, tcpPort: c_int) -> Option<Vec<SocketAddr>> {
+    let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+    let local = s.local_ip.lock().unwrap_or(any);
+    if tcpPort >= 0 {
+        return Some(vec![SocketAddr::new(local, u16::try_from(tcpPort).ok()?)]);
+    }
+    let points = s.access_points.lock();
+    if points.is_empty() {
+        return Some(vec![SocketAddr::new(local, DEFAULT_PORT)]);
+    }
+    points.iter().copied().collect()
+}
+
+/// Starts listening (see [`listen_addresses`] for where); nothing happens when already
+/// running or when an address cannot be listened on (`IedServer_isRunning` tells).
 ///
 /// # Safety
 /// `self_` is NULL or a live server.
@@ -604,17 +631,130 @@ pub unsafe extern "C" fn IedServer_start(self_: IedServer, tcpPort: c_int) {
         let Some(s) = (unsafe { server(self_) }) else {
             return;
         };
-        let port = if tcpPort < 0 {
-            DEFAULT_PORT
-        } else {
-            match u16::try_from(tcpPort) {
-                Ok(p) => p,
-                Err(_) => return,
-            }
+        if let Some(addrs) = listen_addresses(s, tcpPort) {
+            // An address in use leaves the server stopped, as isRunning then tells.
+            let _ = s.server.start(&addrs);
+        }
+    })
+}
+
+/// Starts listening as `IedServer_start` does, in threadless mode: no thread of the library
+/// serves the server; the application calls `IedServer_processIncomingData` and
+/// `IedServer_performPeriodicTasks` (handlers then run on its thread).
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_startThreadless(self_: IedServer, tcpPort: c_int) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        let Some(s) = (unsafe { server(self_) }) else {
+            return;
         };
-        let ip = *s.local_ip.lock();
-        // A port in use leaves the server stopped, as isRunning then tells.
-        let _ = s.server.start(ip, port);
+        if let Some(addrs) = listen_addresses(s, tcpPort) {
+            let _ = s.server.start_threadless(&addrs);
+        }
+    })
+}
+
+/// Threadless mode: waits up to `timeoutMs` for a client's connection or data; 1 when some
+/// is ready to be processed, 0 otherwise (a threaded or stopped server waits the timeout
+/// and returns 0, as the reference does).
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_waitReady(self_: IedServer, timeoutMs: c_uint) -> c_int {
+    guard(0, || {
+        // SAFETY: the caller's contract.
+        let Some(s) = (unsafe { server(self_) }) else {
+            return 0;
+        };
+        let timeout = Duration::from_millis(u64::from(timeoutMs));
+        c_int::from(s.server.wait_ready(timeout))
+    })
+}
+
+/// Threadless mode: accepts new clients and serves what clients sent, without blocking;
+/// the handlers this needs run before it returns.
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_processIncomingData(self_: IedServer) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        if let Some(s) = unsafe { server(self_) } {
+            s.server.process_incoming_data();
+        }
+    })
+}
+
+/// Threadless mode: runs what is due by time (timeouts, periodic engines).
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_performPeriodicTasks(self_: IedServer) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        if let Some(s) = unsafe { server(self_) } {
+            s.server.perform_periodic_tasks();
+        }
+    })
+}
+
+/// Stops a server started with `IedServer_startThreadless` (closes every connection; their
+/// indications run on the calling thread before it returns).
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_stopThreadless(self_: IedServer) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        if let Some(s) = unsafe { server(self_) } {
+            s.server.stop();
+        }
+    })
+}
+
+/// Adds a listening address for starts with a negative port (see [`listen_addresses`]):
+/// `ipAddr` NULL means all interfaces, a negative `tcpPort` 102. An unparsable address
+/// makes such a start fail, as on the reference. False for a NULL server, a port above
+/// 65535 and a TLS configuration (TLS is not served yet).
+///
+/// # Safety
+/// `self_` is NULL or a live server, `ipAddr` NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_addAccessPoint(
+    self_: IedServer,
+    ipAddr: *const c_char,
+    tcpPort: c_int,
+    tlsConfiguration: TLSConfiguration,
+) -> bool {
+    guard(false, || {
+        // SAFETY: the caller's contract.
+        let Some(s) = (unsafe { server(self_) }) else {
+            return false;
+        };
+        if !tlsConfiguration.is_null() {
+            return false;
+        }
+        let port = match u16::try_from(tcpPort) {
+            Ok(p) => p,
+            Err(_) if tcpPort < 0 => DEFAULT_PORT,
+            Err(_) => return false,
+        };
+        // SAFETY: the caller's contract.
+        let ip = match unsafe { c_str(ipAddr) } {
+            None => Some(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+            Some(text) => text.to_str().ok().and_then(|t| t.parse().ok()),
+        };
+        s.access_points
+            .lock()
+            .push(ip.map(|ip| SocketAddr::new(ip, port)));
+        true
     })
 }
 
@@ -725,6 +865,92 @@ pub unsafe extern "C" fn IedServer_setConnectionIndicationHandler(
                 unsafe { h(me as IedServer, conn, connected, param as *mut c_void) }
             }) as crate::server::runtime::ConnectionHandler
         });
+    })
+}
+
+/// Lets `authenticator` decide every association request (NULL: accept all). It runs on
+/// the handler thread with the request's authentication value (mechanism `ACSE_AUTH_NONE`
+/// without a password) and the client's AP title and AE qualifier; the token it stores
+/// is what `ClientConnection_getSecurityToken` returns. Applies to new connections.
+///
+/// # Safety
+/// `self_` is NULL or a live server; `authenticator` is callable with `authenticatorParameter`
+/// while set.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_setAuthenticator(
+    self_: IedServer,
+    authenticator: AcseAuthenticator,
+    authenticatorParameter: *mut c_void,
+) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        let Some(s) = (unsafe { server(self_) }) else {
+            return;
+        };
+        let param = authenticatorParameter as usize;
+        *s.server.shared.authenticator.lock() = authenticator.map(|h| {
+            Arc::new(move |c: &Arc<Connection>, request: &AssociateRequest| {
+                let mut password = request.password.clone().unwrap_or_default();
+                let mut auth = sAcseAuthenticationParameter {
+                    mechanism: if request.password.is_some() {
+                        ACSE_AUTH_PASSWORD
+                    } else {
+                        ACSE_AUTH_NONE
+                    },
+                    value: AcseAuthenticationValue {
+                        password: AcseAuthenticationPassword {
+                            octetString: password.as_mut_ptr(),
+                            passwordLength: c_int::try_from(password.len()).unwrap_or(c_int::MAX),
+                        },
+                    },
+                };
+                let mut reference = application_reference(request);
+                let mut token: *mut c_void = c.security_token.load(Ordering::Acquire) as _;
+                // SAFETY: the application's authenticator with its parameter and pointers to
+                // values that live until it returns.
+                let accepted =
+                    unsafe { h(param as *mut c_void, &mut auth, &mut token, &mut reference) };
+                c.security_token.store(token as usize, Ordering::Release);
+                accepted
+            }) as Authenticator
+        });
+    })
+}
+
+/// The client's AP title (at most 10 arcs of 16 bits, as C holds them) and AE qualifier.
+fn application_reference(request: &AssociateRequest) -> IsoApplicationReference {
+    let mut reference = IsoApplicationReference {
+        apTitle: ItuObjectIdentifier {
+            arc: [0; 10],
+            arcCount: 0,
+        },
+        aeQualifier: 0,
+    };
+    let arcs = request.calling_ap_title.as_deref().unwrap_or(&[]);
+    if arcs.len() <= reference.apTitle.arc.len() && arcs.iter().all(|&a| a <= u32::from(u16::MAX)) {
+        for (slot, &arc) in reference.apTitle.arc.iter_mut().zip(arcs) {
+            *slot = arc as u16;
+        }
+        reference.apTitle.arcCount = arcs.len() as c_int;
+    }
+    reference.aeQualifier = request
+        .calling_ae_qualifier
+        .and_then(|q| c_int::try_from(q).ok())
+        .unwrap_or(0);
+    reference
+}
+
+/// What the server's authenticator stored for this connection's association (NULL: none).
+///
+/// # Safety
+/// `self_` is NULL or a live connection handle.
+#[no_mangle]
+pub unsafe extern "C" fn ClientConnection_getSecurityToken(self_: ClientConnection) -> *mut c_void {
+    // SAFETY: the caller's contract.
+    guard(null_mut(), || {
+        unsafe { connection(self_) }.map_or(null_mut(), |c| {
+            c.security_token.load(Ordering::Acquire) as *mut c_void
+        })
     })
 }
 

@@ -14,7 +14,7 @@ use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::thread::{self, JoinHandle};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use mio::event::Source;
 use mio::{Events, Interest, Poll, Registry, Token, Waker};
@@ -49,6 +49,16 @@ pub struct Reactor {
     /// Set by [`Reactor::stop`]; the thread ends at its next wake-up.
     stopping: AtomicBool,
     thread: Mutex<Option<JoinHandle<()>>>,
+    /// The poller of a reactor without a thread, turned by its user ([`Reactor::local`]).
+    local: Option<Mutex<Local>>,
+}
+
+/// What a reactor without a thread keeps between the turns its user makes.
+struct Local {
+    poll: Poll,
+    events: Events,
+    /// Readiness fetched by [`Reactor::wait`] and not yet handed to the owners.
+    pending: Vec<(usize, Ready)>,
 }
 
 struct Owners {
@@ -59,56 +69,65 @@ struct Owners {
 fn run(reactor: &Reactor, mut poll: Poll) {
     let mut events = Events::with_capacity(256);
     while !reactor.stopping.load(Ordering::Acquire) {
-        let timeout = reactor
-            .timers
-            .lock()
-            .peek()
-            .map(|Reverse((at, _))| at.saturating_duration_since(Instant::now()));
-        if let Err(e) = poll.poll(&mut events, timeout) {
-            if e.kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
+        let timeout = reactor.next_timer();
+        if !reactor.poll_into(&mut poll, &mut events, timeout) {
             // The poller itself failed: nothing sensible is left to do on this thread.
             return;
         }
         for event in events.iter() {
-            if event.token() == WAKER {
-                continue;
-            }
-            if let Some(owner) = reactor.owner(event.token().0) {
-                owner.on_ready(Ready {
-                    readable: event.is_readable() || event.is_read_closed() || event.is_error(),
-                    writable: event.is_writable(),
-                });
+            if let Some((token, ready)) = readiness(event) {
+                reactor.notify(token, ready);
             }
         }
-        let now = Instant::now();
-        loop {
-            let due = {
-                let mut timers = reactor.timers.lock();
-                match timers.peek() {
-                    Some(Reverse((at, _))) if *at <= now => timers.pop().map(|Reverse((_, t))| t),
-                    _ => None,
-                }
-            };
-            let Some(token) = due else { break };
-            if let Some(owner) = reactor.owner(token) {
-                owner.on_timer();
-            }
-        }
+        reactor.fire_timers();
     }
+}
+
+/// The owner's token and readiness of `event` (`None` for the waker).
+fn readiness(event: &mio::event::Event) -> Option<(usize, Ready)> {
+    (event.token() != WAKER).then(|| {
+        let ready = Ready {
+            readable: event.is_readable() || event.is_read_closed() || event.is_error(),
+            writable: event.is_writable(),
+        };
+        (event.token().0, ready)
+    })
 }
 
 impl Reactor {
     /// Starts a reactor thread.
     pub fn start() -> Arc<Reactor> {
         let poll = Poll::new().expect("cannot create the I/O poller");
+        let reactor = Arc::new(Reactor::over(&poll));
+        let shared = reactor.clone();
+        let handle = thread::Builder::new()
+            .name("rs61850-io".into())
+            .spawn(move || run(&shared, poll))
+            .expect("cannot start the I/O thread");
+        *reactor.thread.lock() = Some(handle);
+        reactor
+    }
+
+    /// A reactor without a thread: its user turns it with [`Reactor::wait`],
+    /// [`Reactor::process_io`] and [`Reactor::process_timers`] (threadless servers).
+    pub fn local() -> io::Result<Arc<Reactor>> {
+        let poll = Poll::new()?;
+        let mut reactor = Reactor::over(&poll);
+        reactor.local = Some(Mutex::new(Local {
+            poll,
+            events: Events::with_capacity(256),
+            pending: Vec::new(),
+        }));
+        Ok(Arc::new(reactor))
+    }
+
+    fn over(poll: &Poll) -> Reactor {
         let registry = poll
             .registry()
             .try_clone()
             .expect("cannot clone the poll registry");
         let waker = Waker::new(poll.registry(), WAKER).expect("cannot create the I/O waker");
-        let reactor = Arc::new(Reactor {
+        Reactor {
             registry,
             owners: Mutex::new(Owners {
                 next: 0,
@@ -118,14 +137,93 @@ impl Reactor {
             waker,
             stopping: AtomicBool::new(false),
             thread: Mutex::new(None),
-        });
-        let shared = reactor.clone();
-        let handle = thread::Builder::new()
-            .name("rs61850-io".into())
-            .spawn(move || run(&shared, poll))
-            .expect("cannot start the I/O thread");
-        *reactor.thread.lock() = Some(handle);
-        reactor
+            local: None,
+        }
+    }
+
+    /// Polls into `events` for at most `timeout`; false when the poller failed.
+    fn poll_into(&self, poll: &mut Poll, events: &mut Events, timeout: Option<Duration>) -> bool {
+        match poll.poll(events, timeout) {
+            Ok(()) => true,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                events.clear();
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Time until the earliest timer (`None`: no timer).
+    fn next_timer(&self) -> Option<Duration> {
+        self.timers
+            .lock()
+            .peek()
+            .map(|Reverse((at, _))| at.saturating_duration_since(Instant::now()))
+    }
+
+    fn notify(&self, token: usize, ready: Ready) {
+        if let Some(owner) = self.owner(token) {
+            owner.on_ready(ready);
+        }
+    }
+
+    /// Calls the owners of the timers that are due.
+    fn fire_timers(&self) {
+        let now = Instant::now();
+        loop {
+            let due = {
+                let mut timers = self.timers.lock();
+                match timers.peek() {
+                    Some(Reverse((at, _))) if *at <= now => timers.pop().map(|Reverse((_, t))| t),
+                    _ => None,
+                }
+            };
+            let Some(token) = due else { break };
+            if let Some(owner) = self.owner(token) {
+                owner.on_timer();
+            }
+        }
+    }
+
+    /// Waits up to `timeout` until a socket of a local reactor is ready; true when one is
+    /// (level-triggered: readiness not yet processed counts, and stays until processed).
+    /// False for a threaded reactor (its thread takes the events).
+    pub fn wait(&self, timeout: Duration) -> bool {
+        let Some(local) = &self.local else {
+            return false;
+        };
+        let mut local = local.lock();
+        if local.pending.is_empty() {
+            let Local {
+                poll,
+                events,
+                pending,
+            } = &mut *local;
+            if self.poll_into(poll, events, Some(timeout)) {
+                pending.extend(events.iter().filter_map(readiness));
+            }
+        }
+        !local.pending.is_empty()
+    }
+
+    /// Hands the ready sockets of a local reactor to their owners, on the calling thread.
+    pub fn process_io(&self) {
+        let Some(local) = &self.local else {
+            return;
+        };
+        self.wait(Duration::ZERO);
+        // Taken out first: owners may register or deregister sockets meanwhile.
+        let ready = std::mem::take(&mut local.lock().pending);
+        for (token, ready) in ready {
+            self.notify(token, ready);
+        }
+    }
+
+    /// Calls the owners of due timers of a local reactor, on the calling thread.
+    pub fn process_timers(&self) {
+        if self.local.is_some() {
+            self.fire_timers();
+        }
     }
 
     /// Ends the reactor thread and waits for it; sockets still registered get no more events.

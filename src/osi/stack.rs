@@ -100,6 +100,10 @@ pub enum IsoEvent<'a> {
         user_data: Cow<'a, [u8]>,
         /// Password given with password authentication.
         password: Option<Vec<u8>>,
+        /// The calling AP title (an OID).
+        calling_ap_title: Option<Vec<u32>>,
+        /// The calling AE qualifier.
+        calling_ae_qualifier: Option<i64>,
     },
 }
 
@@ -124,9 +128,13 @@ impl<'a> IsoEvent<'a> {
             IsoEvent::AssociateRequest {
                 user_data,
                 password,
+                calling_ap_title,
+                calling_ae_qualifier,
             } => IsoEvent::AssociateRequest {
                 user_data: f(user_data),
                 password,
+                calling_ap_title,
+                calling_ae_qualifier,
             },
             IsoEvent::Data(data) => IsoEvent::Data(f(data)),
             IsoEvent::TransportConnected => IsoEvent::TransportConnected,
@@ -705,6 +713,8 @@ impl Responder {
                 Ok(Some(IsoEvent::AssociateRequest {
                     user_data: Cow::Borrowed(aarq.user_data.unwrap_or(&[])),
                     password: aarq.password.map(<[u8]>::to_vec),
+                    calling_ap_title: aarq.calling_ap_title,
+                    calling_ae_qualifier: aarq.calling_ae_qualifier,
                 }))
             }
             Spdu::Data { user_data } => {
@@ -827,7 +837,9 @@ mod tests {
             to_server(&mut server, &out),
             [IsoEvent::AssociateRequest {
                 user_data: Cow::Borrowed(INITIATE),
-                password
+                password,
+                calling_ap_title: client.params.local_ap_title.clone(),
+                calling_ae_qualifier: client.params.local_ae_qualifier.map(i64::from),
             }]
         );
         out.clear();

@@ -52,6 +52,9 @@ pub struct ServerConfig {
     pub max_outstanding: u16,
     /// Deepest Data nesting we agree to and decode.
     pub max_nesting: u8,
+    /// Whether the application decides each association request
+    /// ([`Event::AssociateRequest`], answered with [`ServerProtocol::decide_association`]).
+    pub authenticate: bool,
 }
 
 impl Default for ServerConfig {
@@ -61,12 +64,10 @@ impl Default for ServerConfig {
             max_pdu_size: 65000,
             max_outstanding: 16,
             max_nesting: 64,
+            authenticate: false,
         }
     }
 }
-
-/// Decides an association request from the ACSE password (`None`: no authentication).
-pub type Authenticator = Box<dyn FnMut(Option<&[u8]>) -> bool + Send>;
 
 /// Where the association stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +76,8 @@ pub enum Phase {
     WaitTransport,
     /// Transport connected, waiting for the AARQ with the MMS initiate.
     WaitAssociate,
+    /// The AARQ awaits the application's decision.
+    Authenticating,
     /// Initiate answered: requests are served.
     Associated,
     /// Conclude answered: only the ACSE release may follow.
@@ -83,15 +86,29 @@ pub enum Phase {
     Closed,
 }
 
+/// What a client's association request carried, for the application to decide on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssociateRequest {
+    /// The ACSE password (password authentication).
+    pub password: Option<Vec<u8>>,
+    /// The calling AP title (an OID).
+    pub calling_ap_title: Option<Vec<u32>>,
+    /// The calling AE qualifier.
+    pub calling_ae_qualifier: Option<i64>,
+}
+
 /// Something the client did.
 #[derive(Debug)]
 pub enum Event {
+    /// An association request awaits [`ServerProtocol::decide_association`] (only with
+    /// [`ServerConfig::authenticate`]).
+    AssociateRequest(AssociateRequest),
     /// The association is up.
     Associated {
         /// The negotiated parameters (as sent in the initiate response).
         params: InitiateParams,
-        /// The ACSE password the client authenticated with.
-        password: Option<Vec<u8>>,
+        /// What the association request carried.
+        request: AssociateRequest,
     },
     /// A confirmed request to answer.
     Request {
@@ -128,18 +145,18 @@ pub struct ServerProtocol {
     iso: IsoServer,
     framer: Framer,
     config: ServerConfig,
-    authenticator: Option<Authenticator>,
     phase: Phase,
+    /// The initiate and AARQ of an association awaiting the application's decision.
+    undecided: Option<(InitiateParams, AssociateRequest)>,
     negotiated: Option<InitiateParams>,
     outstanding: HashSet<u32>,
     scratch: Vec<u8>,
 }
 
 impl ServerProtocol {
-    /// A fresh association waiting for a client; `authenticator` (if any) decides each
-    /// association request. Reassembled messages are capped at the largest PDU we accept
-    /// plus framing, so a client cannot make us buffer more.
-    pub fn new(mut config: ServerConfig, authenticator: Option<Authenticator>) -> Self {
+    /// A fresh association waiting for a client. Reassembled messages are capped at the
+    /// largest PDU we accept plus framing, so a client cannot make us buffer more.
+    pub fn new(mut config: ServerConfig) -> Self {
         config.max_pdu_size = config.max_pdu_size.max(MIN_PDU_SIZE);
         let cap = config.max_pdu_size as usize + OSI_OVERHEAD;
         config.iso.max_message_size = config.iso.max_message_size.min(cap);
@@ -147,8 +164,8 @@ impl ServerProtocol {
             iso: IsoServer::new(config.iso.clone()),
             framer: Framer::new(MAX_FRAME),
             config,
-            authenticator,
             phase: Phase::WaitTransport,
+            undecided: None,
             negotiated: None,
             outstanding: HashSet::new(),
             scratch: Vec::new(),
@@ -199,10 +216,17 @@ impl ServerProtocol {
                 IsoEvent::AssociateRequest {
                     user_data,
                     password,
+                    calling_ap_title,
+                    calling_ae_qualifier,
                 } => {
                     let initiate =
                         pdu::decode_pdu(&user_data, usize::from(self.config.max_nesting));
-                    self.on_associate(initiate, password, out, events);
+                    let request = AssociateRequest {
+                        password,
+                        calling_ap_title,
+                        calling_ae_qualifier,
+                    };
+                    self.on_associate(initiate, request, out, events);
                 }
                 IsoEvent::Data(data) => {
                     let depth = usize::from(self.config.max_nesting);
@@ -228,11 +252,11 @@ impl ServerProtocol {
         }
     }
 
-    /// Answers the AARQ: authentication, then the negotiated initiate response.
+    /// Answers the AARQ with the negotiated initiate response, or asks the application.
     fn on_associate(
         &mut self,
         initiate: Result<MmsPdu, MmsError>,
-        password: Option<Vec<u8>>,
+        request: AssociateRequest,
         out: &mut Vec<u8>,
         events: &mut Vec<Event>,
     ) {
@@ -240,21 +264,47 @@ impl ServerProtocol {
             self.iso.refuse_association(out);
             return self.close(events);
         };
-        let accepted = self
-            .authenticator
-            .as_mut()
-            .is_none_or(|auth| auth(password.as_deref()));
-        if !accepted {
-            self.iso.refuse_association(out);
-            return self.close(events);
+        if self.config.authenticate {
+            self.phase = Phase::Authenticating;
+            self.undecided = Some((proposed, request.clone()));
+            events.push(Event::AssociateRequest(request));
+        } else {
+            self.accept(&proposed, request, out, events);
         }
-        let params = self.negotiate(&proposed);
+    }
+
+    /// Answers the association request that [`Event::AssociateRequest`] announced:
+    /// accepted, or refused with an AARE that ends the connection. Nothing happens when
+    /// no request awaits a decision (the connection ended meanwhile).
+    pub fn decide_association(&mut self, accept: bool, out: &mut Vec<u8>, events: &mut Vec<Event>) {
+        if self.phase != Phase::Authenticating {
+            return;
+        }
+        let Some((proposed, request)) = self.undecided.take() else {
+            return;
+        };
+        if accept {
+            self.accept(&proposed, request, out, events);
+        } else {
+            self.iso.refuse_association(out);
+            self.close(events);
+        }
+    }
+
+    fn accept(
+        &mut self,
+        proposed: &InitiateParams,
+        request: AssociateRequest,
+        out: &mut Vec<u8>,
+        events: &mut Vec<Event>,
+    ) {
+        let params = self.negotiate(proposed);
         self.scratch.clear();
         pdu::encode_initiate_response(&params, &mut self.scratch);
         self.iso.accept_association(&self.scratch, out);
         self.phase = Phase::Associated;
         self.negotiated = Some(params.clone());
-        events.push(Event::Associated { params, password });
+        events.push(Event::Associated { params, request });
     }
 
     /// Our initiate response to `proposed`: each limit the smaller of both sides'.
@@ -368,6 +418,7 @@ impl ServerProtocol {
     }
 
     fn close(&mut self, events: &mut Vec<Event>) {
+        self.undecided = None;
         if self.phase != Phase::Closed {
             self.phase = Phase::Closed;
             events.push(Event::Closed);
@@ -502,7 +553,7 @@ mod tests {
     /// Our client and server associated in memory.
     fn pair() -> (ClientProtocol, ServerProtocol) {
         let mut c = ClientProtocol::new(IsoParams::default(), InitiateParams::client_default());
-        let mut s = ServerProtocol::new(ServerConfig::default(), None);
+        let mut s = ServerProtocol::new(ServerConfig::default());
         let (mut out, mut events) = (Vec::new(), Vec::new());
         c.start(&mut out);
         let (answer, _) = feed(&mut s, &out);
@@ -511,7 +562,8 @@ mod tests {
         let (answer, server_events) = feed(&mut s, &out);
         assert!(matches!(
             server_events.as_slice(),
-            [Event::Associated { params, password: None }] if params.local_detail == 65000
+            [Event::Associated { params, request }]
+                if params.local_detail == 65000 && request.password.is_none()
         ));
         c.feed(&answer, &mut Vec::new(), &mut events);
         assert!(matches!(events.as_slice(), [client::Event::Associated(_)]));
@@ -637,7 +689,7 @@ mod tests {
 
     /// A server associated by the reference client's bytes.
     fn associated_by_reference() -> ServerProtocol {
-        let mut s = ServerProtocol::new(ServerConfig::default(), None);
+        let mut s = ServerProtocol::new(ServerConfig::default());
         assert_eq!(feed(&mut s, &hex(REF_CR)).0, hex(REF_CC));
         let (aare, events) = feed(&mut s, &hex(REF_AARQ));
         assert_eq!(aare, hex(REF_AARE));
@@ -788,7 +840,7 @@ mod tests {
 
     #[test]
     fn responses_beyond_the_negotiated_size_are_refused() {
-        let mut s = ServerProtocol::new(ServerConfig::default(), None);
+        let mut s = ServerProtocol::new(ServerConfig::default());
         feed(&mut s, &hex(REF_CR));
         // The reference client's AARQ proposing 600 octets (0x000258) instead of 65000.
         let aarq = REF_AARQ.replace("800300fde8", "8003000258");
@@ -814,7 +866,7 @@ mod tests {
 
     #[test]
     fn negotiation_clamps_every_limit() {
-        let s = ServerProtocol::new(ServerConfig::default(), None);
+        let s = ServerProtocol::new(ServerConfig::default());
         let mut proposed = InitiateParams::client_default();
         // Observed on the reference server: it answers min(proposed, 65000), echoes the
         // outstanding counts and nesting, masks the parameter CBB with f100 and sends its
@@ -857,23 +909,50 @@ mod tests {
             22020130040602510161723070020101a06b6069a107060528ca220203a20706052901876701a30302010c\
             a606060429018767a70302010c8a0204808b03520301ac09800773656372657431be2f282d020103a028a8\
             26800300fde881010582010583010aa416800101810305f100820c03ee1c00000408000079ef18";
-        let check = |password: &'static [u8]| -> Authenticator {
-            Box::new(move |given| given == Some(password))
+        let authenticating = || {
+            let config = ServerConfig {
+                authenticate: true,
+                ..ServerConfig::default()
+            };
+            let mut s = ServerProtocol::new(config);
+            feed(&mut s, &hex(REF_CR));
+            s
         };
-        let mut s = ServerProtocol::new(ServerConfig::default(), Some(check(b"secret1")));
-        feed(&mut s, &hex(REF_CR));
+        let mut s = authenticating();
         let (out, events) = feed(&mut s, &hex(aarq));
+        // Nothing goes out until the application decides.
+        assert!(out.is_empty());
+        assert_eq!(s.phase(), Phase::Authenticating);
+        let [Event::AssociateRequest(request)] = events.as_slice() else {
+            panic!("{events:?}");
+        };
+        assert_eq!(request.password.as_deref(), Some(&b"secret1"[..]));
+        assert_eq!(
+            request.calling_ap_title.as_deref(),
+            Some(&[1, 1, 1, 999][..])
+        );
+        assert_eq!(request.calling_ae_qualifier, Some(12));
+        let (mut out, mut events) = (Vec::new(), Vec::new());
+        s.decide_association(true, &mut out, &mut events);
         assert_eq!(out, hex(REF_AARE));
         assert!(matches!(
             events.as_slice(),
-            [Event::Associated { password: Some(p), .. }] if p == b"secret1"
+            [Event::Associated { request: r, .. }] if r == request
         ));
+        // A second decision changes nothing.
+        s.decide_association(false, &mut out, &mut events);
+        assert_eq!(
+            (out.len(), events.len(), s.phase()),
+            (hex(REF_AARE).len(), 1, Phase::Associated)
+        );
         // The reference server closes the connection without an answer; we refuse with
         // an AARE (rejected-permanent, authentication-failure), which tells the client why.
         for aarq in [aarq, REF_AARQ] {
-            let mut s = ServerProtocol::new(ServerConfig::default(), Some(check(b"other")));
-            feed(&mut s, &hex(REF_CR));
-            let (out, events) = feed(&mut s, &hex(aarq));
+            let mut s = authenticating();
+            let (_, events) = feed(&mut s, &hex(aarq));
+            assert!(matches!(events.as_slice(), [Event::AssociateRequest(_)]));
+            let (mut out, mut events) = (Vec::new(), Vec::new());
+            s.decide_association(false, &mut out, &mut events);
             assert!(matches!(events.as_slice(), [Event::Closed]));
             let mut client = crate::osi::IsoClient::new(IsoParams::default());
             client.connect_request(&mut Vec::new());
@@ -884,15 +963,23 @@ mod tests {
                 Ok(Some(IsoEvent::AssociationRejected { .. }))
             ));
         }
+        // Data before the decision breaks the protocol.
+        let mut s = authenticating();
+        feed(&mut s, &hex(aarq));
+        let (_, events) = feed(&mut s, &hex(REF_READ));
+        assert!(matches!(events.as_slice(), [Event::Closed]));
+        let (mut out, mut events) = (Vec::new(), Vec::new());
+        s.decide_association(true, &mut out, &mut events);
+        assert!(out.is_empty() && events.is_empty());
     }
 
     #[test]
     fn hostile_input_closes_or_is_answered_without_panic() {
         // Requests before the transport connection or before the association.
-        let mut s = ServerProtocol::new(ServerConfig::default(), None);
+        let mut s = ServerProtocol::new(ServerConfig::default());
         let (out, events) = feed(&mut s, &hex(REF_READ));
         assert!(out.is_empty() && matches!(events.as_slice(), [Event::Closed]));
-        let mut s = ServerProtocol::new(ServerConfig::default(), None);
+        let mut s = ServerProtocol::new(ServerConfig::default());
         feed(&mut s, &hex(REF_CR));
         let (out, events) = feed(&mut s, &hex(REF_READ));
         assert!(out.is_empty() && matches!(events.as_slice(), [Event::Closed]));
@@ -910,7 +997,7 @@ mod tests {
         let (out, events) = feed(&mut s, &hex(REF_READ));
         assert!(!out.is_empty() && matches!(events.as_slice(), [Event::Closed]));
         // Truncated frames wait for the rest, byte by byte.
-        let mut s = ServerProtocol::new(ServerConfig::default(), None);
+        let mut s = ServerProtocol::new(ServerConfig::default());
         let aarq = hex(REF_AARQ);
         feed(&mut s, &hex(REF_CR));
         for (i, b) in aarq.iter().enumerate() {

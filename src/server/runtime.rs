@@ -1,24 +1,29 @@
-//! The IED server's I/O: a TCP listener and its server connections, all registered on the
-//! process-wide reactor (no thread per server or per client). Each connection is a
-//! [`ServerProtocol`] answered by the service layer under the one data model lock;
-//! connection indications go to the callback thread, never run on the reactor.
+//! The IED server's I/O: TCP listeners and their server connections, registered on the
+//! process-wide reactor (no thread per server or per client) or, in threadless mode, on a
+//! reactor the application turns itself. Each connection is a [`ServerProtocol`] answered
+//! by the service layer under the one data model lock. What needs the application (the
+//! authenticator, access and write handlers, connection indications) runs on the handler
+//! thread (threadless: the application's thread after the I/O), never on the reactor and
+//! never under an internal lock; a connection's requests stay in order meanwhile.
 
+use std::collections::VecDeque;
 use std::ffi::CString;
 use std::io::{self, Read, Write};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use mio::net::{TcpListener, TcpStream};
 use mio::Token;
 use parking_lot::Mutex;
 
 use super::model::ModelIndex;
-use super::protocol::{Event, ServerConfig, ServerProtocol};
-use super::services::{serve, ServiceContext, WritePolicy};
-use crate::io::reactor::{Readiness, Ready};
+use super::protocol::{AssociateRequest, Event, ServerConfig, ServerProtocol};
+use super::services::{serve, ServiceContext, ServiceError, WritePolicy};
+use crate::io::reactor::{Reactor, Readiness, Ready};
 use crate::io::runtime::Lease;
-use crate::mms::pdu::ServerIdentity;
+use crate::mms::pdu::{ConfirmedService, ConfirmedServiceResponse, ServerIdentity};
 
 /// errorClass service, code other: the answer to a response that cannot be sent.
 const CLASS_SERVICE: u8 = 3;
@@ -27,10 +32,30 @@ const SERVICE_OTHER: i64 = 0;
 const MAX_PENDING_OUTPUT: usize = 1 << 20;
 
 /// Told when a client connects (`true`) or its connection ends (`false`); runs on the
-/// callback thread.
+/// handler thread.
 pub type ConnectionHandler = Arc<dyn Fn(&Arc<Connection>, bool) + Send + Sync>;
 
-/// What the server shares with its listener and connections.
+/// Decides a client's association request; runs on the handler thread.
+pub type Authenticator = Arc<dyn Fn(&Arc<Connection>, &AssociateRequest) -> bool + Send + Sync>;
+
+/// The application's part in serving requests (its access and write handlers).
+pub trait Application: Send + Sync {
+    /// Whether serving `service` may need the application: such requests are served by
+    /// [`Application::serve`] on the handler thread, in order with the connection's others.
+    fn involved(&self, service: &ConfirmedService) -> bool;
+
+    /// Serves `service` for `connection`, calling the application's handlers without any
+    /// internal lock held and taking `model` (the data model lock) only to read and store.
+    fn serve(
+        &self,
+        model: &Mutex<ModelIndex>,
+        ctx: &ServiceContext,
+        connection: &Arc<Connection>,
+        service: &ConfirmedService,
+    ) -> Result<ConfirmedServiceResponse, ServiceError>;
+}
+
+/// What the server shares with its listeners and connections.
 pub struct Shared {
     /// The model index; this mutex is the data model lock.
     pub model: Mutex<ModelIndex>,
@@ -44,6 +69,10 @@ pub struct Shared {
     pub max_connections: usize,
     /// Connection indication handler.
     pub on_connection: Mutex<Option<ConnectionHandler>>,
+    /// Decides association requests (none: every request is accepted).
+    pub authenticator: Mutex<Option<Authenticator>>,
+    /// The application's access and write handlers (none: the model alone answers).
+    pub application: Mutex<Option<Arc<dyn Application>>>,
     connections: Mutex<Vec<Arc<Connection>>>,
 }
 
@@ -57,8 +86,11 @@ pub struct Connection {
     pub peer_text: CString,
     /// `ip:port` of ours, for C.
     pub local_text: CString,
+    /// What the application's authenticator attached to the association (0: nothing).
+    pub security_token: AtomicUsize,
+    me: Weak<Connection>,
     server: Weak<Shared>,
-    lease: Arc<Lease>,
+    driver: Arc<Driver>,
     state: Mutex<ConnState>,
 }
 
@@ -67,18 +99,76 @@ struct ConnState {
     stream: Option<(TcpStream, Token)>,
     protocol: ServerProtocol,
     output: Vec<u8>,
+    /// Requests waiting for the handler thread, in arrival order.
+    waiting: VecDeque<(u32, ConfirmedService)>,
+    /// Whether a handler-thread job is serving `waiting`.
+    draining: bool,
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// How a server's sockets and handlers are driven.
+enum Driver {
+    /// By the library's reactor and handler threads.
+    Threaded(Lease),
+    /// By the application's calls (threadless mode): a reactor without a thread, and the
+    /// handler jobs its I/O queued.
+    Threadless {
+        reactor: Arc<Reactor>,
+        jobs: Mutex<VecDeque<Job>>,
+    },
+}
+
+impl Driver {
+    fn reactor(&self) -> &Reactor {
+        match self {
+            Driver::Threaded(lease) => &lease.runtime().reactor,
+            Driver::Threadless { reactor, .. } => reactor,
+        }
+    }
+
+    /// Queues `job` for the handler thread (threadless: for [`Driver::run_jobs`]).
+    fn dispatch(&self, job: impl FnOnce() + Send + 'static) {
+        match self {
+            Driver::Threaded(lease) => lease.runtime().dispatcher.dispatch(job),
+            Driver::Threadless { jobs, .. } => jobs.lock().push_back(Box::new(job)),
+        }
+    }
+
+    /// Threadless: runs the queued jobs (and those they queue) on the calling thread.
+    fn run_jobs(&self) {
+        let Driver::Threadless { jobs, .. } = self else {
+            return;
+        };
+        loop {
+            // Popped first: a job may queue more.
+            let Some(job) = jobs.lock().pop_front() else {
+                return;
+            };
+            // A panicking job must not end the application's loop.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+        }
+    }
+
+    /// Returns once every job queued so far ran.
+    fn settle(&self) {
+        match self {
+            Driver::Threaded(lease) => lease.runtime().dispatcher.dispatch_and_wait(|| {}),
+            Driver::Threadless { .. } => self.run_jobs(),
+        }
+    }
 }
 
 struct Listener {
     server: Weak<Shared>,
-    lease: Arc<Lease>,
+    driver: Arc<Driver>,
     socket: Mutex<Option<(TcpListener, Token)>>,
 }
 
-/// A running server: its listener and its claim on the library threads.
+/// A running server: its listeners and what drives them.
 struct Running {
-    listener: Arc<Listener>,
-    lease: Arc<Lease>,
+    listeners: Vec<Arc<Listener>>,
+    driver: Arc<Driver>,
 }
 
 /// An IED server over a model index.
@@ -98,13 +188,18 @@ impl Shared {
         let Some(handler) = self.on_connection.lock().clone() else {
             return;
         };
-        let connection = connection.clone();
-        connection
-            .lease
-            .clone()
-            .runtime()
-            .dispatcher
-            .dispatch(move || handler(&connection, connected));
+        let me = connection.clone();
+        connection.driver.dispatch(move || handler(&me, connected));
+    }
+
+    /// What the services need for a request on a connection with PDU size `max_pdu`.
+    fn context(&self, max_pdu: usize) -> ServiceContext {
+        ServiceContext {
+            max_pdu,
+            // An Arc: no copy of the strings per request.
+            identity: self.identity.lock().clone(),
+            write_policy: *self.write_policy.lock(),
+        }
     }
 }
 
@@ -119,6 +214,8 @@ impl Server {
                 ignore_requests: AtomicBool::new(false),
                 max_connections,
                 on_connection: Mutex::new(None),
+                authenticator: Mutex::new(None),
+                application: Mutex::new(None),
                 connections: Mutex::new(Vec::new()),
             }),
             running: Mutex::new(None),
@@ -130,49 +227,126 @@ impl Server {
         self.running.lock().is_some()
     }
 
-    /// Listens on `port` of `ip` (all interfaces when `None`); does nothing when running.
-    pub fn start(&self, ip: Option<IpAddr>, port: u16) -> io::Result<()> {
+    /// Listens on every address of `addrs`, served by the library's threads; does nothing
+    /// when running. Nothing listens when one address cannot be bound.
+    pub fn start(&self, addrs: &[SocketAddr]) -> io::Result<()> {
+        self.listen(addrs, || Ok(Driver::Threaded(Lease::acquire())))
+    }
+
+    /// Listens on `addrs` in threadless mode: nothing happens until the application calls
+    /// [`Server::process_incoming_data`] and [`Server::perform_periodic_tasks`].
+    pub fn start_threadless(&self, addrs: &[SocketAddr]) -> io::Result<()> {
+        self.listen(addrs, || {
+            Ok(Driver::Threadless {
+                reactor: Reactor::local()?,
+                jobs: Mutex::new(VecDeque::new()),
+            })
+        })
+    }
+
+    fn listen(
+        &self,
+        addrs: &[SocketAddr],
+        driver: impl FnOnce() -> io::Result<Driver>,
+    ) -> io::Result<()> {
         let mut running = self.running.lock();
         if running.is_some() {
             return Ok(());
         }
-        let addr = SocketAddr::new(ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)), port);
-        // std's bind sets SO_REUSEADDR, so a stopped server's port can be listened on again.
-        let std_listener = std::net::TcpListener::bind(addr)?;
-        std_listener.set_nonblocking(true)?;
-        let mut socket = TcpListener::from_std(std_listener);
-        let lease = Arc::new(Lease::acquire());
-        let listener = Arc::new(Listener {
-            server: Arc::downgrade(&self.shared),
-            lease: lease.clone(),
-            socket: Mutex::new(None),
-        });
-        let token = lease
-            .runtime()
-            .reactor
-            .register(&mut socket, listener.clone())?;
-        *listener.socket.lock() = Some((socket, token));
-        *running = Some(Running { listener, lease });
+        let sockets = addrs
+            .iter()
+            .map(|addr| {
+                // std's bind sets SO_REUSEADDR, so a stopped server's port can be listened on again.
+                let socket = std::net::TcpListener::bind(addr)?;
+                socket.set_nonblocking(true)?;
+                Ok(TcpListener::from_std(socket))
+            })
+            .collect::<io::Result<Vec<_>>>()?;
+        let driver = Arc::new(driver()?);
+        let mut listeners = Vec::new();
+        for mut socket in sockets {
+            let listener = Arc::new(Listener {
+                server: Arc::downgrade(&self.shared),
+                driver: driver.clone(),
+                socket: Mutex::new(None),
+            });
+            match driver.reactor().register(&mut socket, listener.clone()) {
+                Ok(token) => *listener.socket.lock() = Some((socket, token)),
+                Err(e) => {
+                    Running { listeners, driver }.close(&self.shared);
+                    return Err(e);
+                }
+            }
+            listeners.push(listener);
+        }
+        *running = Some(Running { listeners, driver });
         Ok(())
     }
 
-    /// Closes the listener and every connection, and waits until their indications ran.
-    pub fn stop(&self) {
-        let Some(running) = self.running.lock().take() else {
-            return;
-        };
-        let reactor = &running.lease.runtime().reactor;
-        if let Some((mut socket, token)) = running.listener.socket.lock().take() {
-            reactor.deregister(&mut socket, token);
+    /// The driver of a running server.
+    fn driver(&self) -> Option<Arc<Driver>> {
+        self.running.lock().as_ref().map(|r| r.driver.clone())
+    }
+
+    /// Threadless mode: waits up to `timeout` for a client's data or connection; true when
+    /// some is ready (and stays ready until processed). A threaded or stopped server waits
+    /// `timeout` and returns false (its threads take the data), as the reference does.
+    pub fn wait_ready(&self, timeout: Duration) -> bool {
+        match self.driver() {
+            Some(driver) if matches!(*driver, Driver::Threadless { .. }) => {
+                driver.reactor().wait(timeout)
+            }
+            _ => {
+                std::thread::sleep(timeout);
+                false
+            }
         }
-        let connections = std::mem::take(&mut *self.shared.connections.lock());
+    }
+
+    /// Threadless mode: accepts clients, serves what they sent, then runs the handlers
+    /// that needs, all on the calling thread, without blocking.
+    pub fn process_incoming_data(&self) {
+        if let Some(driver) = self.driver() {
+            driver.reactor().process_io();
+            driver.run_jobs();
+        }
+    }
+
+    /// Threadless mode: runs what is due by time (timeouts, periodic engines) on the
+    /// calling thread.
+    pub fn perform_periodic_tasks(&self) {
+        if let Some(driver) = self.driver() {
+            driver.reactor().process_timers();
+            driver.run_jobs();
+        }
+    }
+
+    /// Closes the listeners and every connection, and waits until the handlers queued for
+    /// them ran (threadless: runs them).
+    pub fn stop(&self) {
+        let running = self.running.lock().take();
+        if let Some(running) = running {
+            running.close(&self.shared);
+        }
+    }
+}
+
+impl Running {
+    fn close(self, shared: &Shared) {
+        let reactor = self.driver.reactor();
+        for listener in &self.listeners {
+            if let Some((mut socket, token)) = listener.socket.lock().take() {
+                reactor.deregister(&mut socket, token);
+            }
+        }
+        let connections = std::mem::take(&mut *shared.connections.lock());
         for c in &connections {
             if c.close() {
-                self.shared.indicate(c, false);
+                shared.indicate(c, false);
             }
         }
         // Handlers still queued must not outlive the server they are told about.
-        running.lease.runtime().dispatcher.dispatch_and_wait(|| {});
+        self.driver.settle();
     }
 }
 
@@ -214,20 +388,28 @@ impl Listener {
         // Nagle would delay every answer by a round trip of the client's ACK.
         let _ = stream.set_nodelay(true);
         let local = stream.local_addr().unwrap_or(peer);
-        let connection = Arc::new(Connection {
+        let config = ServerConfig {
+            authenticate: server.authenticator.lock().is_some(),
+            ..ServerConfig::default()
+        };
+        let connection = Arc::new_cyclic(|me| Connection {
             peer,
             local,
             peer_text: address_text(peer),
             local_text: address_text(local),
+            security_token: AtomicUsize::new(0),
+            me: me.clone(),
             server: Arc::downgrade(server),
-            lease: self.lease.clone(),
+            driver: self.driver.clone(),
             state: Mutex::new(ConnState {
                 stream: None,
-                protocol: ServerProtocol::new(ServerConfig::default(), None),
+                protocol: ServerProtocol::new(config),
                 output: Vec::new(),
+                waiting: VecDeque::new(),
+                draining: false,
             }),
         });
-        let reactor = &self.lease.runtime().reactor;
+        let reactor = self.driver.reactor();
         // Registered under the state lock, so the first event waits for the stream to be stored.
         let mut state = connection.state.lock();
         let Ok(token) = reactor.register(&mut stream, connection.clone()) else {
@@ -246,8 +428,9 @@ impl Connection {
         let mut state = self.state.lock();
         match state.stream.take() {
             Some((mut stream, token)) => {
-                self.lease.runtime().reactor.deregister(&mut stream, token);
+                self.driver.reactor().deregister(&mut stream, token);
                 let _ = stream.shutdown(std::net::Shutdown::Both);
+                state.waiting.clear();
                 true
             }
             None => false,
@@ -301,62 +484,168 @@ impl Connection {
 
     /// Reads what arrived and answers it; false when the connection must end.
     fn serve_input(&self, state: &mut ConnState) -> bool {
-        let ConnState {
-            stream,
-            protocol,
-            output,
-        } = state;
-        let Some((stream, _)) = stream.as_mut() else {
-            return false;
-        };
-        let mut buf = [0u8; 8192];
         let mut events = Vec::new();
         let mut open = true;
-        loop {
-            match stream.read(&mut buf) {
-                Ok(0) => {
-                    open = false;
-                    break;
-                }
-                // Ignored requests get no answer at all, association requests included
-                // (as on the reference: the client's call times out).
-                Ok(_) if self.ignoring() => {}
-                Ok(n) => protocol.feed(&buf[..n], output, &mut events),
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(_) => {
-                    open = false;
-                    break;
+        {
+            let ConnState {
+                stream,
+                protocol,
+                output,
+                ..
+            } = &mut *state;
+            let Some((stream, _)) = stream.as_mut() else {
+                return false;
+            };
+            let mut buf = [0u8; 8192];
+            loop {
+                match stream.read(&mut buf) {
+                    Ok(0) => {
+                        open = false;
+                        break;
+                    }
+                    // Ignored requests get no answer at all, association requests included
+                    // (as on the reference: the client's call times out).
+                    Ok(_) if self.ignoring() => {}
+                    Ok(n) => protocol.feed(&buf[..n], output, &mut events),
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(_) => {
+                        open = false;
+                        break;
+                    }
                 }
             }
         }
+        let Some(server) = self.server.upgrade() else {
+            return false;
+        };
         for event in events {
             match event {
                 Event::Request { invoke_id, service } => {
-                    let Some(server) = self.server.upgrade() else {
-                        return false;
-                    };
-                    let ctx = ServiceContext {
-                        max_pdu: protocol.max_pdu_size(),
-                        // An Arc: no copy of the strings per request.
-                        identity: server.identity.lock().clone(),
-                        write_policy: *server.write_policy.lock(),
-                    };
-                    let answer = serve(&server.model.lock(), &ctx, &service);
-                    let sent = match &answer {
-                        Ok(response) => protocol.respond(invoke_id, response, output),
-                        Err(e) => protocol.error(invoke_id, e.class, e.code, output),
-                    };
-                    if sent.is_err() {
-                        // Too large or not encodable: the request still needs an answer.
-                        let _ = protocol.error(invoke_id, CLASS_SERVICE, SERVICE_OTHER, output);
-                    }
+                    self.on_request(&server, state, invoke_id, service)
                 }
+                Event::AssociateRequest(request) => self.authenticate(&server, request),
                 Event::Closed => open = false,
                 Event::Associated { .. } | Event::Concluded => {}
             }
         }
         open
+    }
+
+    /// Serves a request at once, or queues it for the handler thread when the application
+    /// takes part in it or an earlier request still waits there (answers stay in order).
+    fn on_request(
+        &self,
+        server: &Shared,
+        state: &mut ConnState,
+        invoke_id: u32,
+        service: ConfirmedService,
+    ) {
+        let application = server.application.lock().clone();
+        if state.draining || application.is_some_and(|a| a.involved(&service)) {
+            state.waiting.push_back((invoke_id, service));
+            if !state.draining {
+                state.draining = true;
+                let me = self.me.upgrade();
+                self.driver.dispatch(move || {
+                    if let Some(me) = me {
+                        me.drain();
+                    }
+                });
+            }
+            return;
+        }
+        let ctx = server.context(state.protocol.max_pdu_size());
+        let answer = serve(&server.model.lock(), &ctx, &service);
+        send_answer(state, invoke_id, answer);
+    }
+
+    /// Handler thread: serves the queued requests in order, without any lock held while
+    /// the application's handlers run.
+    fn drain(self: &Arc<Self>) {
+        loop {
+            let (invoke_id, service, max_pdu) = {
+                let mut state = self.state.lock();
+                let next = state.waiting.pop_front();
+                match next {
+                    Some((id, service)) if state.stream.is_some() => {
+                        (id, service, state.protocol.max_pdu_size())
+                    }
+                    _ => {
+                        state.draining = false;
+                        return;
+                    }
+                }
+            };
+            let Some(server) = self.server.upgrade() else {
+                return;
+            };
+            let ctx = server.context(max_pdu);
+            let application = server.application.lock().clone();
+            let answer = match application {
+                Some(app) if app.involved(&service) => {
+                    app.serve(&server.model, &ctx, self, &service)
+                }
+                _ => serve(&server.model.lock(), &ctx, &service),
+            };
+            let keep = {
+                let mut state = self.state.lock();
+                if state.stream.is_none() {
+                    return;
+                }
+                send_answer(&mut state, invoke_id, answer);
+                flush(&mut state)
+            };
+            if !keep {
+                return self.end();
+            }
+        }
+    }
+
+    /// Asks the application's authenticator (on the handler thread) about an association
+    /// request and answers the client with its decision.
+    fn authenticate(&self, server: &Shared, request: AssociateRequest) {
+        let authenticator = server.authenticator.lock().clone();
+        let me = self.me.upgrade();
+        self.driver.dispatch(move || {
+            let Some(me) = me else { return };
+            // Removed meanwhile: refused, as an unauthenticated association must not pass.
+            let accepted = authenticator.is_some_and(|a| a(&me, &request));
+            let keep = {
+                let mut state = me.state.lock();
+                if state.stream.is_none() {
+                    return;
+                }
+                let mut events = Vec::new();
+                let ConnState {
+                    protocol, output, ..
+                } = &mut *state;
+                protocol.decide_association(accepted, output, &mut events);
+                flush(&mut state) && !events.iter().any(|e| matches!(e, Event::Closed))
+            };
+            if !keep {
+                me.end();
+            }
+        });
+    }
+}
+
+/// Sends the answer to request `invoke_id`: the response, or the service's error.
+fn send_answer(
+    state: &mut ConnState,
+    invoke_id: u32,
+    answer: Result<ConfirmedServiceResponse, ServiceError>,
+) {
+    let ConnState {
+        protocol, output, ..
+    } = state;
+    let sent = match &answer {
+        Ok(response) => protocol.respond(invoke_id, response, output),
+        Err(e) => protocol.error(invoke_id, e.class, e.code, output),
+    };
+    if sent.is_err() {
+        // Too large or not encodable: the request still needs an answer.
+        let _ = protocol.error(invoke_id, CLASS_SERVICE, SERVICE_OTHER, output);
     }
 }
 

@@ -134,11 +134,12 @@ def test_authentication_parameter(lib):
         lib.AcseAuthenticationParameter_destroy(auth)
 
 
-@pytest.fixture(scope="module")
-def auth_server():
+@pytest.fixture(scope="module", params=["reference", "ours"])
+def auth_server(request):
+    """A server of either library that accepts only PASSWORD (IedServer_setAuthenticator)."""
     proc = subprocess.Popen(
         [sys.executable, os.path.join(harness.HERE, "refserver.py"), "run", "--model", harness.DEMO_MODEL,
-         "--password", PASSWORD],
+         "--password", PASSWORD, "--lib", request.param],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
     line = proc.stdout.readline()
     assert line.startswith("PORT "), line
