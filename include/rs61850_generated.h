@@ -5855,8 +5855,8 @@ void IedServerConfig_setReportBufferSize(IedServerConfig self_, int reportBuffer
 void IedServerConfig_setReportBufferSizeForURCBs(IedServerConfig self_, int reportBufferSize);
 
 // Adds a listening address for starts with a negative port (see [`listen_addresses`]):
-// `ipAddr` NULL means all interfaces, a negative `tcpPort` 102. An unparsable address
-// makes such a start fail, as on the reference. False for a NULL server, a port above
+// `ipAddr` (an address or a host name) NULL means all interfaces, a negative `tcpPort`
+// 102. An address that cannot be resolved makes such a start fail. False for a NULL server, a port above
 // 65535 and a TLS configuration (TLS is not served yet).
 //
 // # Safety

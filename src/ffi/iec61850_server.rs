@@ -4,7 +4,7 @@
 #![allow(non_camel_case_types, non_snake_case)]
 
 use std::ffi::{c_char, c_int, c_uint, c_void, CStr};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -720,8 +720,8 @@ pub unsafe extern "C" fn IedServer_stopThreadless(self_: IedServer) {
 }
 
 /// Adds a listening address for starts with a negative port (see [`listen_addresses`]):
-/// `ipAddr` NULL means all interfaces, a negative `tcpPort` 102. An unparsable address
-/// makes such a start fail, as on the reference. False for a NULL server, a port above
+/// `ipAddr` (an address or a host name) NULL means all interfaces, a negative `tcpPort`
+/// 102. An address that cannot be resolved makes such a start fail. False for a NULL server, a port above
 /// 65535 and a TLS configuration (TLS is not served yet).
 ///
 /// # Safety
@@ -747,13 +747,15 @@ pub unsafe extern "C" fn IedServer_addAccessPoint(
             Err(_) => return false,
         };
         // SAFETY: the caller's contract.
-        let ip = match unsafe { c_str(ipAddr) } {
-            None => Some(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
-            Some(text) => text.to_str().ok().and_then(|t| t.parse().ok()),
+        let addr = match unsafe { c_str(ipAddr) } {
+            None => Some(SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port)),
+            // A host name is resolved now, as the reference does (its first address).
+            Some(text) => text
+                .to_str()
+                .ok()
+                .and_then(|host| (host, port).to_socket_addrs().ok()?.next()),
         };
-        s.access_points
-            .lock()
-            .push(ip.map(|ip| SocketAddr::new(ip, port)));
+        s.access_points.lock().push(addr);
         true
     })
 }

@@ -185,25 +185,35 @@ impl Reactor {
         }
     }
 
-    /// Waits up to `timeout` until a socket of a local reactor is ready; true when one is
-    /// (level-triggered: readiness not yet processed counts, and stays until processed).
-    /// False for a threaded reactor (its thread takes the events).
+    /// Waits up to `timeout` until a socket of a local reactor has something to read (data,
+    /// a connection, its end); true when one has. Level-triggered: readiness not yet
+    /// processed counts, and stays until processed. False for a threaded reactor (its
+    /// thread takes the events).
     pub fn wait(&self, timeout: Duration) -> bool {
         let Some(local) = &self.local else {
             return false;
         };
+        let deadline = Instant::now() + timeout;
         let mut local = local.lock();
-        if local.pending.is_empty() {
+        loop {
+            // Room to write alone is no work for the application (sockets start writable).
+            if local.pending.iter().any(|(_, ready)| ready.readable) {
+                return true;
+            }
             let Local {
                 poll,
                 events,
                 pending,
             } = &mut *local;
-            if self.poll_into(poll, events, Some(timeout)) {
-                pending.extend(events.iter().filter_map(readiness));
+            let left = deadline.saturating_duration_since(Instant::now());
+            if !self.poll_into(poll, events, Some(left)) {
+                return false;
+            }
+            pending.extend(events.iter().filter_map(readiness));
+            if left.is_zero() {
+                return pending.iter().any(|(_, ready)| ready.readable);
             }
         }
-        !local.pending.is_empty()
     }
 
     /// Hands the ready sockets of a local reactor to their owners, on the calling thread.
