@@ -1,4 +1,4 @@
-//! Portable threading primitives behind `hal_thread.h` (a counting semaphore).
+//! Portable primitives: the counting semaphore behind `hal_thread.h`, and the clock.
 
 use parking_lot::{Condvar, Mutex};
 
@@ -33,6 +33,13 @@ impl Semaphore {
         *count = count.saturating_add(1);
         self.available.notify_one();
     }
+}
+
+/// Wall-clock milliseconds since 1970 (0 before it).
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 #[cfg(test)]

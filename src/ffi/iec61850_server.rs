@@ -6,7 +6,7 @@
 use std::ffi::{c_char, c_int, c_uint, c_void, CStr};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::ptr::null_mut;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,9 +24,11 @@ use super::mms_common::{IsoApplicationReference, ItuObjectIdentifier};
 use super::mms_value::*;
 use super::tls_config::TLSConfiguration;
 use super::{c_str, guard, malloc_c_string};
+use crate::hal::now_ms;
 use crate::mms::MmsValue;
 use crate::server::model::ModelIndex;
 use crate::server::protocol::AssociateRequest;
+use crate::server::reporting::{TRG_DATA_CHANGED, TRG_DATA_UPDATE, TRG_QUALITY_CHANGED};
 use crate::server::runtime::{Authenticator, Connection, Server};
 
 /// The reference's default limit of simultaneous MMS connections.
@@ -87,8 +89,6 @@ pub struct sIedServer {
     local_ip: Mutex<Option<IpAddr>>,
     /// Addresses added with `IedServer_addAccessPoint` (`None`: unparsable).
     access_points: Mutex<Vec<Option<SocketAddr>>>,
-    /// Whether the application holds the data model lock (`IedServer_lockDataModel`).
-    app_locked: AtomicBool,
 }
 
 /// `IedServer`: handle to an opaque object.
@@ -471,11 +471,10 @@ pub unsafe extern "C" fn IedServer_createWithConfig(
             return null_mut();
         };
         Box::into_raw(Box::new(sIedServer {
-            server: Server::new(ModelIndex::new(tree), max.max(0) as usize),
+            server: Server::new(ModelIndex::new(tree, now_ms()), max.max(0) as usize),
             model: dataModel,
             local_ip: Mutex::new(None),
             access_points: Mutex::new(Vec::new()),
-            app_locked: AtomicBool::new(false),
         }))
     })
 }
@@ -490,10 +489,8 @@ pub unsafe extern "C" fn IedServer_destroy(self_: IedServer) {
         if !self_.is_null() {
             // SAFETY: created by IedServer_createWithConfig, released once.
             let s = unsafe { Box::from_raw(self_) };
-            if s.app_locked.swap(false, Ordering::AcqRel) {
-                // SAFETY: the application's lock (a forgotten guard) is released for it.
-                unsafe { s.server.shared.model.force_unlock() };
-            }
+            // The application's lock is released for it.
+            s.server.shared.unlock_for_app();
             drop(s);
         }
     })
@@ -819,9 +816,7 @@ pub unsafe extern "C" fn IedServer_lockDataModel(self_: IedServer) {
     guard((), || {
         // SAFETY: the caller's contract.
         if let Some(s) = unsafe { server(self_) } {
-            // Held across C calls: the guard is forgotten and released by unlockDataModel.
-            std::mem::forget(s.server.shared.model.lock());
-            s.app_locked.store(true, Ordering::Release);
+            s.server.shared.lock_for_app();
         }
     })
 }
@@ -835,10 +830,7 @@ pub unsafe extern "C" fn IedServer_unlockDataModel(self_: IedServer) {
     guard((), || {
         // SAFETY: the caller's contract.
         if let Some(s) = unsafe { server(self_) } {
-            if s.app_locked.swap(false, Ordering::AcqRel) {
-                // SAFETY: IedServer_lockDataModel locked it and forgot the guard.
-                unsafe { s.server.shared.model.force_unlock() };
-            }
+            s.server.shared.unlock_for_app();
         }
     })
 }
@@ -1188,25 +1180,54 @@ pub unsafe extern "C" fn IedServer_updateAttributeValue(
     dataAttribute: *mut DataAttribute,
     value: *mut MmsValue,
 ) {
-    let _ = self_;
     // SAFETY: the caller's contract; MmsValue_update takes NULL.
-    guard((), || unsafe {
-        MmsValue_update(value_of(dataAttribute), value);
-    })
+    unsafe {
+        update_with(self_, dataAttribute, |v| {
+            MmsValue_update(v, value);
+        })
+    }
 }
 
 /// Runs `set` on the attribute's value when it has one.
 ///
 /// # Safety
 /// `dataAttribute` is NULL or an attribute of the server's model.
-unsafe fn update_with(dataAttribute: *mut DataAttribute, set: impl FnOnce(*mut MmsValue)) {
+unsafe fn update_with(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    set: impl FnOnce(*mut MmsValue),
+) {
     guard((), || {
         // SAFETY: the caller's contract.
         let v = unsafe { value_of(dataAttribute) };
-        if !v.is_null() {
-            set(v);
+        if v.is_null() {
+            return;
+        }
+        // SAFETY: a model value is one of this library's values.
+        let before = unsafe { (*v).clone() };
+        set(v);
+        // SAFETY: as above; the attribute is live (its value was).
+        let (changed, trigger) = unsafe { (*v != before, (*dataAttribute).triggerOptions) };
+        // SAFETY: the caller's contract.
+        if let Some(s) = unsafe { server(self_) } {
+            let shared = &s.server.shared;
+            let reasons = trigger_reasons(trigger, changed);
+            if reasons != 0 {
+                shared.with_index(|index| shared.on_update(index, dataAttribute as usize, reasons));
+            }
         }
     })
+}
+
+/// The trigger reasons of an update of an attribute with trigger options `trigger`: a
+/// data or quality change when the value changed, a data update always.
+fn trigger_reasons(trigger: u8, changed: bool) -> u8 {
+    let changes = if changed {
+        trigger & (TRG_DATA_CHANGED | TRG_QUALITY_CHANGED)
+    } else {
+        0
+    };
+    changes | trigger & TRG_DATA_UPDATE
 }
 
 /// `IedServer_updateFloatAttributeValue`: sets the attribute's value (of a matching type) to `value`.
@@ -1219,9 +1240,8 @@ pub unsafe extern "C" fn IedServer_updateFloatAttributeValue(
     dataAttribute: *mut DataAttribute,
     value: f32,
 ) {
-    let _ = self_;
     // SAFETY: the caller's contract; the setter checks the value's type.
-    unsafe { update_with(dataAttribute, |v| MmsValue_setFloat(v, value)) }
+    unsafe { update_with(self_, dataAttribute, |v| MmsValue_setFloat(v, value)) }
 }
 
 /// `IedServer_updateInt32AttributeValue`: sets the attribute's value (of a matching type) to `value`.
@@ -1234,9 +1254,8 @@ pub unsafe extern "C" fn IedServer_updateInt32AttributeValue(
     dataAttribute: *mut DataAttribute,
     value: i32,
 ) {
-    let _ = self_;
     // SAFETY: the caller's contract; the setter checks the value's type.
-    unsafe { update_with(dataAttribute, |v| MmsValue_setInt32(v, value)) }
+    unsafe { update_with(self_, dataAttribute, |v| MmsValue_setInt32(v, value)) }
 }
 
 /// `IedServer_updateInt64AttributeValue`: sets the attribute's value (of a matching type) to `value`.
@@ -1249,9 +1268,8 @@ pub unsafe extern "C" fn IedServer_updateInt64AttributeValue(
     dataAttribute: *mut DataAttribute,
     value: i64,
 ) {
-    let _ = self_;
     // SAFETY: the caller's contract; the setter checks the value's type.
-    unsafe { update_with(dataAttribute, |v| MmsValue_setInt64(v, value)) }
+    unsafe { update_with(self_, dataAttribute, |v| MmsValue_setInt64(v, value)) }
 }
 
 /// `IedServer_updateUnsignedAttributeValue`: sets the attribute's value (of a matching type) to `value`.
@@ -1264,9 +1282,8 @@ pub unsafe extern "C" fn IedServer_updateUnsignedAttributeValue(
     dataAttribute: *mut DataAttribute,
     value: u32,
 ) {
-    let _ = self_;
     // SAFETY: the caller's contract; the setter checks the value's type.
-    unsafe { update_with(dataAttribute, |v| MmsValue_setUint32(v, value)) }
+    unsafe { update_with(self_, dataAttribute, |v| MmsValue_setUint32(v, value)) }
 }
 
 /// `IedServer_updateBitStringAttributeValue`: sets the attribute's value (of a matching type) to `value`.
@@ -1279,10 +1296,9 @@ pub unsafe extern "C" fn IedServer_updateBitStringAttributeValue(
     dataAttribute: *mut DataAttribute,
     value: u32,
 ) {
-    let _ = self_;
     // SAFETY: the caller's contract; the setter checks the value's type.
     unsafe {
-        update_with(dataAttribute, |v| {
+        update_with(self_, dataAttribute, |v| {
             MmsValue_setBitStringFromInteger(v, value)
         })
     }
@@ -1298,9 +1314,8 @@ pub unsafe extern "C" fn IedServer_updateBooleanAttributeValue(
     dataAttribute: *mut DataAttribute,
     value: bool,
 ) {
-    let _ = self_;
     // SAFETY: the caller's contract; the setter checks the value's type.
-    unsafe { update_with(dataAttribute, |v| MmsValue_setBoolean(v, value)) }
+    unsafe { update_with(self_, dataAttribute, |v| MmsValue_setBoolean(v, value)) }
 }
 
 /// `IedServer_updateVisibleStringAttributeValue`: sets the attribute's value (of a matching type) to `value`.
@@ -1313,9 +1328,12 @@ pub unsafe extern "C" fn IedServer_updateVisibleStringAttributeValue(
     dataAttribute: *mut DataAttribute,
     value: *mut c_char,
 ) {
-    let _ = self_;
     // SAFETY: the caller's contract; the setter checks the value's type.
-    unsafe { update_with(dataAttribute, |v| MmsValue_setVisibleString(v, value)) }
+    unsafe {
+        update_with(self_, dataAttribute, |v| {
+            MmsValue_setVisibleString(v, value)
+        })
+    }
 }
 
 /// `IedServer_updateUTCTimeAttributeValue`: sets the attribute's value (of a matching type) to `value`.
@@ -1328,10 +1346,9 @@ pub unsafe extern "C" fn IedServer_updateUTCTimeAttributeValue(
     dataAttribute: *mut DataAttribute,
     value: u64,
 ) {
-    let _ = self_;
     // SAFETY: the caller's contract; the setter checks the value's type.
     unsafe {
-        update_with(dataAttribute, |v| {
+        update_with(self_, dataAttribute, |v| {
             MmsValue_setUtcTimeMs(v, value);
         })
     }
@@ -1347,10 +1364,9 @@ pub unsafe extern "C" fn IedServer_updateDbposValue(
     dataAttribute: *mut DataAttribute,
     value: Dbpos,
 ) {
-    let _ = self_;
     // SAFETY: the caller's contract; the setter checks the value's type.
     unsafe {
-        update_with(dataAttribute, |v| {
+        update_with(self_, dataAttribute, |v| {
             Dbpos_toMmsValue(v, value);
         })
     }
@@ -1366,10 +1382,9 @@ pub unsafe extern "C" fn IedServer_updateQuality(
     dataAttribute: *mut DataAttribute,
     value: Quality,
 ) {
-    let _ = self_;
     // SAFETY: the caller's contract; the setter checks the value's type.
     unsafe {
-        update_with(dataAttribute, |v| {
+        update_with(self_, dataAttribute, |v| {
             let mut q = value;
             Quality_toMmsValue(&mut q, v);
         })
@@ -1386,10 +1401,9 @@ pub unsafe extern "C" fn IedServer_updateTimestampAttributeValue(
     dataAttribute: *mut DataAttribute,
     value: *mut Timestamp,
 ) {
-    let _ = self_;
     // SAFETY: the caller's contract; the setter checks the value's type.
     unsafe {
-        update_with(dataAttribute, |v| {
+        update_with(self_, dataAttribute, |v| {
             // SAFETY: NULL or a Timestamp; every bit pattern of it is valid octets.
             if let Some(t) = value.as_ref() {
                 MmsValue_setUtcTimeByBuffer(v, t.val.as_ptr())

@@ -254,23 +254,34 @@ impl Reactor {
         stream: &mut S,
         owner: Arc<dyn Readiness>,
     ) -> io::Result<Token> {
-        let mut owners = self.owners.lock();
-        let token = Token(owners.next);
-        owners.next = owners.next.wrapping_add(1);
-        owners.by_token.insert(token.0, Arc::downgrade(&owner));
+        let token = self.register_timer(owner);
         if let Err(e) =
             self.registry
                 .register(stream, token, Interest::READABLE | Interest::WRITABLE)
         {
-            owners.by_token.remove(&token.0);
+            self.owners.lock().by_token.remove(&token.0);
             return Err(e);
         }
         Ok(token)
     }
 
+    /// Registers an owner of timers only (no socket); [`Reactor::unregister_timer`] ends it.
+    pub fn register_timer(&self, owner: Arc<dyn Readiness>) -> Token {
+        let mut owners = self.owners.lock();
+        let token = Token(owners.next);
+        owners.next = owners.next.wrapping_add(1);
+        owners.by_token.insert(token.0, Arc::downgrade(&owner));
+        token
+    }
+
+    /// Forgets an owner of timers (its pending timers then fire for nobody).
+    pub fn unregister_timer(&self, token: Token) {
+        self.owners.lock().by_token.remove(&token.0);
+    }
+
     /// Stops watching `stream`; events already fetched may still reach the owner once.
     pub fn deregister<S: Source + ?Sized>(&self, stream: &mut S, token: Token) {
-        self.owners.lock().by_token.remove(&token.0);
+        self.unregister_timer(token);
         // Deregistering a socket that is being closed anyway cannot fail in a way we could act on.
         let _ = self.registry.deregister(stream);
     }

@@ -3,14 +3,16 @@
 //! the server's index works on safe Rust data; only attribute values stay in C's structs,
 //! reached through [`ValueSlot`].
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::ffi::{c_char, CStr};
 
 use super::graph::{self, MAX_DEPTH, MAX_VISITS};
 use crate::ffi::iec61850_common::FunctionalConstraint;
 use crate::ffi::iec61850_model::{
-    DataAttribute, DataAttributeModelType, DataAttributeType, DataObjectModelType, IedModel,
-    LogicalNodeModelType, ModelNode, ModelNodeType, IEC61850_BOOLEAN, IEC61850_TRGOPS,
+    DataAttribute, DataAttributeModelType, DataAttributeType, DataObjectModelType, DataSet,
+    IedModel, LogicalNodeModelType, ModelNode, ModelNodeType, ReportControlBlock, IEC61850_BOOLEAN,
+    IEC61850_TRGOPS,
 };
 use crate::ffi::mms_value::new_value;
 use crate::mms::MmsValue;
@@ -74,12 +76,64 @@ pub struct Node {
 pub struct Device {
     /// MMS domain name (ldName, or IED name + instance).
     pub domain: String,
+    /// The instance name (`LogicalDevice.name`) data set members name it by.
+    pub instance: Option<String>,
     /// The logical nodes in model order.
     pub nodes: Vec<Node>,
-    /// Data set names (`LN$name`), in model order.
-    pub data_sets: Vec<String>,
+    /// The configured data sets, in model order.
+    pub data_sets: Vec<DataSetDef>,
+    /// The report control blocks, in model order.
+    pub report_control_blocks: Vec<RcbDef>,
     /// Log (journal) names (`LN$name`), in model order.
     pub logs: Vec<String>,
+}
+
+/// A configured data set (`struct sDataSet`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataSetDef {
+    /// `LN$name`.
+    pub name: String,
+    /// The members in order.
+    pub members: Vec<MemberDef>,
+}
+
+/// One member of a data set (`struct sDataSetEntry`): a functionally constrained data
+/// (attribute) by its MMS name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberDef {
+    /// The member's logical device instance (`None`: the data set's own).
+    pub device: Option<String>,
+    /// MMS variable name within the device (`GGIO1$ST$Ind1$stVal`).
+    pub variable: String,
+    /// Array element (`None`: the whole variable).
+    pub index: Option<u32>,
+    /// Component of that element.
+    pub component: Option<String>,
+}
+
+/// A configured report control block (`struct sReportControlBlock`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RcbDef {
+    /// The logical node holding it.
+    pub ln: String,
+    /// Its name (`EventsRCB01`).
+    pub name: String,
+    /// RptID (`None`: the default, the RCB's reference).
+    pub rpt_id: Option<String>,
+    /// Buffered (BRCB) or not (URCB).
+    pub buffered: bool,
+    /// The data set name within the logical device (`LN$name`; `None`: none).
+    pub data_set: Option<String>,
+    /// ConfRev.
+    pub conf_rev: u32,
+    /// TrgOps bits (`TRG_OPT_*`).
+    pub trg_ops: u8,
+    /// OptFlds bits (`RPT_OPT_*`).
+    pub options: u8,
+    /// BufTm (ms).
+    pub buf_tm: u32,
+    /// IntgPd (ms).
+    pub intg_pd: u32,
 }
 
 /// The checked structure of a whole model.
@@ -89,29 +143,48 @@ pub struct Tree {
     pub devices: Vec<Device>,
 }
 
-/// The `MmsValue` of one data attribute, owned by the C model.
+/// The `MmsValue` of one data attribute: owned by the C model, or by the server for the
+/// attributes it adds (control blocks).
 #[derive(Debug)]
-pub struct ValueSlot(*mut DataAttribute);
+pub enum ValueSlot {
+    /// The value of a C `DataAttribute`.
+    Model(*mut DataAttribute),
+    /// A value the server keeps itself (guarded by the data model lock like the others).
+    Own(RefCell<Option<MmsValue>>),
+}
 
 // SAFETY: a slot is only used while the model lives, under the server's data model lock.
 unsafe impl Send for ValueSlot {}
 
 impl ValueSlot {
+    /// A slot of the server's own holding `value`.
+    pub fn own(value: MmsValue) -> ValueSlot {
+        ValueSlot::Own(RefCell::new(Some(value)))
+    }
+
     /// A copy of the current value (`None` while the attribute has none).
     pub fn get(&self) -> Option<MmsValue> {
-        // SAFETY: the attribute was checked live when the tree was taken and outlives it;
-        // its value is NULL or one of this library's boxed values.
-        unsafe { (*self.0).mmsValue.as_ref() }.cloned()
+        match self {
+            // SAFETY: the attribute was checked live when the tree was taken and outlives
+            // it; its value is NULL or one of this library's boxed values.
+            ValueSlot::Model(attribute) => unsafe { (**attribute).mmsValue.as_ref() }.cloned(),
+            ValueSlot::Own(value) => value.borrow().clone(),
+        }
     }
 
     /// Replaces the value (a new one is created when the attribute had none).
     pub fn set(&self, value: MmsValue) {
-        // SAFETY: as in `get`.
-        let attribute = unsafe { &mut *self.0 };
-        // SAFETY: a non-NULL value is one of this library's boxed values.
-        match unsafe { attribute.mmsValue.as_mut() } {
-            Some(v) => *v = value,
-            None => attribute.mmsValue = new_value(value),
+        match self {
+            ValueSlot::Model(attribute) => {
+                // SAFETY: as in `get`.
+                let attribute = unsafe { &mut **attribute };
+                // SAFETY: a non-NULL value is one of this library's boxed values.
+                match unsafe { attribute.mmsValue.as_mut() } {
+                    Some(v) => *v = value,
+                    None => attribute.mmsValue = new_value(value),
+                }
+            }
+            ValueSlot::Own(slot) => *slot.borrow_mut() = Some(value),
         }
     }
 }
@@ -178,7 +251,7 @@ impl Walk {
                 Kind::Attribute {
                     fc: a.fc,
                     ty: a.r#type,
-                    slot: ValueSlot(n.cast()),
+                    slot: ValueSlot::Model(n.cast()),
                 }
             }
             _ => return Err(ModelError::BadEnum(path)),
@@ -244,8 +317,13 @@ pub unsafe fn take(model: *mut IedModel) -> Result<Tree, ModelError> {
         let data_sets = unsafe { graph::chain(m.dataSets, |s| s.sibling) }
             // SAFETY: each data set's strings are NULL or C strings.
             .filter(|&s| unsafe { name_of((*s).logicalDeviceName) } == inst)
+            // SAFETY: as above; its member list is NULL-terminated and live.
+            .filter_map(|s| unsafe { data_set(&*s) })
+            .collect();
+        // SAFETY: the model's RCB list is NULL-terminated, each RCB's parent NULL or live.
+        let report_control_blocks = unsafe { graph::chain(m.rcbs, |r| r.sibling) }
             // SAFETY: as above.
-            .filter_map(|s| unsafe { name_of((*s).name) })
+            .filter_map(|r| unsafe { rcb(&*r, d.cast()) })
             .collect();
         // SAFETY: the model's log list is NULL-terminated, each log's parent NULL or live.
         let logs = unsafe { graph::chain(m.logs, |l| l.sibling) }
@@ -257,12 +335,67 @@ pub unsafe fn take(model: *mut IedModel) -> Result<Tree, ModelError> {
             .collect();
         devices.push(Device {
             domain,
+            instance: inst,
             nodes,
             data_sets,
+            report_control_blocks,
             logs,
         });
     }
     Ok(Tree { devices })
+}
+
+/// A data set's name and members (`None` without a name).
+///
+/// # Safety
+/// The data set's strings are NULL or C strings, its member list NULL-terminated and live.
+unsafe fn data_set(s: &DataSet) -> Option<DataSetDef> {
+    // SAFETY: the caller's contract.
+    let name = unsafe { name_of(s.name) }?;
+    // SAFETY: the caller's contract.
+    let members = unsafe { graph::chain(s.fcdas, |e| e.sibling) }
+        .filter_map(|e| {
+            // SAFETY: the caller's contract covers every member.
+            let e = unsafe { &*e };
+            Some(MemberDef {
+                // SAFETY: as above.
+                device: unsafe { name_of(e.logicalDeviceName) },
+                // SAFETY: as above.
+                variable: unsafe { name_of(e.variableName) }?,
+                index: u32::try_from(e.index).ok(),
+                // SAFETY: as above.
+                component: unsafe { name_of(e.componentName) },
+            })
+        })
+        .collect();
+    Some(DataSetDef { name, members })
+}
+
+/// The report control block `r` when it belongs to a logical node of `device`.
+///
+/// # Safety
+/// `r`'s strings are NULL or C strings, its parent NULL or a live logical node.
+unsafe fn rcb(r: &ReportControlBlock, device: *mut ModelNode) -> Option<RcbDef> {
+    // SAFETY: the caller's contract.
+    let ln = unsafe { r.parent.as_ref() }?;
+    if ln.parent != device.cast() {
+        return None;
+    }
+    // SAFETY: the caller's contract.
+    unsafe {
+        Some(RcbDef {
+            ln: name_of(ln.name)?,
+            name: name_of(r.name)?,
+            rpt_id: name_of(r.rptId),
+            buffered: r.buffered,
+            data_set: name_of(r.dataSetName),
+            conf_rev: r.confRef,
+            trg_ops: r.trgOps,
+            options: r.options,
+            buf_tm: r.bufferTime,
+            intg_pd: r.intPeriod,
+        })
+    }
 }
 
 /// A model loaded from a config file for tests, destroyed with this value.

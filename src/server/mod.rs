@@ -4,5 +4,6 @@
 
 pub mod model;
 pub mod protocol;
+pub mod reporting;
 pub mod runtime;
 pub mod services;

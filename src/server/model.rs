@@ -2,7 +2,9 @@
 //! their variables (`LN`, `LN$FC`, `LN$FC$DO$DA...`), the type specification and value
 //! tree of each variable, and the attribute values they read and write.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use crate::ffi::iec61850_common::FunctionalConstraint;
 use crate::ffi::iec61850_model::*;
@@ -10,12 +12,15 @@ use crate::iec61850::{fc_from_name, fc_name};
 use crate::mms::type_spec::TypeSpec;
 use crate::mms::value::Node as ValueNode;
 use crate::mms::MmsValue;
-use crate::model::tree::{Kind, Node, Tree};
+use crate::model::tree::{DataSetDef, Kind, Node, Tree, ValueSlot};
+
+use super::reporting::{rcb_node, Place, Reporting};
 
 /// Functional constraints that make up an LN's MMS structure, in the reference's order
-/// (observed: ST, CO, CF, DC, SP and MX, SP, SG; the place of MX before ST and of the FCs
-/// after SG follows IEC 61850-8-1's mapping tables).
-const LN_FCS: [FunctionalConstraint; 15] = [1, 0, 12, 4, 5, 2, 6, 3, 7, 11, 8, 9, 10, 13, 14];
+/// (observed: ST, CO, CF, DC, SP and MX, SP, SG; DC, RP, BR, EX; the place of MX before
+/// ST and of the other FCs follows IEC 61850-8-1's mapping tables).
+const LN_FCS: [FunctionalConstraint; 17] =
+    [1, 0, 12, 4, 5, 2, 6, 3, 7, 15, 16, 11, 8, 9, 10, 13, 14];
 
 /// One MMS domain (logical device).
 #[derive(Debug)]
@@ -30,6 +35,14 @@ pub struct Domain {
     pub data_sets: Vec<String>,
     /// Journal (log) names, in name order.
     pub journals: Vec<String>,
+    /// The logical device's instance name (data set members name devices by it).
+    instance: Option<String>,
+    /// The configured data sets.
+    data_set_defs: Vec<DataSetDef>,
+    /// The RCBs: (LN position, child position, buffered, reference).
+    rcbs: Vec<(usize, usize, bool, String)>,
+    /// MMS names of the model's attributes by their C `DataAttribute` address.
+    attributes: HashMap<usize, String>,
 }
 
 /// The index of a whole model.
@@ -37,6 +50,8 @@ pub struct Domain {
 pub struct ModelIndex {
     /// Domains in name order.
     pub domains: Vec<Domain>,
+    /// The report control blocks' engine (under the data model lock, as the index).
+    pub reporting: RefCell<Reporting>,
 }
 
 /// A resolved MMS variable: a logical node (all its FCs), one FC of it, or a member.
@@ -216,6 +231,41 @@ fn create_values(node: &Node) {
     node.children.iter().for_each(create_values);
 }
 
+/// Records the MMS names of the C attributes at and below `node` (array elements and what
+/// they hold under their array's name).
+fn attribute_names(
+    node: &Node,
+    fc: FunctionalConstraint,
+    prefix: &str,
+    out: &mut HashMap<usize, String>,
+) {
+    let name = format!("{prefix}${}", node.name);
+    if node.element_count > 0 {
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            if let Kind::Attribute {
+                slot: ValueSlot::Model(attribute),
+                ..
+            } = &n.kind
+            {
+                out.insert(*attribute as usize, name.clone());
+            }
+            stack.extend(n.children.iter());
+        }
+        return;
+    }
+    if let Kind::Attribute {
+        slot: ValueSlot::Model(attribute),
+        ..
+    } = &node.kind
+    {
+        out.insert(*attribute as usize, name.clone());
+    }
+    for c in fc_children(node, fc) {
+        attribute_names(c, fc, &name, out);
+    }
+}
+
 /// Appends the names of `node` and its FC members below `prefix` (arrays are not descended).
 fn member_names(node: &Node, fc: FunctionalConstraint, prefix: &str, out: &mut Vec<String>) {
     let name = format!("{prefix}${}", node.name);
@@ -228,8 +278,21 @@ fn member_names(node: &Node, fc: FunctionalConstraint, prefix: &str, out: &mut V
 }
 
 impl Domain {
-    /// Indexes one device of the tree.
-    fn new(device: crate::model::tree::Device) -> Domain {
+    /// Indexes one device of the tree, adding its control blocks to their logical nodes
+    /// (`ms`: the server's start time, their first time stamps).
+    fn new(mut device: crate::model::tree::Device, ms: u64) -> Domain {
+        let mut rcbs = Vec::new();
+        for def in &device.report_control_blocks {
+            let Some(at) = device.nodes.iter().position(|n| n.name == def.ln) else {
+                continue;
+            };
+            let ln = &mut device.nodes[at];
+            let fc = if def.buffered { "BR" } else { "RP" };
+            let reference = format!("{}/{}${fc}${}", device.domain, def.ln, def.name);
+            rcbs.push((at, ln.children.len(), def.buffered, reference));
+            ln.children.push(rcb_node(def, &device.domain, ms));
+        }
+        let mut attributes = HashMap::new();
         let mut variables = Vec::new();
         for ln in &device.nodes {
             create_values(ln);
@@ -238,6 +301,7 @@ impl Domain {
                 let prefix = format!("{}${}", ln.name, fc_name(fc).unwrap_or_default());
                 for c in fc_children(ln, fc) {
                     member_names(c, fc, &prefix, &mut variables);
+                    attribute_names(c, fc, &prefix, &mut attributes);
                 }
                 variables.push(prefix);
             }
@@ -246,9 +310,18 @@ impl Domain {
             name: device.domain,
             nodes: device.nodes,
             variables: sorted(variables),
-            data_sets: sorted(device.data_sets),
+            data_sets: sorted(device.data_sets.iter().map(|d| d.name.clone()).collect()),
             journals: sorted(device.logs),
+            instance: device.instance,
+            data_set_defs: device.data_sets,
+            rcbs,
+            attributes,
         }
+    }
+
+    /// The MMS name of the model attribute at `attribute` (a C `DataAttribute`).
+    pub fn attribute_name(&self, attribute: usize) -> Option<&str> {
+        self.attributes.get(&attribute).map(String::as_str)
     }
 
     /// The variable named `item` (`LN`, `LN$FC`, `LN$FC$DO$DA...`).
@@ -347,11 +420,98 @@ impl<'a> Variable<'a> {
 }
 
 impl ModelIndex {
-    /// Indexes a checked model tree, creating the values of attributes that have none.
-    pub fn new(tree: Tree) -> ModelIndex {
-        let mut domains: Vec<Domain> = tree.devices.into_iter().map(Domain::new).collect();
+    /// Indexes a checked model tree, creating the values of attributes that have none;
+    /// `ms` is the server's start time (ms since 1970).
+    pub fn new(tree: Tree, ms: u64) -> ModelIndex {
+        let mut domains: Vec<Domain> = tree
+            .devices
+            .into_iter()
+            .map(|d| Domain::new(d, ms))
+            .collect();
         domains.sort_by(|a, b| name_order(&a.name, &b.name));
-        ModelIndex { domains }
+        let rcbs = domains
+            .iter()
+            .enumerate()
+            .flat_map(|(d, domain)| {
+                domain
+                    .rcbs
+                    .iter()
+                    .map(move |(ln, child, buffered, reference)| {
+                        let place = Place {
+                            domain: d,
+                            ln: *ln,
+                            child: *child,
+                        };
+                        (place, *buffered, reference.clone())
+                    })
+            })
+            .collect();
+        ModelIndex {
+            domains,
+            reporting: RefCell::new(Reporting::new(rcbs, ms)),
+        }
+    }
+
+    /// The node of a control block.
+    pub fn node(&self, place: Place) -> Option<&Node> {
+        self.domains
+            .get(place.domain)?
+            .nodes
+            .get(place.ln)?
+            .children
+            .get(place.child)
+    }
+
+    /// The configured data set `name` (`LN$name`) of `domain`.
+    pub fn data_set(&self, domain: &str, name: &str) -> Option<&DataSetDef> {
+        self.domain(domain)?
+            .data_set_defs
+            .iter()
+            .find(|d| d.name == name)
+    }
+
+    /// The domain of the logical device with instance name `instance`.
+    pub fn domain_of_instance(&self, instance: &str) -> Option<&str> {
+        self.domains
+            .iter()
+            .find(|d| d.instance.as_deref() == Some(instance))
+            .map(|d| d.name.as_str())
+    }
+
+    /// The domain and MMS name of the model attribute at `attribute` (a C `DataAttribute`).
+    pub fn attribute(&self, attribute: usize) -> Option<(&str, &str)> {
+        self.domains
+            .iter()
+            .find_map(|d| Some((d.name.as_str(), d.attribute_name(attribute)?)))
+    }
+
+    /// The place of the control block `variable` names (`LN$RP$name[$attribute]`) in
+    /// `domain`, and the attribute.
+    pub fn control_block<'a>(
+        &self,
+        domain: &str,
+        variable: &'a str,
+    ) -> Option<(Place, Option<&'a str>)> {
+        let d = self.domains.iter().position(|x| x.name == domain)?;
+        let mut steps = variable.splitn(4, '$');
+        let (ln, fc, name) = (steps.next()?, steps.next()?, steps.next()?);
+        let attribute = steps.next();
+        if fc != "RP" && fc != "BR" {
+            return None;
+        }
+        let domain = &self.domains[d];
+        domain.rcbs.iter().find_map(|&(l, c, buffered, _)| {
+            let node = domain.nodes.get(l)?;
+            let rcb = node.children.get(c)?;
+            (node.name == ln && rcb.name == name && (fc == "BR") == buffered).then_some((
+                Place {
+                    domain: d,
+                    ln: l,
+                    child: c,
+                },
+                attribute,
+            ))
+        })
     }
 
     /// The domain named `name`.
@@ -378,7 +538,7 @@ mod tests {
     #[test]
     fn directory_model_is_indexed() {
         let loaded = load_config("tests/fixtures/directory.cfg");
-        let index = ModelIndex::new(loaded.tree());
+        let index = ModelIndex::new(loaded.tree(), 0);
         let names: Vec<_> = index.domains.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["DIRAux", "DIRDev"]);
         let dev = index.domain("DIRDev").unwrap();

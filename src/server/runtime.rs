@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use std::ffi::CString;
 use std::io::{self, Read, Write};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -20,10 +20,13 @@ use parking_lot::Mutex;
 
 use super::model::ModelIndex;
 use super::protocol::{AssociateRequest, Event, ServerConfig, ServerProtocol};
+use super::reporting::{ClientId, Now};
 use super::services::{serve, ServiceContext, ServiceError, WritePolicy};
 use crate::io::reactor::{Reactor, Readiness, Ready};
 use crate::io::runtime::Lease;
-use crate::mms::pdu::{ConfirmedService, ConfirmedServiceResponse, ServerIdentity};
+use crate::mms::pdu::{
+    ConfirmedService, ConfirmedServiceResponse, InformationReport, ServerIdentity,
+};
 
 /// errorClass service, code other: the answer to a response that cannot be sent.
 const CLASS_SERVICE: u8 = 3;
@@ -74,7 +77,20 @@ pub struct Shared {
     /// The application's access and write handlers (none: the model alone answers).
     pub application: Mutex<Option<Arc<dyn Application>>>,
     connections: Mutex<Vec<Arc<Connection>>>,
+    /// The reporting engine's timer while running: its reactor and token.
+    report_timer: Mutex<Option<(Arc<Driver>, Token)>>,
+    /// The thread holding the data model lock for the application
+    /// (`IedServer_lockDataModel`).
+    app_lock: Mutex<Option<std::thread::ThreadId>>,
 }
+
+/// Fires the reporting engine's buffer times and integrity periods.
+struct ReportTimer {
+    server: Weak<Shared>,
+}
+
+/// Identifiers of connections (never 0: that is nobody).
+static NEXT_CLIENT: AtomicU64 = AtomicU64::new(1);
 
 /// One server connection (a C `ClientConnection`).
 pub struct Connection {
@@ -88,6 +104,12 @@ pub struct Connection {
     pub local_text: CString,
     /// What the application's authenticator attached to the association (0: nothing).
     pub security_token: AtomicUsize,
+    /// The reporting engine's name for this client.
+    pub id: ClientId,
+    /// The reactor token of the socket (for the timer that sends reports).
+    token: AtomicUsize,
+    /// Reports waiting to be sent (filled without the state lock, by anyone).
+    reports: Mutex<VecDeque<InformationReport>>,
     me: Weak<Connection>,
     server: Weak<Shared>,
     driver: Arc<Driver>,
@@ -165,10 +187,11 @@ struct Listener {
     socket: Mutex<Option<(TcpListener, Token)>>,
 }
 
-/// A running server: its listeners and what drives them.
+/// A running server: its listeners, the reporting timer and what drives them.
 struct Running {
     listeners: Vec<Arc<Listener>>,
     driver: Arc<Driver>,
+    timer: Arc<ReportTimer>,
 }
 
 /// An IED server over a model index.
@@ -192,9 +215,81 @@ impl Shared {
         connection.driver.dispatch(move || handler(&me, connected));
     }
 
-    /// What the services need for a request on a connection with PDU size `max_pdu`.
-    fn context(&self, max_pdu: usize) -> ServiceContext {
+    /// Hands the reports the engine made to their clients and sets the engine's timer;
+    /// called with the data model lock held (`index` is what it guards).
+    pub fn dispatch_reports(&self, index: &ModelIndex) {
+        let (outgoing, next) = {
+            let mut reporting = index.reporting.borrow_mut();
+            (reporting.take_outgoing(), reporting.next_deadline())
+        };
+        if !outgoing.is_empty() {
+            let connections = self.connections.lock();
+            for o in outgoing {
+                if let Some(c) = connections.iter().find(|c| c.id == o.client) {
+                    c.post(o.report);
+                }
+            }
+        }
+        if let (Some(at), Some((driver, token))) = (next, &*self.report_timer.lock()) {
+            driver.reactor().schedule(*token, at);
+        }
+    }
+
+    /// An attribute of the model (a C `DataAttribute` address) was updated for `reasons`
+    /// (`TRG_OPT_*`); called with the data model lock held.
+    pub fn on_update(&self, index: &ModelIndex, attribute: usize, reasons: u8) {
+        let Some((domain, variable)) = index.attribute(attribute) else {
+            return;
+        };
+        index
+            .reporting
+            .borrow_mut()
+            .on_update(index, domain, variable, reasons, Now::current());
+        self.dispatch_reports(index);
+    }
+
+    /// A connection ended: the reporting engine lets go of it.
+    fn forget(&self, connection: &Connection) {
+        self.with_index(|index| {
+            index
+                .reporting
+                .borrow_mut()
+                .on_disconnect(index, connection.id);
+            self.dispatch_reports(index);
+        })
+    }
+
+    /// Takes the data model lock for the application until [`Shared::unlock_for_app`].
+    pub fn lock_for_app(&self) {
+        // Held across C calls: the guard is forgotten and released by unlock_for_app.
+        std::mem::forget(self.model.lock());
+        *self.app_lock.lock() = Some(std::thread::current().id());
+    }
+
+    /// Releases the lock [`Shared::lock_for_app`] took (nothing when it is not held).
+    pub fn unlock_for_app(&self) {
+        if self.app_lock.lock().take().is_some() {
+            // SAFETY: lock_for_app locked the mutex and forgot its guard.
+            unsafe { self.model.force_unlock() };
+        }
+    }
+
+    /// Runs `f` on the model under the data model lock: the lock the calling thread holds
+    /// for the application, or taken for the call.
+    pub fn with_index<R>(&self, f: impl FnOnce(&ModelIndex) -> R) -> R {
+        if *self.app_lock.lock() == Some(std::thread::current().id()) {
+            // SAFETY: this thread holds the mutex (lock_for_app), so nobody else uses it.
+            f(unsafe { &*self.model.data_ptr() })
+        } else {
+            f(&self.model.lock())
+        }
+    }
+
+    /// What the services need for a request of `client` on a connection with PDU size
+    /// `max_pdu`.
+    fn context(&self, client: ClientId, max_pdu: usize) -> ServiceContext {
         ServiceContext {
+            client,
             max_pdu,
             // An Arc: no copy of the strings per request.
             identity: self.identity.lock().clone(),
@@ -217,6 +312,8 @@ impl Server {
                 authenticator: Mutex::new(None),
                 application: Mutex::new(None),
                 connections: Mutex::new(Vec::new()),
+                report_timer: Mutex::new(None),
+                app_lock: Mutex::new(None),
             }),
             running: Mutex::new(None),
         }
@@ -263,7 +360,7 @@ impl Server {
             })
             .collect::<io::Result<Vec<_>>>()?;
         let driver = Arc::new(driver()?);
-        let mut listeners = Vec::new();
+        let mut listeners: Vec<Arc<Listener>> = Vec::new();
         for mut socket in sockets {
             let listener = Arc::new(Listener {
                 server: Arc::downgrade(&self.shared),
@@ -273,13 +370,28 @@ impl Server {
             match driver.reactor().register(&mut socket, listener.clone()) {
                 Ok(token) => *listener.socket.lock() = Some((socket, token)),
                 Err(e) => {
-                    Running { listeners, driver }.close(&self.shared);
+                    for listener in &listeners {
+                        if let Some((mut socket, token)) = listener.socket.lock().take() {
+                            driver.reactor().deregister(&mut socket, token);
+                        }
+                    }
                     return Err(e);
                 }
             }
             listeners.push(listener);
         }
-        *running = Some(Running { listeners, driver });
+        let timer = Arc::new(ReportTimer {
+            server: Arc::downgrade(&self.shared),
+        });
+        let token = driver.reactor().register_timer(timer.clone());
+        *self.shared.report_timer.lock() = Some((driver.clone(), token));
+        *running = Some(Running {
+            listeners,
+            driver,
+            timer,
+        });
+        // Integrity periods and buffer times already due start now.
+        self.shared.dispatch_reports(&self.shared.model.lock());
         Ok(())
     }
 
@@ -339,9 +451,14 @@ impl Running {
                 reactor.deregister(&mut socket, token);
             }
         }
+        if let Some((_, token)) = shared.report_timer.lock().take() {
+            reactor.unregister_timer(token);
+        }
+        drop(self.timer);
         let connections = std::mem::take(&mut *shared.connections.lock());
         for c in &connections {
             if c.close() {
+                shared.forget(c);
                 shared.indicate(c, false);
             }
         }
@@ -398,6 +515,9 @@ impl Listener {
             peer_text: address_text(peer),
             local_text: address_text(local),
             security_token: AtomicUsize::new(0),
+            id: NEXT_CLIENT.fetch_add(1, Ordering::Relaxed),
+            token: AtomicUsize::new(usize::MAX),
+            reports: Mutex::new(VecDeque::new()),
             me: me.clone(),
             server: Arc::downgrade(server),
             driver: self.driver.clone(),
@@ -416,6 +536,7 @@ impl Listener {
             return;
         };
         state.stream = Some((stream, token));
+        connection.token.store(token.0, Ordering::Release);
         drop(state);
         server.connections.lock().push(connection.clone());
         server.indicate(&connection, true);
@@ -478,7 +599,31 @@ impl Connection {
                 .map(|at| list.remove(at))
         };
         if let Some(me) = removed {
+            server.forget(&me);
             server.indicate(&me, false);
+        }
+    }
+
+    /// Queues a report and wakes the connection on the reactor to send it (safe under the
+    /// data model lock: no lock of the connection's is taken here).
+    fn post(&self, report: InformationReport) {
+        self.reports.lock().push_back(report);
+        let token = self.token.load(Ordering::Acquire);
+        if token != usize::MAX {
+            self.driver
+                .reactor()
+                .schedule(Token(token), std::time::Instant::now());
+        }
+    }
+
+    /// Sends the queued reports (those that do not fit the PDU size are dropped).
+    fn send_reports(&self, state: &mut ConnState) {
+        let reports = std::mem::take(&mut *self.reports.lock());
+        let ConnState {
+            protocol, output, ..
+        } = state;
+        for report in reports {
+            let _ = protocol.report(&report, output);
         }
     }
 
@@ -555,8 +700,13 @@ impl Connection {
             }
             return;
         }
-        let ctx = server.context(state.protocol.max_pdu_size());
-        let answer = serve(&server.model.lock(), &ctx, &service);
+        let ctx = server.context(self.id, state.protocol.max_pdu_size());
+        let answer = {
+            let index = server.model.lock();
+            let answer = serve(&index, &ctx, &service);
+            server.dispatch_reports(&index);
+            answer
+        };
         send_answer(state, invoke_id, answer);
     }
 
@@ -580,7 +730,7 @@ impl Connection {
             let Some(server) = self.server.upgrade() else {
                 return;
             };
-            let ctx = server.context(max_pdu);
+            let ctx = server.context(self.id, max_pdu);
             let application = server.application.lock().clone();
             let answer = match application {
                 Some(app) if app.involved(&service) => {
@@ -588,6 +738,7 @@ impl Connection {
                 }
                 _ => serve(&server.model.lock(), &ctx, &service),
             };
+            server.dispatch_reports(&server.model.lock());
             let keep = {
                 let mut state = self.state.lock();
                 if state.stream.is_none() {
@@ -684,7 +835,31 @@ impl Readiness for Connection {
         }
     }
 
-    fn on_timer(&self) {}
+    fn on_timer(&self) {
+        let keep = {
+            let mut state = self.state.lock();
+            if state.stream.is_none() {
+                return;
+            }
+            self.send_reports(&mut state);
+            flush(&mut state)
+        };
+        if !keep {
+            self.end();
+        }
+    }
+}
+
+impl Readiness for ReportTimer {
+    fn on_ready(&self, _ready: Ready) {}
+
+    fn on_timer(&self) {
+        if let Some(server) = self.server.upgrade() {
+            let index = server.model.lock();
+            index.reporting.borrow_mut().tick(&index, Now::current());
+            server.dispatch_reports(&index);
+        }
+    }
 }
 
 /// `ip:port` (an address's text has no NUL byte).

@@ -55,9 +55,10 @@ def lib_path(which):
 class RefServer:
     """A foreground refserver.py process driven through its stdin commands."""
 
-    def __init__(self, model=DEMO_MODEL):
+    def __init__(self, model=DEMO_MODEL, which="reference"):
         self.proc = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "refserver.py"), "run", "--model", model],
+            [sys.executable, os.path.join(HERE, "refserver.py"), "run", "--model", model,
+             "--lib", which],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
         line = self.proc.stdout.readline()
         if not line.startswith("PORT "):
@@ -86,9 +87,9 @@ class RefServer:
 
 
 @contextlib.contextmanager
-def reference_server_ctl(model=DEMO_MODEL):
-    """Yields a RefServer (port + set()) serving `model`."""
-    server = RefServer(model)
+def reference_server_ctl(model=DEMO_MODEL, which="reference"):
+    """Yields a RefServer (port + set()) of library `which` serving `model`."""
+    server = RefServer(model, which)
     try:
         yield server
     finally:

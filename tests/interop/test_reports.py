@@ -1,5 +1,6 @@
-"""Reporting: RCB read/write, report handlers and ClientReport accessors, on both libraries
-against the reference server. Expected values were observed on the reference."""
+"""Reporting: RCB read/write, report handlers and ClientReport accessors, on both client
+libraries against the reference server and against ours. Expected values were observed
+on the reference."""
 
 import ctypes
 import threading
@@ -82,9 +83,10 @@ class Recorder:
         return self.reports
 
 
-@pytest.fixture
-def rserver():
-    with harness.reference_server_ctl() as srv:
+@pytest.fixture(params=["reference", "ours"])
+def rserver(request):
+    """A server of either library on demo.cfg (the same expectations hold for both)."""
+    with harness.reference_server_ctl(which=request.param) as srv:
         yield srv
 
 

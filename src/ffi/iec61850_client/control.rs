@@ -12,11 +12,11 @@ use super::super::iec61850_common::{ControlModel, IEC61850_FC_CO};
 use super::super::mms_common::MmsType;
 use super::super::mms_type_spec::spec_from_c;
 use super::*;
+use crate::hal::now_ms;
 use crate::iec61850::control::{self, ApplError, ControlParams, ControlReport};
 use crate::mms::value::MmsType as ValueType;
 use parking_lot::Mutex;
 use std::sync::Weak;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// How many 1 ms rounds a refused service waits for its LastApplError report.
 const APPL_ERROR_WAIT_ROUNDS: u32 = 10;
@@ -220,13 +220,6 @@ fn without_check(oper: &TypeSpec) -> TypeSpec {
         },
         other => other.clone(),
     }
-}
-
-/// Milliseconds since 1970 now.
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// The outcome of a select: the SBO value names the object when the selection succeeded; an
