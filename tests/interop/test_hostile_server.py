@@ -13,6 +13,7 @@ TPKT length 0..3, 5 (< a TPDU)     close                            close
 TPKT version 4                     close                            close
 TPKT 65535, 100 octets sent        close                            silent (waits for the rest)
 TPKT 65535 after association       close                            silent (waits for the rest)
+TPKT 8197 (> 8192 + 4) associated  close                            silent (waits for the rest)
 TPKT > TPDU size (65 KiB DT)       close                            close
 COTP DT / code 0x10 before CR      close                            close
 COTP LI beyond the TPKT            close                            close
@@ -203,11 +204,15 @@ CASES = [
     ("tpkt-length-5", "tcp", bytes([3, 0, 0, 5, 2]), CLOSED, CLOSED),
     ("tpkt-version-4", "tcp", bytes([4, 0, 0, 8, 2, 0xF0, 0x80, 0]), CLOSED, CLOSED),
     # No TPDU is that long (a CR has at most 255 octets, a DT at most the negotiated
-    # TPDU size): waiting for the rest holds 64 KiB per connection for nothing.
+    # TPDU size, 8192 at most): waiting for the rest holds 64 KiB per connection for
+    # nothing. The reference closes on any length above 8196 (8192 + the TPKT header),
+    # at every stage; at 8196 it waits for the rest, as ours does.
     ("tpkt-65535-truncated", "tcp", bytes([3, 0, 0xFF, 0xFF, 0x02, 0xE0]) + bytes(100),
      CLOSED, CLOSED),
     ("tpkt-65535-truncated-associated", "associated",
      bytes([3, 0, 0xFF, 0xFF, 0x02, 0xF0, 0x80]) + bytes(100), CLOSED, CLOSED),
+    ("tpkt-8197-truncated-associated", "associated",
+     bytes([3, 0, 0x20, 0x05, 0x02, 0xF0, 0x80]) + bytes(100), CLOSED, CLOSED),
     # A whole 65 KiB DT after negotiating 1024-octet TPDUs.
     ("tpkt-oversized", "transport",
      tpkt(bytes([2, 0xF0, 0x80, 1, 0, 1, 0]) + bytes(65000)), CLOSED, CLOSED),
