@@ -154,11 +154,15 @@ def bench_server(exe, libdir, model, max_connections, attempts=5):
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         try:
-            return LineServer([exe, model, str(port), str(max_connections)], env)
+            srv = LineServer([exe, model, str(port), str(max_connections)], env)
         except RuntimeError:
             # The port was taken in between: another one.
             if attempt == attempts - 1:
                 raise
+            continue
+        # What it takes to start another one like it.
+        srv.exe, srv.libdir, srv.max_connections = exe, libdir, max_connections
+        return srv
     return None
 
 
@@ -211,7 +215,15 @@ def server_round(exe, dirs, servers, cfg, index):
                     cpu / (cfg["pipeline"] + PIPELINE_EXTRA) * 1e6
             else:
                 for n in cfg["server_conns"]:
-                    r = run_bench(exe, client, "serverconns", port, n, pid)
+                    # A fresh server process per count: its idle RSS is not yet inflated
+                    # by memory kept from earlier clients.
+                    fresh = bench_server(srv.exe, srv.libdir, harness.DEMO_MODEL,
+                                         srv.max_connections)
+                    try:
+                        r = run_bench(exe, client, "serverconns", fresh.port, n,
+                                      fresh.proc.pid)
+                    finally:
+                        fresh.close()
                     held = int(r["server_conns_held"])
                     if side == "ours" and held < n:
                         # The reference is capped at 5; ours must hold every client.
@@ -224,7 +236,6 @@ def server_round(exe, dirs, servers, cfg, index):
                     out[f"srv_rss_per_conn_kb@{n}"] = \
                         (r["server_conns_rss_kb"] - r["server_idle_rss_kb"]) / held \
                         if held else None
-                    settle(pid, fds)
             settle(pid, fds)
     return result
 
