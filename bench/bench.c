@@ -17,6 +17,8 @@
  *   bench file PORT NAME SIZE ITER      getFile of a SIZE-byte file: median MB/s
  *   bench parse FILE ITER               ConfigFileParser_createModelFromConfigFileEx +
  *                                       IedModel_destroy: median ms
+ *   bench serverconns PORT N PID        up to N concurrent associations to the server
+ *                                       process PID: its threads and RSS, idle and loaded
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -487,6 +489,79 @@ static void bench_conns(int port, int n)
     free(cons);
 }
 
+/* ---- a server process under N clients ------------------------------------ */
+
+static long proc_threads(const char *pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%s/task", pid);
+    DIR *dir = opendir(path);
+    if (!dir)
+        die("opendir /proc/PID/task", errno);
+    long n = 0;
+    for (struct dirent *e; (e = readdir(dir));)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(dir);
+    return n;
+}
+
+static long proc_rss_kb(const char *pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%s/status", pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        die("fopen /proc/PID/status", errno);
+    long kb = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+            break;
+    fclose(f);
+    return kb;
+}
+
+/* Opens up to `n` associations one after another (a refused one is tried once more, as
+ * the reference server drops about 1% of new connections; a second refusal ends the
+ * series: the server is full) and reports the server process's threads and RSS before
+ * and with them. */
+static void bench_server_conns(int port, int n, const char *pid)
+{
+    long idle_threads = proc_threads(pid), idle_rss = proc_rss_kb(pid);
+    IedConnection *cons = calloc((size_t)n, sizeof *cons);
+    int held = 0;
+    double t0 = now_s();
+    while (held < n) {
+        IedConnection con = NULL;
+        for (int attempt = 0; attempt < 2 && !con; attempt++) {
+            IedClientError err;
+            con = IedConnection_create();
+            IedConnection_setConnectTimeout(con, 2000);
+            IedConnection_setRequestTimeout(con, 2000);
+            IedConnection_connect(con, &err, HOST, port);
+            if (err != IED_ERROR_OK) {
+                IedConnection_destroy(con);
+                con = NULL;
+                usleep(20000);
+            }
+        }
+        if (!con)
+            break;
+        cons[held++] = con;
+    }
+    double dt = now_s() - t0;
+    /* Give a thread-per-connection server time to settle. */
+    usleep(100000);
+    printf("server_idle_threads %ld\n", idle_threads);
+    printf("server_idle_rss_kb %ld\n", idle_rss);
+    printf("server_conns_held %d\n", held);
+    printf("server_conns_connect_s %.4f\n", dt);
+    printf("server_conns_threads %ld\n", proc_threads(pid));
+    printf("server_conns_rss_kb %ld\n", proc_rss_kb(pid));
+    /* As bench_conns: the process exit ends the connections. */
+    _exit(0);
+}
+
 /* ---- file download ---------------------------------------------------------- */
 
 static bool on_file_data(void *parameter, uint8_t *buffer, uint32_t bytes)
@@ -563,6 +638,8 @@ int main(int argc, char **argv)
         bench_conns(a, b);
     else if (!strcmp(cmd, "parse") && argc == 4)
         bench_parse(argv[2], b);
+    else if (!strcmp(cmd, "serverconns") && argc == 5)
+        bench_server_conns(a, b, argv[4]);
     else if (!strcmp(cmd, "file") && argc == 6)
         bench_file(a, argv[3], atol(argv[4]), atoi(argv[5]));
     else {

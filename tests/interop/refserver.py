@@ -7,7 +7,7 @@ Commands:
                                                (a server recorded in F is stopped first)
   refserver.py stop --port-file F              stop that daemon, remove F
   refserver.py run --model M [--port P] [--filestore DIR] [--controls] [--password PW]
-                    [--lib ours|reference]
+                    [--lib ours|reference] [--max-connections N]
                                                foreground; prints "PORT <n>", then
                                                reads line commands from stdin:
       set <objectRef> <type> <value>   type: bool int32 int64 uint32 float string
@@ -42,7 +42,8 @@ LISTEN_WAIT_S = 5.0
 class ReferenceServer:
     """An IedServer of the reference library serving one config-file model."""
 
-    def __init__(self, model_path, filestore=None, which="reference"):
+    def __init__(self, model_path, filestore=None, which="reference",
+                 max_connections=MAX_MMS_CONNECTIONS):
         lib = ctypes.CDLL(harness.lib_path(which))
         self.lib = lib
         vp = ctypes.c_void_p
@@ -87,7 +88,7 @@ class ReferenceServer:
             lib.IedServer_createWithConfig.restype = vp
             lib.IedServer_createWithConfig.argtypes = [vp, vp, vp]
             config = lib.IedServerConfig_create()
-            lib.IedServerConfig_setMaxMmsConnections(config, MAX_MMS_CONNECTIONS)
+            lib.IedServerConfig_setMaxMmsConnections(config, max_connections)
             self.server = lib.IedServer_createWithConfig(self.model, None, config)
             lib.IedServerConfig_destroy(config)
         else:
@@ -333,7 +334,7 @@ def handle_command(server, line):
 
 
 def cmd_run(args):
-    server = ReferenceServer(args.model, args.filestore, args.lib)
+    server = ReferenceServer(args.model, args.filestore, args.lib, args.max_connections)
     if args.controls:
         # Kept on the server so the handlers live as long as it does.
         server.control_rules = ControlRules(server, args.model)
@@ -437,6 +438,9 @@ def main(argv=None):
                        help="install the control handlers (ControlRules)")
     p_run.add_argument("--lib", choices=("reference", "ours"), default="reference",
                        help="the library that serves (default: the reference)")
+    p_run.add_argument("--max-connections", type=int, default=MAX_MMS_CONNECTIONS,
+                       help="IedServerConfig_setMaxMmsConnections (the reference stays capped "
+                       f"at 5; default {MAX_MMS_CONNECTIONS})")
     p_run.add_argument("--daemon", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     return {"start": cmd_start, "stop": cmd_stop, "run": cmd_run}[args.cmd](args)
