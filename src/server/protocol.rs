@@ -12,7 +12,8 @@ use crate::mms::pdu::{
     self, ConfirmedService, ConfirmedServiceResponse, InformationReport, InitiateParams, MmsError,
     MmsPdu,
 };
-use crate::osi::tpkt::{Framer, MAX_FRAME};
+use crate::osi::cotp::MAX_TPDU_SIZE;
+use crate::osi::tpkt::{Framer, HEADER_LEN};
 use crate::osi::{next_event, IsoEvent, IsoParams, IsoServer, NextEvent, OSI_OVERHEAD};
 
 /// Smallest PDU size we agree to: every fixed-size answer (initiate response, errors,
@@ -162,7 +163,9 @@ impl ServerProtocol {
         config.iso.max_message_size = config.iso.max_message_size.min(cap);
         ServerProtocol {
             iso: IsoServer::new(config.iso.clone()),
-            framer: Framer::new(MAX_FRAME),
+            // No TPDU we agree to is longer: a longer TPKT is refused at its header (as the
+            // reference does) instead of being buffered.
+            framer: Framer::new(MAX_TPDU_SIZE + HEADER_LEN),
             config,
             phase: Phase::WaitTransport,
             undecided: None,
@@ -724,7 +727,7 @@ mod tests {
 
     /// The MMS PDUs in the server's output.
     fn pdus(bytes: &[u8]) -> Vec<Vec<u8>> {
-        let mut framer = Framer::new(MAX_FRAME);
+        let mut framer = Framer::new(crate::osi::tpkt::MAX_FRAME);
         let mut iso = crate::osi::IsoClient::new(IsoParams::default());
         let mut setup = Vec::new();
         // A client stack in the associated state, to unwrap the server's data TPKTs.
