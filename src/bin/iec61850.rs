@@ -10,7 +10,9 @@ use iec61850::client::Connection;
 use iec61850::iec61850::control::{self, ControlReport};
 use iec61850::iec61850::{dataset, directory, report};
 use iec61850::iec61850::{fc_from_name, object_reference_to_variable, ClientError};
-use iec61850::mms::pdu::{self, ConfirmedServiceResponse, ObjectName, VariableRef};
+use iec61850::mms::access::VariableRef;
+use iec61850::mms::object_name::ObjectName;
+use iec61850::mms::pdu::{self, ConfirmedServiceResponse};
 use iec61850::mms::type_spec::encode_get_variable_access_attributes_request;
 use iec61850::mms::MmsValue;
 

@@ -24,8 +24,9 @@ use crate::iec61850::ClientError;
 use crate::io::reactor::{Reactor, Readiness, Ready};
 use crate::io::runtime::{Lease, Runtime};
 use crate::io::tcp;
+use crate::mms::access::VariableRef;
 use crate::mms::pdu::{
-    self, ConfirmedServiceResponse, InformationReport, InitiateParams, NameListRequest, VariableRef,
+    self, ConfirmedServiceResponse, InformationReport, InitiateParams, NameListRequest,
 };
 use crate::mms::MmsValue;
 use crate::osi::IsoParams;

@@ -7,9 +7,11 @@
 
 use std::collections::HashSet;
 
+use crate::mms::access::VariableRef;
+use crate::mms::common;
 use crate::mms::pdu::{
     self, ConfirmedService, ConfirmedServiceResponse, InformationReport, InitiateParams, MmsPdu,
-    NameListRequest, VariableRef,
+    NameListRequest,
 };
 use crate::mms::MmsValue;
 use crate::osi::tpkt::{Framer, MAX_FRAME};
@@ -204,7 +206,7 @@ impl ClientProtocol {
         }
     }
 
-    fn on_pdu(&mut self, pdu: Result<MmsPdu, pdu::MmsError>, events: &mut Vec<Event>) {
+    fn on_pdu(&mut self, pdu: Result<MmsPdu, common::MmsError>, events: &mut Vec<Event>) {
         match pdu {
             Ok(MmsPdu::ConfirmedResponse { invoke_id, service }) => {
                 if self.outstanding.remove(&invoke_id) {

@@ -10,7 +10,9 @@
 use std::convert::Infallible;
 
 use crate::ber::{self, Reader, Tlv};
-use crate::mms::pdu::{write_confirmed, MmsError, PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE};
+use crate::mms::common::{
+    write_confirmed, MmsError, PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
+};
 
 /// obtainFile [46] request (constructed).
 pub const OBTAIN_FILE_REQUEST: u32 = 0xBF2E;

@@ -7,11 +7,11 @@
 //! TimeOfDay is the 6-octet form: milliseconds of the day, then days since 1984-01-01.
 
 use crate::ber::{self, Reader};
-use crate::mms::data::{self, DataError};
-use crate::mms::pdu::{
-    decode_object_name_in, write_confirmed, write_object_name, MmsError, ObjectName,
-    PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
+use crate::mms::common::{
+    write_confirmed, MmsError, PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
 };
+use crate::mms::data::{self, DataError};
+use crate::mms::object_name::{decode_object_name_in, write_object_name, ObjectName};
 use crate::mms::MmsValue;
 
 /// readJournal [65], request and response.

@@ -1,8 +1,15 @@
 //! MMS (ISO 9506): values, the Data codec and the PDUs a client exchanges.
+//!
+//! [`pdu`] is the PDU envelope; each service has a module of its own holding its request
+//! and response codecs, built on the shared pieces ([`common`], [`object_name`], [`access`]);
+//! no module below [`pdu`] depends on it.
 
+pub mod access;
+pub mod common;
 pub mod data;
 pub mod file;
 pub mod journal;
+pub mod object_name;
 pub mod pdu;
 pub mod storage;
 pub mod type_spec;

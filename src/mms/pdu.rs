@@ -9,18 +9,25 @@
 use std::convert::Infallible;
 
 use crate::ber::{self, BerError, Reader, Tlv};
+use crate::mms::access::{
+    decode_access_results, decode_access_spec, decode_access_spec_tlv, decode_variable,
+    write_access_results, write_variable, write_variable_list, AccessResult, VariableAccessSpec,
+    VariableRef,
+};
+use crate::mms::common::{
+    decode_service_error, expect_null, identifier, read_all, visible_string, write_confirmed,
+    write_confirmed_ok, write_service_error, MmsError, PDU_CONFIRMED_REQUEST,
+    PDU_CONFIRMED_RESPONSE, PDU_UNCONFIRMED, TAG_IDENTIFIER, TAG_INTEGER, TAG_SEQUENCE,
+};
 use crate::mms::data::{self, DataError};
+use crate::mms::object_name::{
+    decode_object_name, decode_object_name_in, write_object_name, ObjectName,
+};
 use crate::mms::type_spec;
 use crate::mms::value::MmsValue;
 
-/// confirmed-RequestPDU [0].
-pub(crate) const PDU_CONFIRMED_REQUEST: u32 = 0xA0;
-/// confirmed-ResponsePDU [1].
-pub(crate) const PDU_CONFIRMED_RESPONSE: u32 = 0xA1;
 /// confirmed-ErrorPDU [2].
 const PDU_CONFIRMED_ERROR: u32 = 0xA2;
-/// unconfirmed-PDU [3].
-const PDU_UNCONFIRMED: u32 = 0xA3;
 /// rejectPDU [4].
 const PDU_REJECT: u32 = 0xA4;
 /// initiate-RequestPDU [8].
@@ -35,13 +42,6 @@ const PDU_CONCLUDE_REQUEST: u32 = 0x8B;
 const PDU_CONCLUDE_RESPONSE: u32 = 0x8C;
 /// conclude-ErrorPDU [13].
 const PDU_CONCLUDE_ERROR: u32 = 0xAD;
-
-/// Universal INTEGER (the invokeID of confirmed requests and responses).
-const TAG_INTEGER: u32 = 0x02;
-/// Universal SEQUENCE.
-const TAG_SEQUENCE: u32 = 0x30;
-/// Universal VisibleString (MMS Identifier).
-const TAG_IDENTIFIER: u32 = 0x1A;
 
 /// read [4] in ConfirmedServiceRequest/Response.
 const SERVICE_READ: u32 = 0xA4;
@@ -63,23 +63,6 @@ const SERVICE_GET_NVL_ATTRIBUTES: u32 = 0xAC;
 const SERVICE_DELETE_NVL: u32 = 0xAD;
 /// informationReport [0] in UnconfirmedService.
 const SERVICE_INFORMATION_REPORT: u32 = 0xA0;
-
-/// Errors decoding an MMS PDU.
-#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone)]
-pub enum MmsError {
-    /// Malformed BER.
-    #[error(transparent)]
-    Ber(#[from] BerError),
-    /// Malformed Data inside the PDU.
-    #[error(transparent)]
-    Data(#[from] DataError),
-    /// A PDU type this implementation does not handle (cancel PDUs, unknown tags).
-    #[error("unsupported MMS PDU tag {0:#x}")]
-    UnsupportedPdu(u32),
-    /// Structurally valid BER that is not a valid MMS PDU.
-    #[error("invalid MMS PDU: {0}")]
-    Invalid(&'static str),
-}
 
 /// Parameters of initiate request and response (local detail, limits, CBBs).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,43 +104,6 @@ impl InitiateParams {
 const PARAMETER_CBB_UNUSED: u8 = 5;
 /// Unused bits in the last octet of the servicesSupported bit string.
 const SERVICES_SUPPORTED_UNUSED: u8 = 3;
-
-/// An MMS ObjectName.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ObjectName {
-    /// vmd-specific [0].
-    Vmd(String),
-    /// domain-specific [1]: domain and item.
-    Domain(String, String),
-    /// aa-specific [2] (association scope).
-    Aa(String),
-}
-
-/// A named variable, optionally narrowed by alternate access to an array element and/or
-/// a component (`LD/LN$FC$DO[3]$da` is item `LN$FC$DO`, index 3, component `da`).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct VariableRef {
-    /// Domain (logical device); `None` for a VMD-specific name.
-    pub domain_id: Option<String>,
-    /// Item name.
-    pub item_id: String,
-    /// Array element to select.
-    pub array_index: Option<u32>,
-    /// Component to select (of the element when `array_index` is set).
-    pub component: Option<String>,
-}
-
-/// VariableAccessSpecification: a list of variables or the name of a variable list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VariableAccessSpec {
-    /// listOfVariable [0].
-    Variables(Vec<VariableRef>),
-    /// variableListName [1].
-    ListName(ObjectName),
-}
-
-/// One AccessResult: the value, or a `MmsDataAccessError` code.
-pub type AccessResult = Result<MmsValue, i32>;
 
 /// An unconfirmed InformationReport (IEC 61850 reports arrive as these).
 #[derive(Debug, Clone, PartialEq)]
@@ -427,88 +373,6 @@ pub fn encode_conclude_response(out: &mut Vec<u8>) {
     ber::write_tlv(out, PDU_CONCLUDE_RESPONSE, &[]);
 }
 
-/// Writes an Identifier.
-fn write_identifier(out: &mut Vec<u8>, s: &str) {
-    ber::write_tlv(out, TAG_IDENTIFIER, s.as_bytes());
-}
-
-/// Writes an ObjectName (a CHOICE, so its own tag is the alternative's).
-pub(crate) fn write_object_name(out: &mut Vec<u8>, name: &ObjectName) {
-    match name {
-        ObjectName::Vmd(item) => ber::write_tlv(out, 0x80, item.as_bytes()),
-        ObjectName::Domain(domain, item) => ber::write_constructed(out, 0xA1, |out| {
-            write_identifier(out, domain);
-            write_identifier(out, item);
-        }),
-        ObjectName::Aa(item) => ber::write_tlv(out, 0x82, item.as_bytes()),
-    }
-}
-
-/// Writes one listOfVariable entry: name [0] and, when narrowed, alternateAccess [5].
-///
-/// The alternate access forms are those the reference client sends: `selectAccess`
-/// component [1] or index [2] alone, and for both `selectAlternateAccess` [0] with the
-/// index followed by a nested access to the component.
-fn write_variable(out: &mut Vec<u8>, var: &VariableRef) {
-    ber::write_constructed(out, TAG_SEQUENCE, |out| {
-        ber::write_constructed(out, 0xA0, |out| {
-            write_object_name(out, &variable_name(var));
-        });
-        match (var.array_index, &var.component) {
-            (None, None) => {}
-            (None, Some(component)) => ber::write_constructed(out, 0xA5, |out| {
-                ber::write_tlv(out, 0x81, component.as_bytes());
-            }),
-            (Some(index), None) => ber::write_constructed(out, 0xA5, |out| {
-                ber::write_u64(out, 0x82, u64::from(index));
-            }),
-            (Some(index), Some(component)) => ber::write_constructed(out, 0xA5, |out| {
-                ber::write_constructed(out, 0xA0, |out| {
-                    ber::write_u64(out, 0x81, u64::from(index));
-                    ber::write_constructed(out, TAG_SEQUENCE, |out| {
-                        ber::write_tlv(out, 0x81, component.as_bytes());
-                    });
-                });
-            }),
-        }
-    });
-}
-
-/// The ObjectName of a variable reference.
-fn variable_name(var: &VariableRef) -> ObjectName {
-    match &var.domain_id {
-        Some(domain) => ObjectName::Domain(domain.clone(), var.item_id.clone()),
-        None => ObjectName::Vmd(var.item_id.clone()),
-    }
-}
-
-/// Writes a VariableAccessSpecification listOfVariable [0].
-fn write_variable_list(out: &mut Vec<u8>, vars: &[VariableRef]) {
-    ber::write_constructed(out, 0xA0, |out| {
-        vars.iter().for_each(|v| write_variable(out, v));
-    });
-}
-
-/// Writes a confirmed request or response envelope around `service`.
-pub(crate) fn write_confirmed<E>(
-    out: &mut Vec<u8>,
-    pdu_tag: u32,
-    invoke_id: u32,
-    service_tag: u32,
-    service: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
-) -> Result<(), E> {
-    let start = out.len();
-    let mut result = Ok(());
-    ber::write_constructed(out, pdu_tag, |out| {
-        ber::write_u64(out, TAG_INTEGER, u64::from(invoke_id));
-        ber::write_constructed(out, service_tag, |out| result = service(out));
-    });
-    if result.is_err() {
-        out.truncate(start);
-    }
-    result
-}
-
 /// Writes a Read request for `vars` (confirmed-RequestPDU).
 pub fn encode_read_request(invoke_id: u32, vars: &[VariableRef], out: &mut Vec<u8>) {
     let _ =
@@ -636,17 +500,6 @@ fn encode_write(
     )
 }
 
-/// Writes AccessResults: failure [0] with the DataAccessError code, or the Data.
-fn write_access_results(out: &mut Vec<u8>, results: &[AccessResult]) -> Result<(), DataError> {
-    results.iter().try_for_each(|r| match r {
-        Ok(value) => data::encode_data(value, out),
-        Err(code) => {
-            ber::write_i64(out, 0x80, i64::from(*code));
-            Ok(())
-        }
-    })
-}
-
 /// Writes a Read response; on error `out` is unchanged.
 pub fn encode_read_response(
     invoke_id: u32,
@@ -683,20 +536,6 @@ pub fn encode_write_response(invoke_id: u32, results: &[Result<(), i32>], out: &
             Ok(())
         },
     );
-}
-
-/// Writes a confirmed request or response whose service body cannot fail.
-fn write_confirmed_ok(
-    out: &mut Vec<u8>,
-    pdu_tag: u32,
-    invoke_id: u32,
-    service_tag: u32,
-    service: impl FnOnce(&mut Vec<u8>),
-) {
-    let _ = write_confirmed::<Infallible>(out, pdu_tag, invoke_id, service_tag, |out| {
-        service(out);
-        Ok(())
-    });
 }
 
 /// Writes an Identify request.
@@ -842,13 +681,6 @@ pub fn encode_delete_named_variable_list_response(
             ber::write_u64(out, 0x81, u64::from(deleted));
         },
     );
-}
-
-/// Writes a ServiceError body: errorClass [0] with the class alternative and its code.
-fn write_service_error(out: &mut Vec<u8>, class: u8, code: i64) {
-    ber::write_constructed(out, 0xA0, |out| {
-        ber::write_i64(out, 0x80 | u32::from(class & 0x1F), code);
-    });
 }
 
 /// Writes a confirmed-ErrorPDU (`class`: errorClass alternative 0..=12).
@@ -1031,17 +863,6 @@ fn read_bit_string(v: &[u8], dst: &mut [u8]) -> Result<(), MmsError> {
     }
     dst.iter_mut().zip(bits).for_each(|(d, s)| *d = *s);
     Ok(())
-}
-
-/// Decodes a ServiceError body into (errorClass alternative, code).
-fn decode_service_error(v: &[u8]) -> Result<(u8, i64), MmsError> {
-    let mut r = Reader::new(v);
-    let class = Reader::new(r.expect(0xA0)?).read_tlv()?;
-    // Primitive context tags [0]..[12]; later fields (additional code/description) are optional extras.
-    match class.tag {
-        t @ 0x80..=0x8C => Ok(((t - 0x80) as u8, ber::decode_i64(class.value)?)),
-        _ => Err(MmsError::Invalid("ServiceError errorClass")),
-    }
 }
 
 /// Decodes confirmed-ErrorPDU.
@@ -1326,203 +1147,8 @@ fn decode_unconfirmed(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsError> {
     }))
 }
 
-/// Applies `f` to every TLV of `content`.
-fn read_all<T>(
-    content: &[u8],
-    mut f: impl FnMut(&Tlv) -> Result<T, MmsError>,
-) -> Result<Vec<T>, MmsError> {
-    let mut r = Reader::new(content);
-    let mut items = Vec::new();
-    while !r.is_empty() {
-        items.push(f(&r.read_tlv()?)?);
-    }
-    Ok(items)
-}
-
-/// Decodes a list of AccessResults.
-fn decode_access_results(content: &[u8], max_depth: usize) -> Result<Vec<AccessResult>, MmsError> {
-    read_all(content, |tlv| match tlv.tag {
-        0x80 => Ok(Err(data_access_error_from_code(ber::decode_i64(
-            tlv.value,
-        )?))),
-        _ => Ok(Ok(data::decode_data_tlv(tlv, max_depth)?)),
-    })
-}
-
-/// Decodes a VariableAccessSpecification held in `content` (one TLV).
-fn decode_access_spec(content: &[u8]) -> Result<VariableAccessSpec, MmsError> {
-    let mut r = Reader::new(content);
-    let spec = decode_access_spec_tlv(&r.read_tlv()?)?;
-    if !r.is_empty() {
-        return Err(MmsError::Invalid(
-            "trailing bytes after access specification",
-        ));
-    }
-    Ok(spec)
-}
-
-/// Decodes a VariableAccessSpecification TLV.
-fn decode_access_spec_tlv(tlv: &Tlv) -> Result<VariableAccessSpec, MmsError> {
-    match tlv.tag {
-        0xA0 => Ok(VariableAccessSpec::Variables(read_all(
-            tlv.value,
-            decode_variable,
-        )?)),
-        0xA1 => Ok(VariableAccessSpec::ListName(decode_object_name_in(
-            tlv.value,
-        )?)),
-        _ => Err(MmsError::Invalid("variable access specification")),
-    }
-}
-
-/// Decodes one listOfVariable entry.
-fn decode_variable(tlv: &Tlv) -> Result<VariableRef, MmsError> {
-    if tlv.tag != TAG_SEQUENCE {
-        return Err(MmsError::Invalid("variable entry"));
-    }
-    let mut r = Reader::new(tlv.value);
-    let mut var = match decode_object_name_in(r.expect(0xA0)?)? {
-        ObjectName::Vmd(item_id) => VariableRef {
-            item_id,
-            ..VariableRef::default()
-        },
-        ObjectName::Domain(domain, item_id) => VariableRef {
-            domain_id: Some(domain),
-            item_id,
-            ..VariableRef::default()
-        },
-        ObjectName::Aa(_) => return Err(MmsError::Invalid("aa-specific variable name")),
-    };
-    if let Some(alt) = r.read_optional(0xA5)? {
-        decode_alternate_access(alt, &mut var)?;
-    }
-    if !r.is_empty() {
-        return Err(MmsError::Invalid("trailing bytes in variable entry"));
-    }
-    Ok(var)
-}
-
-/// Alternate accesses nest no deeper than this (a hostile peer cannot recurse further).
-const MAX_ALTERNATE_ACCESS_DEPTH: usize = 16;
-
-/// Decodes an alternate access into the element index and component path of `var`: an
-/// index may come first, then components (`cVal$mag$f`), each step a single selection,
-/// either `selectAccess` (the last step) or `selectAlternateAccess` with the next steps
-/// nested (as servers describe data set members such as `phsAHar(4).cVal.mag`).
-fn decode_alternate_access(v: &[u8], var: &mut VariableRef) -> Result<(), MmsError> {
-    let mut components = Vec::new();
-    let mut content = v;
-    for _ in 0..MAX_ALTERNATE_ACCESS_DEPTH {
-        let mut r = Reader::new(content);
-        let sel = r.read_tlv()?;
-        if !r.is_empty() {
-            return Err(MmsError::Invalid(
-                "alternate access with several selections",
-            ));
-        }
-        let (step, nested) = match sel.tag {
-            0x81 => (Step::Component(identifier(sel.value)?), None),
-            0x82 => (Step::Index(ber::decode_u32(sel.value)?), None),
-            0xA0 => {
-                let mut r = Reader::new(sel.value);
-                let access = r.read_tlv()?;
-                let step = match access.tag {
-                    0x80 => Step::Component(identifier(access.value)?),
-                    0x81 => Step::Index(ber::decode_u32(access.value)?),
-                    _ => return Err(MmsError::Invalid("unsupported alternate access")),
-                };
-                let nested = r.expect(TAG_SEQUENCE)?;
-                if !r.is_empty() {
-                    return Err(MmsError::Invalid("nested alternate access"));
-                }
-                (step, Some(nested))
-            }
-            _ => return Err(MmsError::Invalid("unsupported alternate access")),
-        };
-        match step {
-            // Only the variable itself is indexed: an index after a component is not a
-            // data set member IEC 61850 can name.
-            Step::Index(i) if components.is_empty() && var.array_index.is_none() => {
-                var.array_index = Some(i)
-            }
-            Step::Index(_) => return Err(MmsError::Invalid("index inside a component")),
-            Step::Component(c) => components.push(c),
-        }
-        match nested {
-            Some(next) => content = next,
-            None => {
-                if !components.is_empty() {
-                    var.component = Some(components.join("$"));
-                }
-                return Ok(());
-            }
-        }
-    }
-    Err(MmsError::Invalid("alternate access nested too deep"))
-}
-
-/// One step of an alternate access.
-enum Step {
-    /// An array element.
-    Index(u32),
-    /// A structure component.
-    Component(String),
-}
-
-/// Decodes the single ObjectName TLV held in `content`.
-pub(crate) fn decode_object_name_in(content: &[u8]) -> Result<ObjectName, MmsError> {
-    let mut r = Reader::new(content);
-    let tlv = r.read_tlv()?;
-    if !r.is_empty() {
-        return Err(MmsError::Invalid("trailing bytes after object name"));
-    }
-    decode_object_name(&tlv)
-}
-
-/// Decodes an ObjectName TLV.
-fn decode_object_name(tlv: &Tlv) -> Result<ObjectName, MmsError> {
-    match tlv.tag {
-        0x80 => Ok(ObjectName::Vmd(identifier(tlv.value)?)),
-        0xA1 => {
-            let mut r = Reader::new(tlv.value);
-            let domain = identifier(r.expect(TAG_IDENTIFIER)?)?;
-            let item = identifier(r.expect(TAG_IDENTIFIER)?)?;
-            Ok(ObjectName::Domain(domain, item))
-        }
-        0x82 => Ok(ObjectName::Aa(identifier(tlv.value)?)),
-        _ => Err(MmsError::Invalid("object name")),
-    }
-}
-
-/// An Identifier as text.
-fn identifier(v: &[u8]) -> Result<String, MmsError> {
-    String::from_utf8(v.to_vec()).map_err(|_| MmsError::Invalid("identifier is not text"))
-}
-
-/// Checks that a NULL has no content.
-fn expect_null(v: &[u8]) -> Result<(), MmsError> {
-    match v {
-        [] => Ok(()),
-        _ => Err(MmsError::Invalid("NULL with content")),
-    }
-}
-
-/// A free-text VisibleString; stray non-ASCII octets from a device are replaced rather
-/// than failing the whole response.
-fn visible_string(v: &[u8]) -> String {
-    String::from_utf8_lossy(v).into_owned()
-}
-
 // ---------------------------------------------------------------------------------------
 // Error code mapping
-
-/// Maps a wire DataAccessError (0..=11) to `MmsDataAccessError`; others become UNKNOWN (12).
-pub fn data_access_error_from_code(code: i64) -> i32 {
-    match code {
-        0..=11 => code as i32,
-        _ => 12,
-    }
-}
 
 /// `MmsError` value (mms_common.h) of a confirmed-ErrorPDU with this errorClass and code.
 pub fn confirmed_error_to_mms_error(class: u8, code: i64) -> i32 {
@@ -1575,6 +1201,7 @@ pub fn reject_to_mms_error(class: u8, code: i64) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mms::access::data_access_error_from_code;
     use crate::mms::value::BitString;
     use crate::test_util::hex;
 

@@ -9,11 +9,11 @@
 use std::convert::Infallible;
 
 use crate::ber::{self, Reader, Tlv};
-use crate::mms::data::MAX_NESTING;
-use crate::mms::pdu::{
-    decode_object_name_in, write_confirmed, write_object_name, MmsError, ObjectName,
-    PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
+use crate::mms::common::{
+    write_confirmed, MmsError, PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
 };
+use crate::mms::data::MAX_NESTING;
+use crate::mms::object_name::{decode_object_name_in, write_object_name, ObjectName};
 use crate::mms::value::{BitString, MmsType, MmsValue, Node, OctetString, Text};
 
 /// getVariableAccessAttributes [6] in ConfirmedServiceRequest/Response.

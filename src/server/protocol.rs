@@ -8,9 +8,9 @@
 
 use std::collections::HashSet;
 
+use crate::mms::common::MmsError;
 use crate::mms::pdu::{
-    self, ConfirmedService, ConfirmedServiceResponse, InformationReport, InitiateParams, MmsError,
-    MmsPdu,
+    self, ConfirmedService, ConfirmedServiceResponse, InformationReport, InitiateParams, MmsPdu,
 };
 use crate::osi::tpkt::{Framer, MAX_FRAME};
 use crate::osi::{next_event, IsoEvent, IsoParams, IsoServer, NextEvent, OSI_OVERHEAD};
@@ -480,7 +480,10 @@ impl ServerProtocol {
 mod tests {
     use super::*;
     use crate::client::protocol::{self as client, ClientProtocol};
-    use crate::mms::pdu::{NameListRequest, VariableRef, CLASS_DOMAIN};
+    use crate::mms::access::{self, VariableRef};
+    use crate::mms::common;
+    use crate::mms::object_name;
+    use crate::mms::pdu::{NameListRequest, CLASS_DOMAIN};
     use crate::mms::MmsValue;
     use crate::test_util::hex;
 
@@ -746,7 +749,7 @@ mod tests {
             hex("a0243022a020a11e1a0844454d4f50726f741a124c4c4e30245354244d6f6424737456616c");
         crate::ber::write_tlv(&mut body, 0xA0, &value);
         let mut pdu = Vec::new();
-        pdu::write_confirmed::<std::convert::Infallible>(&mut pdu, 0xA0, 9, 0xA5, |o| {
+        common::write_confirmed::<std::convert::Infallible>(&mut pdu, 0xA0, 9, 0xA5, |o| {
             o.extend_from_slice(&body);
             Ok(())
         })
@@ -803,7 +806,7 @@ mod tests {
         assert_eq!(s.respond(id, &big, &mut out), Err(ResponseError::TooLarge));
         assert!(out.is_empty());
         let report = InformationReport {
-            spec: pdu::VariableAccessSpec::ListName(pdu::ObjectName::Vmd("RPT".into())),
+            spec: access::VariableAccessSpec::ListName(object_name::ObjectName::Vmd("RPT".into())),
             results: vec![Ok(MmsValue::Boolean(true)); 300],
         };
         assert_eq!(s.report(&report, &mut out), Err(ResponseError::TooLarge));

@@ -1,11 +1,12 @@
 //! The MMS services of the server, sans I/O: a decoded confirmed request and the model
 //! index in, the response (or a service error) out, answered as the reference server does.
 
+use crate::mms::access::{AccessResult, VariableRef};
 use crate::mms::data::DataError;
+use crate::mms::object_name::ObjectName;
 use crate::mms::pdu::{
-    self, AccessResult, ConfirmedService, ConfirmedServiceResponse, NameListRequest, ObjectName,
-    ServerIdentity, VariableRef, CLASS_DOMAIN, CLASS_JOURNAL, CLASS_NAMED_VARIABLE,
-    CLASS_NAMED_VARIABLE_LIST,
+    self, ConfirmedService, ConfirmedServiceResponse, NameListRequest, ServerIdentity,
+    CLASS_DOMAIN, CLASS_JOURNAL, CLASS_NAMED_VARIABLE, CLASS_NAMED_VARIABLE_LIST,
 };
 use crate::mms::type_spec::{
     encode_get_variable_access_attributes_response, tlv_size, VariableAccessAttributes,

@@ -7,8 +7,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 
+use iec61850::mms::access::{self, VariableRef};
 use iec61850::mms::file;
-use iec61850::mms::pdu::{self, ConfirmedService, InitiateParams, MmsPdu, VariableRef};
+use iec61850::mms::object_name;
+use iec61850::mms::pdu::{self, ConfirmedService, InitiateParams, MmsPdu};
 use iec61850::mms::MmsValue;
 use iec61850::osi::tpkt::Framer;
 use iec61850::osi::{IsoEvent, IsoParams, IsoServer};
@@ -86,9 +88,9 @@ fn serve(mut stream: TcpStream) {
                             // An unsolicited report before the answer, as a server's report may overtake it.
                             let mut report = Vec::new();
                             let rpt = pdu::InformationReport {
-                                spec: pdu::VariableAccessSpec::ListName(pdu::ObjectName::Vmd(
-                                    "RPT".into(),
-                                )),
+                                spec: access::VariableAccessSpec::ListName(
+                                    object_name::ObjectName::Vmd("RPT".into()),
+                                ),
                                 results: vec![Ok(MmsValue::visible_string(b"rpt-id"))],
                             };
                             pdu::encode_information_report(&rpt, &mut report).unwrap();
@@ -182,7 +184,7 @@ fn journal_response(
     resp: &mut Vec<u8>,
 ) {
     use iec61850::mms::journal::{self, JournalEntry, JournalRange, JournalVariable};
-    if req.journal != pdu::ObjectName::Domain("LD".into(), "LLN0$Log".into()) {
+    if req.journal != object_name::ObjectName::Domain("LD".into(), "LLN0$Log".into()) {
         pdu::encode_confirmed_error(invoke_id, 7, 2, resp);
         return;
     }

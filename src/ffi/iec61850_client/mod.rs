@@ -24,9 +24,9 @@ use crate::client::{Connection, State};
 use crate::iec61850::{
     dataset, directory, fc_name, object_reference_to_variable, specification_name, ClientError,
 };
-use crate::mms::pdu::{
-    self, ConfirmedServiceResponse, DeleteScope, NameListRequest, ObjectName, VariableRef,
-};
+use crate::mms::access::VariableRef;
+use crate::mms::object_name::ObjectName;
+use crate::mms::pdu::{self, ConfirmedServiceResponse, DeleteScope, NameListRequest};
 use crate::mms::type_spec::{encode_get_variable_access_attributes_request, TypeSpec};
 use crate::mms::MmsValue;
 use std::ffi::{c_char, c_int, c_uint, c_void};
