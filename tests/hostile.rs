@@ -26,7 +26,8 @@ use std::time::{Duration, Instant};
 use iec61850::client::protocol::{ClientProtocol, Event, Phase};
 use iec61850::client::{Connection, State};
 use iec61850::iec61850::ClientError;
-use iec61850::mms::pdu::{self, ConfirmedService, InitiateParams, MmsPdu};
+use iec61850::mms::initiate::{self, InitiateParams};
+use iec61850::mms::pdu::{self, ConfirmedService, MmsPdu};
 use iec61850::mms::MmsValue;
 use iec61850::osi::tpkt::Framer;
 use iec61850::osi::{IsoEvent, IsoParams, IsoServer};
@@ -133,7 +134,7 @@ fn serve(stream: TcpStream, assoc: Association, script: Script) {
         return;
     }
     let mut response = Vec::new();
-    pdu::encode_initiate_response(&InitiateParams::client_default(), &mut response);
+    initiate::encode_initiate_response(&InitiateParams::client_default(), &mut response);
     let mut out = Vec::new();
     ied.iso.accept_association(&response, &mut out);
     ied.raw(&out);
@@ -675,7 +676,7 @@ fn associated(initiate: InitiateParams) -> (ClientProtocol, IsoServer) {
                 Some(IsoEvent::TransportConnectRequest) => server.accept_transport(&mut to_client),
                 Some(IsoEvent::AssociateRequest { .. }) => {
                     let mut response = Vec::new();
-                    pdu::encode_initiate_response(&initiate, &mut response);
+                    initiate::encode_initiate_response(&initiate, &mut response);
                     server.accept_association(&response, &mut to_client);
                 }
                 other => panic!("unexpected {other:?}"),

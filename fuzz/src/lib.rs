@@ -10,9 +10,10 @@ use std::ffi::{c_char, c_int};
 
 use iec61850::client::protocol::{ClientProtocol, Event, Phase};
 use iec61850::ffi::mms_value::*;
-use iec61850::mms::data::{self, MAX_NESTING};
-use iec61850::mms::pdu::{self, InitiateParams};
 use iec61850::mms::access::VariableRef;
+use iec61850::mms::data::{self, MAX_NESTING};
+use iec61850::mms::initiate::{self, InitiateParams};
+use iec61850::mms::pdu;
 use iec61850::mms::type_spec;
 use iec61850::mms::value::{BitString, OctetString};
 use iec61850::mms::MmsValue;
@@ -258,7 +259,10 @@ fn associated() -> (ClientProtocol, IsoServer) {
                 Some(IsoEvent::TransportConnectRequest) => server.accept_transport(&mut to_client),
                 Some(IsoEvent::AssociateRequest { .. }) => {
                     let mut response = Vec::new();
-                    pdu::encode_initiate_response(&InitiateParams::client_default(), &mut response);
+                    initiate::encode_initiate_response(
+                        &InitiateParams::client_default(),
+                        &mut response,
+                    );
                     server.accept_association(&response, &mut to_client);
                 }
                 other => panic!("unexpected {other:?} while associating"),

@@ -25,9 +25,8 @@ use crate::io::reactor::{Reactor, Readiness, Ready};
 use crate::io::runtime::{Lease, Runtime};
 use crate::io::tcp;
 use crate::mms::access::VariableRef;
-use crate::mms::pdu::{
-    self, ConfirmedServiceResponse, InformationReport, InitiateParams, NameListRequest,
-};
+use crate::mms::initiate::InitiateParams;
+use crate::mms::pdu::{self, ConfirmedServiceResponse, InformationReport, NameListRequest};
 use crate::mms::MmsValue;
 use crate::osi::IsoParams;
 

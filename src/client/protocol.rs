@@ -9,9 +9,9 @@ use std::collections::HashSet;
 
 use crate::mms::access::VariableRef;
 use crate::mms::common;
+use crate::mms::initiate::{self, InitiateParams};
 use crate::mms::pdu::{
-    self, ConfirmedService, ConfirmedServiceResponse, InformationReport, InitiateParams, MmsPdu,
-    NameListRequest,
+    self, ConfirmedService, ConfirmedServiceResponse, InformationReport, MmsPdu, NameListRequest,
 };
 use crate::mms::MmsValue;
 use crate::osi::tpkt::{Framer, MAX_FRAME};
@@ -169,7 +169,7 @@ impl ClientProtocol {
             match event {
                 IsoEvent::TransportConnected => {
                     self.scratch.clear();
-                    pdu::encode_initiate_request(&self.proposed, &mut self.scratch);
+                    initiate::encode_initiate_request(&self.proposed, &mut self.scratch);
                     self.iso.associate(&self.scratch, out);
                     self.phase = Phase::Associating;
                 }
@@ -447,7 +447,7 @@ mod tests {
         let mut response = InitiateParams::client_default();
         response.max_serv_outstanding_calling = outstanding;
         let mut mms = Vec::new();
-        pdu::encode_initiate_response(&response, &mut mms);
+        initiate::encode_initiate_response(&response, &mut mms);
         peer.iso.accept_association(&mms, &mut peer.out);
         out.clear();
         client.feed(&std::mem::take(&mut peer.out), &mut out, &mut events);

@@ -8,10 +8,13 @@ pub mod access;
 pub mod common;
 pub mod data;
 pub mod file;
+pub mod initiate;
 pub mod journal;
 pub mod object_name;
 pub mod pdu;
 pub mod storage;
+#[cfg(test)]
+mod testing;
 pub mod type_spec;
 pub mod value;
 

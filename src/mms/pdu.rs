@@ -8,7 +8,7 @@
 
 use std::convert::Infallible;
 
-use crate::ber::{self, BerError, Reader, Tlv};
+use crate::ber::{self, Reader, Tlv};
 use crate::mms::access::{
     decode_access_results, decode_access_spec, decode_access_spec_tlv, decode_variable,
     write_access_results, write_variable, write_variable_list, AccessResult, VariableAccessSpec,
@@ -20,6 +20,10 @@ use crate::mms::common::{
     PDU_CONFIRMED_RESPONSE, PDU_UNCONFIRMED, TAG_IDENTIFIER, TAG_INTEGER, TAG_SEQUENCE,
 };
 use crate::mms::data::{self, DataError};
+use crate::mms::initiate::{
+    decode_initiate, InitiateParams, PDU_INITIATE_ERROR, PDU_INITIATE_REQUEST,
+    PDU_INITIATE_RESPONSE,
+};
 use crate::mms::object_name::{
     decode_object_name, decode_object_name_in, write_object_name, ObjectName,
 };
@@ -30,12 +34,6 @@ use crate::mms::value::MmsValue;
 const PDU_CONFIRMED_ERROR: u32 = 0xA2;
 /// rejectPDU [4].
 const PDU_REJECT: u32 = 0xA4;
-/// initiate-RequestPDU [8].
-const PDU_INITIATE_REQUEST: u32 = 0xA8;
-/// initiate-ResponsePDU [9].
-const PDU_INITIATE_RESPONSE: u32 = 0xA9;
-/// initiate-ErrorPDU [10].
-const PDU_INITIATE_ERROR: u32 = 0xAA;
 /// conclude-RequestPDU [11] (NULL).
 const PDU_CONCLUDE_REQUEST: u32 = 0x8B;
 /// conclude-ResponsePDU [12] (NULL).
@@ -63,47 +61,6 @@ const SERVICE_GET_NVL_ATTRIBUTES: u32 = 0xAC;
 const SERVICE_DELETE_NVL: u32 = 0xAD;
 /// informationReport [0] in UnconfirmedService.
 const SERVICE_INFORMATION_REPORT: u32 = 0xA0;
-
-/// Parameters of initiate request and response (local detail, limits, CBBs).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InitiateParams {
-    /// Maximum MMS PDU size (localDetailCalling/Called); 0 when absent.
-    pub local_detail: u32,
-    /// Outstanding requests the calling side may have.
-    pub max_serv_outstanding_calling: u16,
-    /// Outstanding requests the called side may have.
-    pub max_serv_outstanding_called: u16,
-    /// Maximum structure nesting level of Data; 0 when absent.
-    pub data_structure_nesting_level: u8,
-    /// MMS version number.
-    pub version: u8,
-    /// ParameterSupportOptions bits (11 bits used, 5 unused in the last octet).
-    pub parameter_cbb: [u8; 2],
-    /// ServiceSupportOptions bits (85 bits used, 3 unused in the last octet).
-    pub services_supported: [u8; 11],
-}
-
-impl InitiateParams {
-    /// What the reference client proposes: max PDU 65000, 5/5 outstanding, nesting 10.
-    pub fn client_default() -> Self {
-        InitiateParams {
-            local_detail: 65000,
-            max_serv_outstanding_calling: 5,
-            max_serv_outstanding_called: 5,
-            data_structure_nesting_level: 10,
-            version: 1,
-            parameter_cbb: [0xF1, 0x00],
-            services_supported: [
-                0xEE, 0x1C, 0x00, 0x00, 0x04, 0x08, 0x00, 0x00, 0x79, 0xEF, 0x18,
-            ],
-        }
-    }
-}
-
-/// Unused bits in the last octet of the parameterCBB bit string.
-const PARAMETER_CBB_UNUSED: u8 = 5;
-/// Unused bits in the last octet of the servicesSupported bit string.
-const SERVICES_SUPPORTED_UNUSED: u8 = 3;
 
 /// An unconfirmed InformationReport (IEC 61850 reports arrive as these).
 #[derive(Debug, Clone, PartialEq)]
@@ -329,39 +286,6 @@ pub enum MmsPdu {
 
 // ---------------------------------------------------------------------------------------
 // Encoding
-
-/// Writes initiate-RequestPDU.
-pub fn encode_initiate_request(p: &InitiateParams, out: &mut Vec<u8>) {
-    encode_initiate(PDU_INITIATE_REQUEST, p, out)
-}
-
-/// Writes initiate-ResponsePDU.
-pub fn encode_initiate_response(p: &InitiateParams, out: &mut Vec<u8>) {
-    encode_initiate(PDU_INITIATE_RESPONSE, p, out)
-}
-
-/// Initiate request and response share their layout, only the PDU tag differs.
-fn encode_initiate(tag: u32, p: &InitiateParams, out: &mut Vec<u8>) {
-    ber::write_constructed(out, tag, |out| {
-        ber::write_i64(out, 0x80, i64::from(p.local_detail));
-        ber::write_i64(out, 0x81, i64::from(p.max_serv_outstanding_calling));
-        ber::write_i64(out, 0x82, i64::from(p.max_serv_outstanding_called));
-        ber::write_i64(out, 0x83, i64::from(p.data_structure_nesting_level));
-        ber::write_constructed(out, 0xA4, |out| {
-            ber::write_i64(out, 0x80, i64::from(p.version));
-            write_bit_string(out, 0x81, PARAMETER_CBB_UNUSED, &p.parameter_cbb);
-            write_bit_string(out, 0x82, SERVICES_SUPPORTED_UNUSED, &p.services_supported);
-        });
-    });
-}
-
-/// Writes a BIT STRING with its unused-bits octet.
-fn write_bit_string(out: &mut Vec<u8>, tag: u32, unused: u8, bytes: &[u8]) {
-    ber::write_tag(out, tag);
-    ber::write_length(out, bytes.len() + 1);
-    out.push(unused);
-    out.extend_from_slice(bytes);
-}
 
 /// Writes conclude-RequestPDU.
 pub fn encode_conclude_request(out: &mut Vec<u8>) {
@@ -737,13 +661,6 @@ pub fn encode_confirmed_response(
     Ok(())
 }
 
-/// Writes an initiate-ErrorPDU.
-pub fn encode_initiate_error(class: u8, code: i64, out: &mut Vec<u8>) {
-    ber::write_constructed(out, PDU_INITIATE_ERROR, |out| {
-        write_service_error(out, class, code)
-    });
-}
-
 /// Writes a rejectPDU (`class`: rejectReason alternative 1..=11).
 pub fn encode_reject(invoke_id: Option<u32>, class: u8, code: i64, out: &mut Vec<u8>) {
     ber::write_constructed(out, PDU_REJECT, |out| {
@@ -822,47 +739,6 @@ pub fn request_invoke_id(bytes: &[u8]) -> Option<u32> {
     }
     let id = Reader::new(tlv.value).expect(TAG_INTEGER).ok()?;
     ber::decode_u32(id).ok()
-}
-
-/// Decodes an INTEGER that must fit `T`.
-fn decode_int<T: TryFrom<i64>>(v: &[u8]) -> Result<T, MmsError> {
-    T::try_from(ber::decode_i64(v)?).map_err(|_| MmsError::Ber(BerError::TooLarge))
-}
-
-/// Decodes the body of initiate request/response.
-fn decode_initiate(v: &[u8]) -> Result<InitiateParams, MmsError> {
-    let mut r = Reader::new(v);
-    let local_detail = r.read_optional(0x80)?.map(decode_int).transpose()?;
-    let calling = decode_int(r.expect(0x81)?)?;
-    let called = decode_int(r.expect(0x82)?)?;
-    let nesting = r.read_optional(0x83)?.map(decode_int).transpose()?;
-    let mut detail = Reader::new(r.expect(0xA4)?);
-    let version = decode_int(detail.expect(0x80)?)?;
-    let mut params = InitiateParams {
-        local_detail: local_detail.unwrap_or(0),
-        max_serv_outstanding_calling: calling,
-        max_serv_outstanding_called: called,
-        data_structure_nesting_level: nesting.unwrap_or(0),
-        version,
-        parameter_cbb: [0; 2],
-        services_supported: [0; 11],
-    };
-    read_bit_string(detail.expect(0x81)?, &mut params.parameter_cbb)?;
-    read_bit_string(detail.expect(0x82)?, &mut params.services_supported)?;
-    Ok(params)
-}
-
-/// Copies BIT STRING content into `dst` (shorter strings leave the rest clear, extra
-/// bits beyond `dst` are ignored: they name options this side does not know).
-fn read_bit_string(v: &[u8], dst: &mut [u8]) -> Result<(), MmsError> {
-    let (&unused, bits) = v
-        .split_first()
-        .ok_or(MmsError::Invalid("empty bit string"))?;
-    if unused > 7 {
-        return Err(MmsError::Invalid("bit string unused-bits octet"));
-    }
-    dst.iter_mut().zip(bits).for_each(|(d, s)| *d = *s);
-    Ok(())
 }
 
 /// Decodes confirmed-ErrorPDU.
@@ -1202,87 +1078,9 @@ pub fn reject_to_mms_error(class: u8, code: i64) -> i32 {
 mod tests {
     use super::*;
     use crate::mms::access::data_access_error_from_code;
+    use crate::mms::testing::*;
     use crate::mms::value::BitString;
     use crate::test_util::hex;
-
-    /// Whether a PDU is refused: not decoded at all, or a response whose result is not.
-    fn refused(bytes: &[u8]) -> bool {
-        matches!(
-            decode_pdu(bytes, 10),
-            Err(_) | Ok(MmsPdu::UndecodableResponse { .. })
-        )
-    }
-
-    fn var(domain: &str, item: &str) -> VariableRef {
-        VariableRef {
-            domain_id: Some(domain.into()),
-            item_id: item.into(),
-            ..VariableRef::default()
-        }
-    }
-
-    fn decode(bytes: &[u8]) -> MmsPdu {
-        decode_pdu(bytes, 10).unwrap()
-    }
-
-    const DOMAIN: &str = "simpleIOGenericIO";
-    /// `a0 L a1 L 1a 11 "simpleIOGenericIO" 1a L`: the name prefix of the captured requests.
-    const NAME_PREFIX: &str = "1a 11 73696d706c65494f47656e65726963494f";
-
-    /// Initiate request as the reference client sends it.
-    const INITIATE_REQUEST: &str = "a8 26 80 03 00fde8 81 01 05 82 01 05 83 01 0a a4 16 80 01 01
-        81 03 05 f100 82 0c 03 ee1c00000408000079ef18";
-
-    #[test]
-    fn initiate_request_matches_reference_client() {
-        let mut out = Vec::new();
-        encode_initiate_request(&InitiateParams::client_default(), &mut out);
-        assert_eq!(out, hex(INITIATE_REQUEST));
-        assert_eq!(
-            decode(&out),
-            MmsPdu::InitiateRequest(InitiateParams::client_default())
-        );
-    }
-
-    #[test]
-    fn initiate_response_from_reference_server() {
-        let bytes = hex(
-            "a9 26 80 03 00fde8 81 01 05 82 01 05 83 01 0a a4 16 80 01 01 81 03 05 f100
-             82 0c 03 ee1c00000002000040ed18",
-        );
-        let expected = InitiateParams {
-            services_supported: [
-                0xEE, 0x1C, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x40, 0xED, 0x18,
-            ],
-            ..InitiateParams::client_default()
-        };
-        assert_eq!(decode(&bytes), MmsPdu::InitiateResponse(expected.clone()));
-        let mut out = Vec::new();
-        encode_initiate_response(&expected, &mut out);
-        assert_eq!(out, bytes);
-    }
-
-    #[test]
-    fn initiate_optional_fields_and_short_bit_strings() {
-        let bytes = hex("a8 10 81 01 01 82 01 01 a4 08 80 01 01 81 01 00 82 00");
-        // servicesSupported with no unused-bits octet is invalid.
-        assert!(decode_pdu(&bytes, 10).is_err());
-        let bytes = hex("a8 11 81 01 01 82 01 01 a4 09 80 01 01 81 01 00 82 01 00");
-        let MmsPdu::InitiateRequest(p) = decode(&bytes) else {
-            panic!("not an initiate request")
-        };
-        assert_eq!((p.local_detail, p.data_structure_nesting_level), (0, 0));
-        assert_eq!(p.services_supported, [0; 11]);
-    }
-
-    #[test]
-    fn initiate_and_conclude_errors() {
-        let mut out = Vec::new();
-        encode_initiate_error(8, 0, &mut out);
-        assert_eq!(out, hex("aa 05 a0 03 88 01 00"));
-        assert_eq!(decode(&out), MmsPdu::InitiateError);
-        assert_eq!(decode(&hex("ad 05 a0 03 89 01 01")), MmsPdu::ConcludeError);
-    }
 
     #[test]
     fn conclude() {
@@ -1797,46 +1595,6 @@ mod tests {
             0xA1, 0x0A, 0x02, 0x01, 0x07, 0xA1, 0x05, 0xA0, 0x03, 0x04, 0x01, b'A',
         ];
         assert!(refused(&bytes));
-    }
-
-    /// `1a 08 "DEMOProt"`: the domain of the captured data set traffic.
-    const DEMO_PROT: &str = "1a08 44454d4f50726f74";
-    /// Item `LLN0$NewDS`.
-    const NEW_DS: &str = "1a0a 4c4c4e30244e65774453";
-    /// Members `GGIO1$ST$Ind1$stVal` and `GGIO1$ST$SPCSO1` of `DEMOProt/LLN0.NewDS`.
-    const NEW_DS_MEMBERS: &str = "3023 a021 a11f 1a0844454d4f50726f74
-        1a13 4747494f3124535424496e643124737456616c
-        301f a01d a11b 1a0844454d4f50726f74 1a0f 4747494f3124535424535043534f31";
-
-    fn demo_list() -> ObjectName {
-        ObjectName::Domain("DEMOProt".into(), "LLN0$NewDS".into())
-    }
-
-    fn aa_list() -> ObjectName {
-        ObjectName::Aa("NewDS".into())
-    }
-
-    fn new_ds_members() -> Vec<VariableRef> {
-        vec![
-            var("DEMOProt", "GGIO1$ST$Ind1$stVal"),
-            var("DEMOProt", "GGIO1$ST$SPCSO1"),
-        ]
-    }
-
-    /// Captured request bytes must decode to `service`.
-    fn assert_request(bytes: &[u8], invoke_id: u32, service: ConfirmedService) {
-        assert_eq!(
-            decode(bytes),
-            MmsPdu::ConfirmedRequest { invoke_id, service }
-        );
-    }
-
-    /// Captured response bytes must decode to `service`.
-    fn assert_response(bytes: &[u8], invoke_id: u32, service: ConfirmedServiceResponse) {
-        assert_eq!(
-            decode(bytes),
-            MmsPdu::ConfirmedResponse { invoke_id, service }
-        );
     }
 
     #[test]

@@ -9,8 +9,9 @@
 use std::collections::HashSet;
 
 use crate::mms::common::MmsError;
+use crate::mms::initiate::{self, InitiateParams};
 use crate::mms::pdu::{
-    self, ConfirmedService, ConfirmedServiceResponse, InformationReport, InitiateParams, MmsPdu,
+    self, ConfirmedService, ConfirmedServiceResponse, InformationReport, MmsPdu,
 };
 use crate::osi::tpkt::{Framer, MAX_FRAME};
 use crate::osi::{next_event, IsoEvent, IsoParams, IsoServer, NextEvent, OSI_OVERHEAD};
@@ -250,7 +251,7 @@ impl ServerProtocol {
         }
         let params = self.negotiate(&proposed);
         self.scratch.clear();
-        pdu::encode_initiate_response(&params, &mut self.scratch);
+        initiate::encode_initiate_response(&params, &mut self.scratch);
         self.iso.accept_association(&self.scratch, out);
         self.phase = Phase::Associated;
         self.negotiated = Some(params.clone());

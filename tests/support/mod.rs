@@ -9,8 +9,9 @@ use std::thread;
 
 use iec61850::mms::access::{self, VariableRef};
 use iec61850::mms::file;
+use iec61850::mms::initiate::{self, InitiateParams};
 use iec61850::mms::object_name;
-use iec61850::mms::pdu::{self, ConfirmedService, InitiateParams, MmsPdu};
+use iec61850::mms::pdu::{self, ConfirmedService, MmsPdu};
 use iec61850::mms::MmsValue;
 use iec61850::osi::tpkt::Framer;
 use iec61850::osi::{IsoEvent, IsoParams, IsoServer};
@@ -67,7 +68,10 @@ fn serve(mut stream: TcpStream) {
                 }
                 Ok(Some(IsoEvent::AssociateRequest { .. })) => {
                     let mut resp = Vec::new();
-                    pdu::encode_initiate_response(&InitiateParams::client_default(), &mut resp);
+                    initiate::encode_initiate_response(
+                        &InitiateParams::client_default(),
+                        &mut resp,
+                    );
                     iso.accept_association(&resp, &mut out);
                     continue;
                 }

@@ -1,0 +1,77 @@
+//! Helpers and captured PDUs shared by the unit tests of the MMS codec modules.
+
+use crate::mms::access::VariableRef;
+use crate::mms::object_name::ObjectName;
+use crate::mms::pdu::{decode_pdu, ConfirmedService, ConfirmedServiceResponse, MmsPdu};
+
+/// Whether a PDU is refused: not decoded at all, or a response whose result is not.
+pub(crate) fn refused(bytes: &[u8]) -> bool {
+    matches!(
+        decode_pdu(bytes, 10),
+        Err(_) | Ok(MmsPdu::UndecodableResponse { .. })
+    )
+}
+
+pub(crate) fn var(domain: &str, item: &str) -> VariableRef {
+    VariableRef {
+        domain_id: Some(domain.into()),
+        item_id: item.into(),
+        ..VariableRef::default()
+    }
+}
+
+pub(crate) fn decode(bytes: &[u8]) -> MmsPdu {
+    decode_pdu(bytes, 10).unwrap()
+}
+
+pub(crate) const DOMAIN: &str = "simpleIOGenericIO";
+
+/// `a0 L a1 L 1a 11 "simpleIOGenericIO" 1a L`: the name prefix of the captured requests.
+pub(crate) const NAME_PREFIX: &str = "1a 11 73696d706c65494f47656e65726963494f";
+
+/// Initiate request as the reference client sends it.
+pub(crate) const INITIATE_REQUEST: &str =
+    "a8 26 80 03 00fde8 81 01 05 82 01 05 83 01 0a a4 16 80 01 01
+    81 03 05 f100 82 0c 03 ee1c00000408000079ef18";
+
+/// `1a 08 "DEMOProt"`: the domain of the captured data set traffic.
+pub(crate) const DEMO_PROT: &str = "1a08 44454d4f50726f74";
+
+/// Item `LLN0$NewDS`.
+pub(crate) const NEW_DS: &str = "1a0a 4c4c4e30244e65774453";
+
+/// Members `GGIO1$ST$Ind1$stVal` and `GGIO1$ST$SPCSO1` of `DEMOProt/LLN0.NewDS`.
+pub(crate) const NEW_DS_MEMBERS: &str = "3023 a021 a11f 1a0844454d4f50726f74
+    1a13 4747494f3124535424496e643124737456616c
+    301f a01d a11b 1a0844454d4f50726f74 1a0f 4747494f3124535424535043534f31";
+
+pub(crate) fn demo_list() -> ObjectName {
+    ObjectName::Domain("DEMOProt".into(), "LLN0$NewDS".into())
+}
+
+pub(crate) fn aa_list() -> ObjectName {
+    ObjectName::Aa("NewDS".into())
+}
+
+pub(crate) fn new_ds_members() -> Vec<VariableRef> {
+    vec![
+        var("DEMOProt", "GGIO1$ST$Ind1$stVal"),
+        var("DEMOProt", "GGIO1$ST$SPCSO1"),
+    ]
+}
+
+/// Captured request bytes must decode to `service`.
+pub(crate) fn assert_request(bytes: &[u8], invoke_id: u32, service: ConfirmedService) {
+    assert_eq!(
+        decode(bytes),
+        MmsPdu::ConfirmedRequest { invoke_id, service }
+    );
+}
+
+/// Captured response bytes must decode to `service`.
+pub(crate) fn assert_response(bytes: &[u8], invoke_id: u32, service: ConfirmedServiceResponse) {
+    assert_eq!(
+        decode(bytes),
+        MmsPdu::ConfirmedResponse { invoke_id, service }
+    );
+}
