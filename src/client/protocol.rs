@@ -13,6 +13,8 @@ use crate::mms::initiate::{self, InitiateParams};
 use crate::mms::pdu::{
     self, ConfirmedService, ConfirmedServiceResponse, InformationReport, MmsPdu, NameListRequest,
 };
+use crate::mms::read;
+use crate::mms::write;
 use crate::mms::MmsValue;
 use crate::osi::tpkt::{Framer, MAX_FRAME};
 use crate::osi::{next_event, IsoClient, IsoEvent, IsoParams, NextEvent, OSI_OVERHEAD};
@@ -329,7 +331,7 @@ impl ClientProtocol {
     /// Writes a Read request for `vars`; returns its invoke ID.
     pub fn read(&mut self, vars: &[VariableRef], out: &mut Vec<u8>) -> Result<u32, RequestError> {
         self.request(out, |id, buf| {
-            pdu::encode_read_request(id, vars, buf);
+            read::encode_read_request(id, vars, buf);
             Ok(())
         })
     }
@@ -342,7 +344,8 @@ impl ClientProtocol {
         out: &mut Vec<u8>,
     ) -> Result<u32, RequestError> {
         self.request(out, |id, buf| {
-            pdu::encode_write_request(id, vars, values, buf).map_err(|_| RequestError::InvalidValue)
+            write::encode_write_request(id, vars, values, buf)
+                .map_err(|_| RequestError::InvalidValue)
         })
     }
 
@@ -484,10 +487,10 @@ mod tests {
         }
         // A response to an invoke ID nobody waits for is dropped.
         let mut mms = Vec::new();
-        pdu::encode_read_response(id + 100, &[Ok(MmsValue::Boolean(false))], &mut mms).unwrap();
+        read::encode_read_response(id + 100, &[Ok(MmsValue::Boolean(false))], &mut mms).unwrap();
         peer.send(&mms);
         mms.clear();
-        pdu::encode_read_response(id, &[Ok(MmsValue::Boolean(true))], &mut mms).unwrap();
+        read::encode_read_response(id, &[Ok(MmsValue::Boolean(true))], &mut mms).unwrap();
         peer.send(&mms);
         client.feed(&std::mem::take(&mut peer.out), &mut out, &mut events);
         assert_eq!(events.len(), 1);

@@ -12,10 +12,12 @@ pub mod initiate;
 pub mod journal;
 pub mod object_name;
 pub mod pdu;
+pub mod read;
 pub mod storage;
 #[cfg(test)]
 mod testing;
 pub mod type_spec;
 pub mod value;
+pub mod write;
 
 pub use value::MmsValue;

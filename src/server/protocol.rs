@@ -485,6 +485,7 @@ mod tests {
     use crate::mms::common;
     use crate::mms::object_name;
     use crate::mms::pdu::{NameListRequest, CLASS_DOMAIN};
+    use crate::mms::read;
     use crate::mms::MmsValue;
     use crate::test_util::hex;
 
@@ -766,7 +767,7 @@ mod tests {
         let mut s = associated_by_reference();
         let read = |id: u32| {
             let mut pdu = Vec::new();
-            pdu::encode_read_request(id, &[var("LLN0$ST$Mod$stVal")], &mut pdu);
+            read::encode_read_request(id, &[var("LLN0$ST$Mod$stVal")], &mut pdu);
             let mut frame = Vec::new();
             crate::osi::IsoClient::new(IsoParams::default()).send_data(&pdu, &mut frame);
             frame

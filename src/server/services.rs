@@ -8,9 +8,11 @@ use crate::mms::pdu::{
     self, ConfirmedService, ConfirmedServiceResponse, NameListRequest, ServerIdentity,
     CLASS_DOMAIN, CLASS_JOURNAL, CLASS_NAMED_VARIABLE, CLASS_NAMED_VARIABLE_LIST,
 };
+use crate::mms::read;
 use crate::mms::type_spec::{
     encode_get_variable_access_attributes_response, tlv_size, VariableAccessAttributes,
 };
+use crate::mms::write;
 use crate::mms::MmsValue;
 use std::sync::Arc;
 
@@ -257,10 +259,10 @@ pub fn encode_answer(
             encode_get_variable_access_attributes_response(invoke_id, attrs, out)
         }
         Ok(ConfirmedServiceResponse::Read(results)) => {
-            return pdu::encode_read_response(invoke_id, results, out);
+            return read::encode_read_response(invoke_id, results, out);
         }
         Ok(ConfirmedServiceResponse::Write(results)) => {
-            pdu::encode_write_response(invoke_id, results, out)
+            write::encode_write_response(invoke_id, results, out)
         }
         // `serve` answers no other service.
         Ok(_) | Err(_) => {

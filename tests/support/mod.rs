@@ -12,6 +12,8 @@ use iec61850::mms::file;
 use iec61850::mms::initiate::{self, InitiateParams};
 use iec61850::mms::object_name;
 use iec61850::mms::pdu::{self, ConfirmedService, MmsPdu};
+use iec61850::mms::read;
+use iec61850::mms::write;
 use iec61850::mms::MmsValue;
 use iec61850::osi::tpkt::Framer;
 use iec61850::osi::{IsoEvent, IsoParams, IsoServer};
@@ -99,7 +101,7 @@ fn serve(mut stream: TcpStream) {
                             };
                             pdu::encode_information_report(&rpt, &mut report).unwrap();
                             iso.send_data(&report, &mut out);
-                            pdu::encode_read_response(
+                            read::encode_read_response(
                                 invoke_id,
                                 &[Ok(MmsValue::Integer(0))],
                                 &mut resp,
@@ -107,11 +109,11 @@ fn serve(mut stream: TcpStream) {
                             .unwrap()
                         }
                         "missing" => {
-                            pdu::encode_read_response(invoke_id, &[Err(10)], &mut resp).unwrap()
+                            read::encode_read_response(invoke_id, &[Err(10)], &mut resp).unwrap()
                         }
                         _ => {
                             let n: i64 = item.rsplit('$').next().unwrap().parse().unwrap_or(-1);
-                            pdu::encode_read_response(
+                            read::encode_read_response(
                                 invoke_id,
                                 &[Ok(MmsValue::Integer(n))],
                                 &mut resp,
@@ -129,7 +131,7 @@ fn serve(mut stream: TcpStream) {
                     } else {
                         Ok(())
                     };
-                    pdu::encode_write_response(invoke_id, &[result], &mut resp);
+                    write::encode_write_response(invoke_id, &[result], &mut resp);
                 }
                 Ok(MmsPdu::ConfirmedRequest {
                     invoke_id,

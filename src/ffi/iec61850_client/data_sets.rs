@@ -9,7 +9,7 @@ type Encoder<'a> = Box<dyn FnOnce(u32, &mut Vec<u8>) -> Result<(), RequestError>
 /// Read of all members of the list, with the specification echoed.
 fn read_request(name: &ObjectName) -> Encoder<'_> {
     Box::new(move |id, buf| {
-        pdu::encode_read_list_request(id, name, true, buf);
+        read::encode_read_list_request(id, name, true, buf);
         Ok(())
     })
 }
@@ -41,7 +41,7 @@ fn directory_request(name: &ObjectName) -> Encoder<'_> {
 /// Write of one value per member.
 fn write_request<'a>(name: &'a ObjectName, values: &'a [&'a MmsValue]) -> Encoder<'a> {
     Box::new(move |id, buf| {
-        pdu::encode_write_list_request(id, name, values, buf)
+        write::encode_write_list_request(id, name, values, buf)
             .map_err(|_| RequestError::InvalidValue)
     })
 }

@@ -29,6 +29,7 @@ use crate::mms::object_name::ObjectName;
 use crate::mms::pdu::{self, ConfirmedServiceResponse, DeleteScope, NameListRequest};
 use crate::mms::type_spec::{encode_get_variable_access_attributes_request, TypeSpec};
 use crate::mms::MmsValue;
+use crate::mms::{read, write};
 use std::ffi::{c_char, c_int, c_uint, c_void};
 use std::sync::Arc;
 use std::time::Duration;
