@@ -9,9 +9,10 @@ use std::collections::HashSet;
 
 use crate::mms::access::VariableRef;
 use crate::mms::common;
+use crate::mms::get_name_list::{self, NameListRequest};
 use crate::mms::initiate::{self, InitiateParams};
 use crate::mms::pdu::{
-    self, ConfirmedService, ConfirmedServiceResponse, InformationReport, MmsPdu, NameListRequest,
+    self, ConfirmedService, ConfirmedServiceResponse, InformationReport, MmsPdu,
 };
 use crate::mms::read;
 use crate::mms::write;
@@ -356,7 +357,7 @@ impl ClientProtocol {
         out: &mut Vec<u8>,
     ) -> Result<u32, RequestError> {
         self.request(out, |id, buf| {
-            pdu::encode_get_name_list_request(id, request, buf);
+            get_name_list::encode_get_name_list_request(id, request, buf);
             Ok(())
         })
     }
@@ -386,7 +387,8 @@ impl ClientProtocol {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mms::pdu::{ConfirmedService, NameListRequest, CLASS_DOMAIN};
+    use crate::mms::get_name_list::{NameListRequest, CLASS_DOMAIN};
+    use crate::mms::pdu::ConfirmedService;
     use crate::osi::IsoServer;
 
     /// An in-memory peer: the responder side of the ISO stack plus MMS encoding.

@@ -8,6 +8,8 @@ pub mod access;
 pub mod common;
 pub mod data;
 pub mod file;
+pub mod get_name_list;
+pub mod identify;
 pub mod initiate;
 pub mod journal;
 pub mod object_name;

@@ -6,19 +6,19 @@
 //! traffic in the tests); `decode_pdu` handles both directions so that in-process fake
 //! servers in tests can use the same module.
 
-use std::convert::Infallible;
-
 use crate::ber::{self, Reader, Tlv};
 use crate::mms::access::{
     decode_access_results, decode_access_spec_tlv, decode_variable, write_access_results,
     write_variable, write_variable_list, AccessResult, VariableAccessSpec, VariableRef,
 };
 use crate::mms::common::{
-    decode_service_error, expect_null, identifier, read_all, visible_string, write_confirmed,
-    write_confirmed_ok, write_service_error, MmsError, PDU_CONFIRMED_REQUEST,
-    PDU_CONFIRMED_RESPONSE, PDU_UNCONFIRMED, TAG_IDENTIFIER, TAG_INTEGER, TAG_SEQUENCE,
+    decode_service_error, expect_null, identifier, read_all, write_confirmed_ok,
+    write_service_error, MmsError, PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE, PDU_UNCONFIRMED,
+    TAG_INTEGER, TAG_SEQUENCE,
 };
 use crate::mms::data::DataError;
+use crate::mms::get_name_list::{self, NameListRequest};
+use crate::mms::identify::{self, ServerIdentity};
 use crate::mms::initiate::{
     decode_initiate, InitiateParams, PDU_INITIATE_ERROR, PDU_INITIATE_REQUEST,
     PDU_INITIATE_RESPONSE,
@@ -42,12 +42,6 @@ const PDU_CONCLUDE_RESPONSE: u32 = 0x8C;
 /// conclude-ErrorPDU [13].
 const PDU_CONCLUDE_ERROR: u32 = 0xAD;
 
-/// getNameList [1] in ConfirmedServiceRequest/Response.
-const SERVICE_GET_NAME_LIST: u32 = 0xA1;
-/// identify [2] request (NULL).
-const SERVICE_IDENTIFY_REQUEST: u32 = 0x82;
-/// identify [2] response.
-const SERVICE_IDENTIFY_RESPONSE: u32 = 0xA2;
 /// defineNamedVariableList [11] request.
 const SERVICE_DEFINE_NVL_REQUEST: u32 = 0xAB;
 /// defineNamedVariableList [11] response (NULL).
@@ -141,37 +135,6 @@ pub enum DeleteScope {
     Domain(String),
     /// vmd (3): all lists of the VMD.
     Vmd,
-}
-
-/// Identify response: the server's self-description.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ServerIdentity {
-    /// vendorName.
-    pub vendor: String,
-    /// modelName.
-    pub model: String,
-    /// revision.
-    pub revision: String,
-}
-
-/// basicObjectClass namedVariable.
-pub const CLASS_NAMED_VARIABLE: u8 = 0;
-/// basicObjectClass namedVariableList.
-pub const CLASS_NAMED_VARIABLE_LIST: u8 = 2;
-/// basicObjectClass journal.
-pub const CLASS_JOURNAL: u8 = 8;
-/// basicObjectClass domain.
-pub const CLASS_DOMAIN: u8 = 9;
-
-/// A GetNameList request: the object class, the domain (None: VMD scope) and where to continue.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NameListRequest {
-    /// basicObjectClass (`CLASS_*`).
-    pub object_class: u8,
-    /// domainSpecific scope; `None` for vmdSpecific.
-    pub domain: Option<String>,
-    /// continueAfter: the last name of the previous page.
-    pub continue_after: Option<String>,
 }
 
 /// A confirmed service response.
@@ -292,79 +255,6 @@ pub fn encode_conclude_request(out: &mut Vec<u8>) {
 /// Writes conclude-ResponsePDU.
 pub fn encode_conclude_response(out: &mut Vec<u8>) {
     ber::write_tlv(out, PDU_CONCLUDE_RESPONSE, &[]);
-}
-
-/// Writes a GetNameList request.
-pub fn encode_get_name_list_request(invoke_id: u32, req: &NameListRequest, out: &mut Vec<u8>) {
-    let _ = write_confirmed::<Infallible>(
-        out,
-        PDU_CONFIRMED_REQUEST,
-        invoke_id,
-        SERVICE_GET_NAME_LIST,
-        |out| {
-            ber::write_constructed(out, 0xA0, |out| {
-                ber::write_u64(out, 0x80, u64::from(req.object_class))
-            });
-            ber::write_constructed(out, 0xA1, |out| match &req.domain {
-                Some(domain) => ber::write_tlv(out, 0x81, domain.as_bytes()),
-                None => ber::write_tlv(out, 0x80, &[]),
-            });
-            if let Some(after) = &req.continue_after {
-                ber::write_tlv(out, 0x82, after.as_bytes());
-            }
-            Ok(())
-        },
-    );
-}
-
-/// Writes a GetNameList response (server side).
-pub fn encode_get_name_list_response(
-    invoke_id: u32,
-    names: &[&str],
-    more_follows: bool,
-    out: &mut Vec<u8>,
-) {
-    let _ = write_confirmed::<Infallible>(
-        out,
-        PDU_CONFIRMED_RESPONSE,
-        invoke_id,
-        SERVICE_GET_NAME_LIST,
-        |out| {
-            ber::write_constructed(out, 0xA0, |out| {
-                names
-                    .iter()
-                    .for_each(|n| ber::write_tlv(out, TAG_IDENTIFIER, n.as_bytes()))
-            });
-            ber::write_bool(out, 0x81, more_follows);
-            Ok(())
-        },
-    );
-}
-
-/// Writes an Identify request.
-pub fn encode_identify_request(invoke_id: u32, out: &mut Vec<u8>) {
-    write_confirmed_ok(
-        out,
-        PDU_CONFIRMED_REQUEST,
-        invoke_id,
-        SERVICE_IDENTIFY_REQUEST,
-        |_| {},
-    );
-}
-
-/// Writes an Identify response (server side).
-pub fn encode_identify_response(invoke_id: u32, id: &ServerIdentity, out: &mut Vec<u8>) {
-    write_confirmed_ok(
-        out,
-        PDU_CONFIRMED_RESPONSE,
-        invoke_id,
-        SERVICE_IDENTIFY_RESPONSE,
-        |out| {
-            ber::write_tlv(out, 0x80, id.vendor.as_bytes());
-            ber::write_tlv(out, 0x81, id.model.as_bytes());
-            ber::write_tlv(out, 0x82, id.revision.as_bytes());
-        },
-    );
 }
 
 /// Writes a DefineNamedVariableList request creating the list `name` of `vars`.
@@ -518,9 +408,9 @@ pub fn encode_confirmed_response(
             more_follows,
         } => {
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            encode_get_name_list_response(invoke_id, &names, *more_follows, out)
+            get_name_list::encode_get_name_list_response(invoke_id, &names, *more_follows, out)
         }
-        R::Identify(id) => encode_identify_response(invoke_id, id, out),
+        R::Identify(id) => identify::encode_identify_response(invoke_id, id, out),
         R::DefineNamedVariableList => encode_define_named_variable_list_response(invoke_id, out),
         R::GetNamedVariableListAttributes { deletable, vars } => {
             encode_get_named_variable_list_attributes_response(invoke_id, *deletable, vars, out)
@@ -682,11 +572,11 @@ fn decode_confirmed_request(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsErr
                 ConfirmedService::WriteList { list, values }
             }
         },
-        SERVICE_GET_NAME_LIST => {
-            ConfirmedService::GetNameList(decode_name_list_request(service.value)?)
+        get_name_list::SERVICE_GET_NAME_LIST => {
+            ConfirmedService::GetNameList(get_name_list::decode_request(service.value)?)
         }
-        SERVICE_IDENTIFY_REQUEST => {
-            expect_null(service.value)?;
+        identify::SERVICE_IDENTIFY_REQUEST => {
+            identify::decode_request(service.value)?;
             ConfirmedService::Identify
         }
         SERVICE_DEFINE_NVL_REQUEST => {
@@ -718,26 +608,6 @@ fn decode_confirmed_request(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsErr
         tag => ConfirmedService::Other { tag },
     };
     Ok(MmsPdu::ConfirmedRequest { invoke_id, service })
-}
-
-/// Decodes a GetNameList-Request body.
-fn decode_name_list_request(v: &[u8]) -> Result<NameListRequest, MmsError> {
-    let mut r = Reader::new(v);
-    let class = Reader::new(r.expect(0xA0)?).expect(0x80)?;
-    let object_class =
-        u8::try_from(ber::decode_u64(class)?).map_err(|_| MmsError::Invalid("object class"))?;
-    let scope = Reader::new(r.expect(0xA1)?).read_tlv()?;
-    let domain = match scope.tag {
-        0x80 | 0x82 => None,
-        0x81 => Some(identifier(scope.value)?),
-        _ => return Err(MmsError::Invalid("object scope")),
-    };
-    let continue_after = r.read_optional(0x82)?.map(identifier).transpose()?;
-    Ok(NameListRequest {
-        object_class,
-        domain,
-        continue_after,
-    })
 }
 
 /// Decodes a DeleteNamedVariableList-Request body.
@@ -786,35 +656,15 @@ fn decode_service_response(
         write::SERVICE_WRITE => {
             ConfirmedServiceResponse::Write(write::decode_response(service.value)?)
         }
-        SERVICE_GET_NAME_LIST => {
-            let mut r = Reader::new(service.value);
-            let names = read_all(r.expect(0xA0)?, |tlv| match tlv.tag {
-                TAG_IDENTIFIER => identifier(tlv.value),
-                _ => Err(MmsError::Invalid("name list entry")),
-            })?;
-            let more_follows = r
-                .read_optional(0x81)?
-                .map(ber::decode_bool)
-                .transpose()?
-                .unwrap_or(true);
+        get_name_list::SERVICE_GET_NAME_LIST => {
+            let (names, more_follows) = get_name_list::decode_response(service.value)?;
             ConfirmedServiceResponse::GetNameList {
                 names,
                 more_follows,
             }
         }
-        SERVICE_IDENTIFY_RESPONSE => {
-            let mut r = Reader::new(service.value);
-            let id = ServerIdentity {
-                vendor: visible_string(r.expect(0x80)?),
-                model: visible_string(r.expect(0x81)?),
-                revision: visible_string(r.expect(0x82)?),
-            };
-            // listOfAbstractSyntaxes [3] is optional and of no use to a client.
-            r.read_optional(0xA3)?;
-            if !r.is_empty() {
-                return Err(MmsError::Invalid("trailing bytes in Identify response"));
-            }
-            ConfirmedServiceResponse::Identify(id)
+        identify::SERVICE_IDENTIFY_RESPONSE => {
+            ConfirmedServiceResponse::Identify(identify::decode_response(service.value)?)
         }
         SERVICE_DEFINE_NVL_RESPONSE => {
             expect_null(service.value)?;
@@ -1118,76 +968,6 @@ mod tests {
     }
 
     #[test]
-    fn get_name_list_both_directions() {
-        let req = NameListRequest {
-            object_class: CLASS_DOMAIN,
-            domain: None,
-            continue_after: None,
-        };
-        let mut out = Vec::new();
-        encode_get_name_list_request(1, &req, &mut out);
-        assert_eq!(
-            out,
-            [
-                0xA0, 0x0E, 0x02, 0x01, 0x01, 0xA1, 0x09, 0xA0, 0x03, 0x80, 0x01, 0x09, 0xA1, 0x02,
-                0x80, 0x00
-            ]
-        );
-        match decode_pdu(&out, 10).unwrap() {
-            MmsPdu::ConfirmedRequest {
-                invoke_id: 1,
-                service: ConfirmedService::GetNameList(decoded),
-            } => assert_eq!(decoded, req),
-            other => panic!("{other:?}"),
-        }
-        let req = NameListRequest {
-            object_class: CLASS_NAMED_VARIABLE,
-            domain: Some("LD".into()),
-            continue_after: Some("X".into()),
-        };
-        out.clear();
-        encode_get_name_list_request(7, &req, &mut out);
-        assert_eq!(
-            &out[5..],
-            [
-                0xA1, 0x0E, 0xA0, 0x03, 0x80, 0x01, 0x00, 0xA1, 0x04, 0x81, 0x02, b'L', b'D', 0x82,
-                0x01, b'X'
-            ]
-        );
-        out.clear();
-        encode_get_name_list_response(7, &["LD1", "LD2"], false, &mut out);
-        assert_eq!(
-            decode_pdu(&out, 10).unwrap(),
-            MmsPdu::ConfirmedResponse {
-                invoke_id: 7,
-                service: ConfirmedServiceResponse::GetNameList {
-                    names: vec!["LD1".into(), "LD2".into()],
-                    more_follows: false
-                }
-            }
-        );
-        // moreFollows absent means TRUE.
-        let bytes = [
-            0xA1, 0x0A, 0x02, 0x01, 0x07, 0xA1, 0x05, 0xA0, 0x03, 0x1A, 0x01, b'A',
-        ];
-        assert!(matches!(
-            decode_pdu(&bytes, 10).unwrap(),
-            MmsPdu::ConfirmedResponse {
-                service: ConfirmedServiceResponse::GetNameList {
-                    more_follows: true,
-                    ..
-                },
-                ..
-            }
-        ));
-        // A non-identifier entry is refused.
-        let bytes = [
-            0xA1, 0x0A, 0x02, 0x01, 0x07, 0xA1, 0x05, 0xA0, 0x03, 0x04, 0x01, b'A',
-        ];
-        assert!(refused(&bytes));
-    }
-
-    #[test]
     fn define_named_variable_list_matches_reference() {
         // createDataSet("DEMOProt/LLN0.NewDS", [GGIO1.Ind1.stVal[ST], GGIO1.SPCSO1[ST]])
         let request = hex(&format!(
@@ -1433,41 +1213,6 @@ mod tests {
                 names: vec![],
             },
         );
-    }
-
-    #[test]
-    fn identify_both_directions() {
-        let request = hex("a005 020113 8200");
-        let mut out = Vec::new();
-        encode_identify_request(19, &mut out);
-        assert_eq!(out, request);
-        assert_request(&request, 19, ConfirmedService::Identify);
-        let response = hex(
-            "a12a 020113 a225 800f 6c696269656336313835302e636f6d 810b 4c494249454336313835 30
-             8205 312e362e31",
-        );
-        let id = ServerIdentity {
-            vendor: "libiec61850.com".into(),
-            model: "LIBIEC61850".into(),
-            revision: "1.6.1".into(),
-        };
-        assert_response(
-            &response,
-            19,
-            ConfirmedServiceResponse::Identify(id.clone()),
-        );
-        out.clear();
-        encode_identify_response(19, &id, &mut out);
-        assert_eq!(out, response);
-        // listOfAbstractSyntaxes is skipped; odd octets in free text are replaced.
-        let MmsPdu::ConfirmedResponse {
-            service: ConfirmedServiceResponse::Identify(id),
-            ..
-        } = decode(&hex("a1 13 020101 a2 0e 8001ff 8100 8200 a305 0603 28ca22"))
-        else {
-            panic!("not an identify response")
-        };
-        assert_eq!(id.vendor, "\u{FFFD}");
     }
 
     #[test]

@@ -483,8 +483,8 @@ mod tests {
     use crate::client::protocol::{self as client, ClientProtocol};
     use crate::mms::access::{self, VariableRef};
     use crate::mms::common;
+    use crate::mms::get_name_list::{NameListRequest, CLASS_DOMAIN};
     use crate::mms::object_name;
-    use crate::mms::pdu::{NameListRequest, CLASS_DOMAIN};
     use crate::mms::read;
     use crate::mms::MmsValue;
     use crate::test_util::hex;

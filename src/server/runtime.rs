@@ -18,7 +18,7 @@ use super::protocol::{Event, ServerConfig, ServerProtocol};
 use super::services::{serve, ServiceContext, WritePolicy};
 use crate::io::reactor::{Readiness, Ready};
 use crate::io::runtime::Lease;
-use crate::mms::pdu::ServerIdentity;
+use crate::mms::identify::ServerIdentity;
 
 /// errorClass service, code other: the answer to a response that cannot be sent.
 const CLASS_SERVICE: u8 = 3;

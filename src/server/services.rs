@@ -3,11 +3,13 @@
 
 use crate::mms::access::{AccessResult, VariableRef};
 use crate::mms::data::DataError;
-use crate::mms::object_name::ObjectName;
-use crate::mms::pdu::{
-    self, ConfirmedService, ConfirmedServiceResponse, NameListRequest, ServerIdentity,
-    CLASS_DOMAIN, CLASS_JOURNAL, CLASS_NAMED_VARIABLE, CLASS_NAMED_VARIABLE_LIST,
+use crate::mms::get_name_list::{
+    self, NameListRequest, CLASS_DOMAIN, CLASS_JOURNAL, CLASS_NAMED_VARIABLE,
+    CLASS_NAMED_VARIABLE_LIST,
 };
+use crate::mms::identify::{self, ServerIdentity};
+use crate::mms::object_name::ObjectName;
+use crate::mms::pdu::{self, ConfirmedService, ConfirmedServiceResponse};
 use crate::mms::read;
 use crate::mms::type_spec::{
     encode_get_variable_access_attributes_response, tlv_size, VariableAccessAttributes,
@@ -246,14 +248,14 @@ pub fn encode_answer(
 ) -> Result<(), DataError> {
     match answer {
         Ok(ConfirmedServiceResponse::Identify(id)) => {
-            pdu::encode_identify_response(invoke_id, id, out)
+            identify::encode_identify_response(invoke_id, id, out)
         }
         Ok(ConfirmedServiceResponse::GetNameList {
             names,
             more_follows,
         }) => {
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            pdu::encode_get_name_list_response(invoke_id, &names, *more_follows, out)
+            get_name_list::encode_get_name_list_response(invoke_id, &names, *more_follows, out)
         }
         Ok(ConfirmedServiceResponse::GetVariableAccessAttributes(attrs)) => {
             encode_get_variable_access_attributes_response(invoke_id, attrs, out)

@@ -9,6 +9,7 @@ use std::thread;
 
 use iec61850::mms::access::{self, VariableRef};
 use iec61850::mms::file;
+use iec61850::mms::get_name_list;
 use iec61850::mms::initiate::{self, InitiateParams};
 use iec61850::mms::object_name;
 use iec61850::mms::pdu::{self, ConfirmedService, MmsPdu};
@@ -142,7 +143,7 @@ fn serve(mut stream: TcpStream) {
                         None => (&["LD1", "LD2"], true),
                         _ => (&["LD3"], false),
                     };
-                    pdu::encode_get_name_list_response(invoke_id, names, more, &mut resp);
+                    get_name_list::encode_get_name_list_response(invoke_id, names, more, &mut resp);
                 }
                 Ok(MmsPdu::ConfirmedRequest {
                     invoke_id,
