@@ -12,6 +12,7 @@ pub mod get_name_list;
 pub mod identify;
 pub mod initiate;
 pub mod journal;
+pub mod named_variable_list;
 pub mod object_name;
 pub mod pdu;
 pub mod read;

@@ -26,11 +26,12 @@ use crate::iec61850::{
 };
 use crate::mms::access::VariableRef;
 use crate::mms::get_name_list::NameListRequest;
+use crate::mms::named_variable_list::DeleteScope;
 use crate::mms::object_name::ObjectName;
-use crate::mms::pdu::{self, ConfirmedServiceResponse, DeleteScope};
+use crate::mms::pdu::ConfirmedServiceResponse;
 use crate::mms::type_spec::{encode_get_variable_access_attributes_request, TypeSpec};
 use crate::mms::MmsValue;
-use crate::mms::{get_name_list, read, write};
+use crate::mms::{get_name_list, named_variable_list, read, write};
 use std::ffi::{c_char, c_int, c_uint, c_void};
 use std::sync::Arc;
 use std::time::Duration;
