@@ -26,8 +26,9 @@ use crate::io::runtime::{Lease, Runtime};
 use crate::io::tcp;
 use crate::mms::access::VariableRef;
 use crate::mms::get_name_list::{self, NameListRequest};
+use crate::mms::information_report::InformationReport;
 use crate::mms::initiate::InitiateParams;
-use crate::mms::pdu::{ConfirmedServiceResponse, InformationReport};
+use crate::mms::pdu::ConfirmedServiceResponse;
 use crate::mms::MmsValue;
 use crate::osi::IsoParams;
 

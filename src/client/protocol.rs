@@ -10,10 +10,9 @@ use std::collections::HashSet;
 use crate::mms::access::VariableRef;
 use crate::mms::common;
 use crate::mms::get_name_list::{self, NameListRequest};
+use crate::mms::information_report::InformationReport;
 use crate::mms::initiate::{self, InitiateParams};
-use crate::mms::pdu::{
-    self, ConfirmedService, ConfirmedServiceResponse, InformationReport, MmsPdu,
-};
+use crate::mms::pdu::{self, ConfirmedService, ConfirmedServiceResponse, MmsPdu};
 use crate::mms::read;
 use crate::mms::write;
 use crate::mms::MmsValue;

@@ -3,8 +3,8 @@
 
 use super::object_reference_to_variable;
 use crate::mms::access::{VariableAccessSpec, VariableRef};
+use crate::mms::information_report::InformationReport;
 use crate::mms::object_name::ObjectName;
-use crate::mms::pdu::InformationReport;
 use crate::mms::type_spec::TypeSpec;
 use crate::mms::value::{utc, BitString, OctetString, UTC_TIME_DEFAULT_QUALITY};
 use crate::mms::MmsValue;

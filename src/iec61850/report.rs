@@ -2,8 +2,8 @@
 //! reason-for-inclusion bits, and the decoding of an MMS InformationReport into a report.
 
 use crate::mms::access::{AccessResult, VariableAccessSpec};
+use crate::mms::information_report::InformationReport;
 use crate::mms::object_name::ObjectName;
-use crate::mms::pdu::InformationReport;
 use crate::mms::value::{binary_time, BitString};
 use crate::mms::MmsValue;
 

@@ -10,6 +10,7 @@ pub mod data;
 pub mod file;
 pub mod get_name_list;
 pub mod identify;
+pub mod information_report;
 pub mod initiate;
 pub mod journal;
 pub mod named_variable_list;

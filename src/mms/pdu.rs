@@ -7,10 +7,7 @@
 //! servers in tests can use the same module.
 
 use crate::ber::{self, Reader, Tlv};
-use crate::mms::access::{
-    decode_access_results, decode_access_spec_tlv, write_access_results, write_variable_list,
-    AccessResult, VariableAccessSpec, VariableRef,
-};
+use crate::mms::access::{AccessResult, VariableAccessSpec, VariableRef};
 use crate::mms::common::{
     decode_service_error, write_service_error, MmsError, PDU_CONFIRMED_REQUEST,
     PDU_CONFIRMED_RESPONSE, PDU_UNCONFIRMED, TAG_INTEGER, TAG_SEQUENCE,
@@ -18,12 +15,13 @@ use crate::mms::common::{
 use crate::mms::data::DataError;
 use crate::mms::get_name_list::{self, NameListRequest};
 use crate::mms::identify::{self, ServerIdentity};
+use crate::mms::information_report::{self, InformationReport};
 use crate::mms::initiate::{
     decode_initiate, InitiateParams, PDU_INITIATE_ERROR, PDU_INITIATE_REQUEST,
     PDU_INITIATE_RESPONSE,
 };
 use crate::mms::named_variable_list::{self as nvl, DeleteScope};
-use crate::mms::object_name::{write_object_name, ObjectName};
+use crate::mms::object_name::ObjectName;
 use crate::mms::read;
 use crate::mms::type_spec;
 use crate::mms::value::MmsValue;
@@ -39,18 +37,6 @@ const PDU_CONCLUDE_REQUEST: u32 = 0x8B;
 const PDU_CONCLUDE_RESPONSE: u32 = 0x8C;
 /// conclude-ErrorPDU [13].
 const PDU_CONCLUDE_ERROR: u32 = 0xAD;
-
-/// informationReport [0] in UnconfirmedService.
-const SERVICE_INFORMATION_REPORT: u32 = 0xA0;
-
-/// An unconfirmed InformationReport (IEC 61850 reports arrive as these).
-#[derive(Debug, Clone, PartialEq)]
-pub struct InformationReport {
-    /// What was reported (IEC 61850: the list name `RPT`).
-    pub spec: VariableAccessSpec,
-    /// One result per variable.
-    pub results: Vec<AccessResult>,
-}
 
 /// A confirmed service request.
 #[derive(Debug, Clone, PartialEq)]
@@ -302,32 +288,6 @@ pub fn encode_reject(invoke_id: Option<u32>, class: u8, code: i64, out: &mut Vec
     });
 }
 
-/// Writes an unconfirmed InformationReport; on error `out` is unchanged.
-pub fn encode_information_report(
-    report: &InformationReport,
-    out: &mut Vec<u8>,
-) -> Result<(), DataError> {
-    let start = out.len();
-    let mut result = Ok(());
-    ber::write_constructed(out, PDU_UNCONFIRMED, |out| {
-        ber::write_constructed(out, SERVICE_INFORMATION_REPORT, |out| {
-            match &report.spec {
-                VariableAccessSpec::Variables(vars) => write_variable_list(out, vars),
-                VariableAccessSpec::ListName(name) => {
-                    ber::write_constructed(out, 0xA1, |out| write_object_name(out, name))
-                }
-            }
-            ber::write_constructed(out, 0xA0, |out| {
-                result = write_access_results(out, &report.results)
-            });
-        });
-    });
-    if result.is_err() {
-        out.truncate(start);
-    }
-    result
-}
-
 // ---------------------------------------------------------------------------------------
 // Decoding
 
@@ -529,16 +489,13 @@ fn decode_service_response(
 /// Decodes unconfirmed-PDU.
 fn decode_unconfirmed(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsError> {
     let service = Reader::new(v).read_tlv()?;
-    if service.tag != SERVICE_INFORMATION_REPORT {
+    if service.tag != information_report::SERVICE_INFORMATION_REPORT {
         return Ok(MmsPdu::UnconfirmedOther { tag: service.tag });
     }
-    let mut r = Reader::new(service.value);
-    let spec = decode_access_spec_tlv(&r.read_tlv()?)?;
-    let results = decode_access_results(r.expect(0xA0)?, max_depth)?;
-    Ok(MmsPdu::InformationReport(InformationReport {
-        spec,
-        results,
-    }))
+    Ok(MmsPdu::InformationReport(information_report::decode(
+        service.value,
+        max_depth,
+    )?))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -655,31 +612,6 @@ mod tests {
                 class: 5,
                 code: 1
             }
-        );
-    }
-
-    #[test]
-    fn information_report_round_trip() {
-        // An IEC 61850 report: list name RPT, an RptID and a failed entry.
-        let report = InformationReport {
-            spec: VariableAccessSpec::ListName(ObjectName::Vmd("RPT".into())),
-            results: vec![Ok(MmsValue::visible_string(b"id")), Err(10)],
-        };
-        let mut out = Vec::new();
-        encode_information_report(&report, &mut out).unwrap();
-        let bytes = hex("a3 12 a0 10 a1 05 80 03 525054 a0 07 8a02 6964 80010a");
-        assert_eq!(out, bytes);
-        assert_eq!(decode(&bytes), MmsPdu::InformationReport(report));
-        let listed = InformationReport {
-            spec: VariableAccessSpec::Variables(vec![var("LD", "LLN0$ST$Beh$stVal")]),
-            results: vec![Ok(MmsValue::Integer(1))],
-        };
-        out.clear();
-        encode_information_report(&listed, &mut out).unwrap();
-        assert_eq!(decode(&out), MmsPdu::InformationReport(listed));
-        assert_eq!(
-            decode(&hex("a3 02 a1 00")),
-            MmsPdu::UnconfirmedOther { tag: 0xA1 }
         );
     }
 

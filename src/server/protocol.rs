@@ -9,10 +9,9 @@
 use std::collections::HashSet;
 
 use crate::mms::common::MmsError;
+use crate::mms::information_report::{self, InformationReport};
 use crate::mms::initiate::{self, InitiateParams};
-use crate::mms::pdu::{
-    self, ConfirmedService, ConfirmedServiceResponse, InformationReport, MmsPdu,
-};
+use crate::mms::pdu::{self, ConfirmedService, ConfirmedServiceResponse, MmsPdu};
 use crate::osi::tpkt::{Framer, MAX_FRAME};
 use crate::osi::{next_event, IsoEvent, IsoParams, IsoServer, NextEvent, OSI_OVERHEAD};
 
@@ -463,7 +462,8 @@ impl ServerProtocol {
             return Err(ResponseError::NotAssociated);
         }
         self.send_checked(out, |buf| {
-            pdu::encode_information_report(report, buf).map_err(|_| ResponseError::InvalidValue)
+            information_report::encode_information_report(report, buf)
+                .map_err(|_| ResponseError::InvalidValue)
         })
     }
 

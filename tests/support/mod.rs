@@ -10,6 +10,7 @@ use std::thread;
 use iec61850::mms::access::{self, VariableRef};
 use iec61850::mms::file;
 use iec61850::mms::get_name_list;
+use iec61850::mms::information_report;
 use iec61850::mms::initiate::{self, InitiateParams};
 use iec61850::mms::object_name;
 use iec61850::mms::pdu::{self, ConfirmedService, MmsPdu};
@@ -94,13 +95,14 @@ fn serve(mut stream: TcpStream) {
                         "report" => {
                             // An unsolicited report before the answer, as a server's report may overtake it.
                             let mut report = Vec::new();
-                            let rpt = pdu::InformationReport {
+                            let rpt = information_report::InformationReport {
                                 spec: access::VariableAccessSpec::ListName(
                                     object_name::ObjectName::Vmd("RPT".into()),
                                 ),
                                 results: vec![Ok(MmsValue::visible_string(b"rpt-id"))],
                             };
-                            pdu::encode_information_report(&rpt, &mut report).unwrap();
+                            information_report::encode_information_report(&rpt, &mut report)
+                                .unwrap();
                             iso.send_data(&report, &mut out);
                             read::encode_read_response(
                                 invoke_id,

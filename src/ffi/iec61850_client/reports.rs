@@ -6,7 +6,7 @@ use crate::ffi::mms_value::{delete_value, new_value};
 use crate::iec61850::report::{
     self, decode_report, handler_matches, options_from_bits, options_to_bits, RcbElement, Report,
 };
-use crate::mms::pdu::InformationReport;
+use crate::mms::information_report::InformationReport;
 use crate::mms::read;
 use crate::mms::value::{binary_time, c_string_lossy, Node};
 use crate::mms::write;
