@@ -15,6 +15,7 @@ use iec61850::mms::data::{self, MAX_NESTING};
 use iec61850::mms::initiate::{self, InitiateParams};
 use iec61850::mms::pdu;
 use iec61850::mms::type_spec;
+use iec61850::mms::variable_access_attributes;
 use iec61850::mms::value::{BitString, OctetString};
 use iec61850::mms::MmsValue;
 use iec61850::model::config_file;
@@ -117,7 +118,7 @@ pub fn mms_data(data: &[u8]) {
 /// TypeSpecification and GetVariableAccessAttributes-Response decoders; a decoded
 /// specification re-encodes to bytes that decode to the same specification.
 pub fn type_spec(data: &[u8]) {
-    let _ = type_spec::decode_gvaa_response_body(data);
+    let _ = variable_access_attributes::decode_gvaa_response_body(data);
     let Ok((spec, used)) = type_spec::decode_type_spec(data) else {
         return;
     };

@@ -14,7 +14,7 @@ use iec61850::mms::access::VariableRef;
 use iec61850::mms::named_variable_list;
 use iec61850::mms::object_name::ObjectName;
 use iec61850::mms::pdu::ConfirmedServiceResponse;
-use iec61850::mms::type_spec::encode_get_variable_access_attributes_request;
+use iec61850::mms::variable_access_attributes::encode_get_variable_access_attributes_request;
 use iec61850::mms::MmsValue;
 
 const USAGE: &str = "\

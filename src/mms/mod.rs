@@ -22,6 +22,7 @@ pub mod storage;
 mod testing;
 pub mod type_spec;
 pub mod value;
+pub mod variable_access_attributes;
 pub mod write;
 
 pub use value::MmsValue;

@@ -23,8 +23,8 @@ use crate::mms::initiate::{
 use crate::mms::named_variable_list::{self as nvl, DeleteScope};
 use crate::mms::object_name::ObjectName;
 use crate::mms::read;
-use crate::mms::type_spec;
 use crate::mms::value::MmsValue;
+use crate::mms::variable_access_attributes::{self as vaa, VariableAccessAttributes};
 use crate::mms::write;
 
 /// confirmed-ErrorPDU [2].
@@ -133,7 +133,7 @@ pub enum ConfirmedServiceResponse {
         deleted: u32,
     },
     /// GetVariableAccessAttributes: the variable's type.
-    GetVariableAccessAttributes(type_spec::VariableAccessAttributes),
+    GetVariableAccessAttributes(VariableAccessAttributes),
     /// A file service (see [`crate::mms::file`]).
     File(crate::mms::file::FileResponse),
     /// ReadJournal (see [`crate::mms::journal`]).
@@ -267,7 +267,7 @@ pub fn encode_confirmed_response(
             nvl::encode_delete_named_variable_list_response(invoke_id, *matched, *deleted, out)
         }
         R::GetVariableAccessAttributes(attrs) => {
-            type_spec::encode_get_variable_access_attributes_response(invoke_id, attrs, out)
+            vaa::encode_get_variable_access_attributes_response(invoke_id, attrs, out)
         }
         R::File(file) => crate::mms::file::encode_response(invoke_id, file, out),
         R::ReadJournal(journal) => {
@@ -412,8 +412,8 @@ fn decode_confirmed_request(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsErr
             let (scope, names) = nvl::decode_delete_request(service.value)?;
             ConfirmedService::DeleteNamedVariableList { scope, names }
         }
-        type_spec::SERVICE_GET_VARIABLE_ACCESS_ATTRIBUTES => {
-            ConfirmedService::GetVariableAccessAttributes(type_spec::decode_gvaa_request_body(
+        vaa::SERVICE_GET_VARIABLE_ACCESS_ATTRIBUTES => {
+            ConfirmedService::GetVariableAccessAttributes(vaa::decode_gvaa_request_body(
                 service.value,
             )?)
         }
@@ -471,10 +471,10 @@ fn decode_service_response(
             let (matched, deleted) = nvl::decode_delete_response(service.value)?;
             ConfirmedServiceResponse::DeleteNamedVariableList { matched, deleted }
         }
-        type_spec::SERVICE_GET_VARIABLE_ACCESS_ATTRIBUTES => {
-            ConfirmedServiceResponse::GetVariableAccessAttributes(
-                type_spec::decode_gvaa_response_body(service.value)?,
-            )
+        vaa::SERVICE_GET_VARIABLE_ACCESS_ATTRIBUTES => {
+            ConfirmedServiceResponse::GetVariableAccessAttributes(vaa::decode_gvaa_response_body(
+                service.value,
+            )?)
         }
         crate::mms::journal::READ_JOURNAL => ConfirmedServiceResponse::ReadJournal(
             crate::mms::journal::decode_response(service.value, max_depth)?,

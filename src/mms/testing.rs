@@ -3,6 +3,8 @@
 use crate::mms::access::VariableRef;
 use crate::mms::object_name::ObjectName;
 use crate::mms::pdu::{decode_pdu, ConfirmedService, ConfirmedServiceResponse, MmsPdu};
+use crate::mms::type_spec::TypeSpec;
+use crate::test_util::hex;
 
 /// Whether a PDU is refused: not decoded at all, or a response whose result is not.
 pub(crate) fn refused(bytes: &[u8]) -> bool {
@@ -74,4 +76,47 @@ pub(crate) fn assert_response(bytes: &[u8], invoke_id: u32, service: ConfirmedSe
         decode(bytes),
         MmsPdu::ConfirmedResponse { invoke_id, service }
     );
+}
+
+pub(crate) fn named(components: Vec<(&str, TypeSpec)>) -> TypeSpec {
+    TypeSpec::Structure {
+        packed: false,
+        components: components
+            .into_iter()
+            .map(|(n, t)| (n.to_string(), t))
+            .collect(),
+    }
+}
+
+/// `DEMOMeas/MMXU1$MX$TotW` (a float inside `mag`).
+pub(crate) const TOTW_RESPONSE: &str =
+    "a13d020101a638800100a233a231a12f301a80036d6167a113a211a10f300d\
+    800166a108a7060201200201083008800171a1038401f33007800174a1029100";
+
+/// `DEMOProt/GGIO1$CO$SPCSO1` (Oper with origin, octet string, unsigned, bit string).
+pub(crate) const SPCSO_RESPONSE: &str =
+    "a1818c020102a68186800100a28180a27ea17c307a80044f706572a172a270\
+    a16e300c800663746c56616ca1028300302c80066f726967696ea122a220a11e300c80056f72436174a10385\
+    0108300e80076f724964656e74a1038901c0300d800663746c4e756da1038601083007800154a10291003\
+    00a800454657374a1028300300c8005436865636ba1038401fe";
+
+pub(crate) fn status() -> TypeSpec {
+    named(vec![
+        ("stVal", TypeSpec::Integer(8)),
+        ("q", TypeSpec::BitString(-13)),
+        ("t", TypeSpec::UtcTime),
+    ])
+}
+
+pub(crate) fn response_spec(pdu: &str) -> TypeSpec {
+    match decode_pdu(&hex(pdu), 10).unwrap() {
+        MmsPdu::ConfirmedResponse {
+            service: ConfirmedServiceResponse::GetVariableAccessAttributes(attrs),
+            ..
+        } => {
+            assert!(!attrs.deletable);
+            attrs.type_spec
+        }
+        other => panic!("unexpected {other:?}"),
+    }
 }

@@ -11,8 +11,9 @@ use crate::mms::identify::{self, ServerIdentity};
 use crate::mms::object_name::ObjectName;
 use crate::mms::pdu::{self, ConfirmedService, ConfirmedServiceResponse};
 use crate::mms::read;
-use crate::mms::type_spec::{
-    encode_get_variable_access_attributes_response, tlv_size, VariableAccessAttributes,
+use crate::mms::type_spec::tlv_size;
+use crate::mms::variable_access_attributes::{
+    encode_get_variable_access_attributes_response, VariableAccessAttributes,
 };
 use crate::mms::write;
 use crate::mms::MmsValue;
