@@ -1,12 +1,10 @@
 //! MMS GetNameList (ISO 9506-2), both directions: the names of one object class (domains,
 //! named variables, named variable lists, journals) in the VMD or a domain, page by page.
 
-use std::convert::Infallible;
-
 use crate::ber::{self, Reader};
 use crate::mms::common::{
-    identifier, read_all, write_confirmed, MmsError, PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
-    TAG_IDENTIFIER,
+    identifier, read_all, write_confirmed_ok, MmsError, PDU_CONFIRMED_REQUEST,
+    PDU_CONFIRMED_RESPONSE, TAG_IDENTIFIER,
 };
 
 /// getNameList [1] in ConfirmedServiceRequest/Response.
@@ -33,7 +31,7 @@ pub struct NameListRequest {
 
 /// Writes a GetNameList request.
 pub fn encode_get_name_list_request(invoke_id: u32, req: &NameListRequest, out: &mut Vec<u8>) {
-    let _ = write_confirmed::<Infallible>(
+    write_confirmed_ok(
         out,
         PDU_CONFIRMED_REQUEST,
         invoke_id,
@@ -49,7 +47,6 @@ pub fn encode_get_name_list_request(invoke_id: u32, req: &NameListRequest, out: 
             if let Some(after) = &req.continue_after {
                 ber::write_tlv(out, 0x82, after.as_bytes());
             }
-            Ok(())
         },
     );
 }
@@ -61,7 +58,7 @@ pub fn encode_get_name_list_response(
     more_follows: bool,
     out: &mut Vec<u8>,
 ) {
-    let _ = write_confirmed::<Infallible>(
+    write_confirmed_ok(
         out,
         PDU_CONFIRMED_RESPONSE,
         invoke_id,
@@ -73,7 +70,6 @@ pub fn encode_get_name_list_response(
                     .for_each(|n| ber::write_tlv(out, TAG_IDENTIFIER, n.as_bytes()))
             });
             ber::write_bool(out, 0x81, more_follows);
-            Ok(())
         },
     );
 }

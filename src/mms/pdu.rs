@@ -687,17 +687,7 @@ mod tests {
             hex("a1 21 020108 a4 1c a1 1a a2 18 a2 07 87 05 08 00000000 84 03 03 0000 91 08 0000000000000000"),
             hex("a3 12 a0 10 a1 05 80 03 525054 a0 07 8a02 6964 80010a"),
         ];
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        for _ in 0..30_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let mut bytes = seeds[(x % 3) as usize].clone();
-            let pos = (x >> 8) as usize % bytes.len();
-            bytes[pos] = (x >> 32) as u8;
-            bytes.truncate(bytes.len() - (x >> 40) as usize % 3);
-            let _ = decode_pdu(&bytes, 10);
-        }
+        decode_corrupted(&seeds, 0x2545_F491_4F6C_DD1D, 30_000);
     }
 
     #[test]

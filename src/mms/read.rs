@@ -1,15 +1,13 @@
 //! MMS Read (ISO 9506-2), both directions: the request names the variables (or a named
 //! variable list) to read, the response carries one AccessResult per variable.
 
-use std::convert::Infallible;
-
 use crate::ber::{self, Reader};
 use crate::mms::access::{
     decode_access_results, decode_access_spec, write_access_results, write_variable_list,
     AccessResult, VariableAccessSpec, VariableRef,
 };
 use crate::mms::common::{
-    write_confirmed, MmsError, PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
+    write_confirmed, write_confirmed_ok, MmsError, PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
 };
 use crate::mms::data::DataError;
 use crate::mms::object_name::{write_object_name, ObjectName};
@@ -19,11 +17,9 @@ pub(crate) const SERVICE_READ: u32 = 0xA4;
 
 /// Writes a Read request for `vars` (confirmed-RequestPDU).
 pub fn encode_read_request(invoke_id: u32, vars: &[VariableRef], out: &mut Vec<u8>) {
-    let _ =
-        write_confirmed::<Infallible>(out, PDU_CONFIRMED_REQUEST, invoke_id, SERVICE_READ, |out| {
-            ber::write_constructed(out, 0xA1, |out| write_variable_list(out, vars));
-            Ok(())
-        });
+    write_confirmed_ok(out, PDU_CONFIRMED_REQUEST, invoke_id, SERVICE_READ, |out| {
+        ber::write_constructed(out, 0xA1, |out| write_variable_list(out, vars));
+    });
 }
 
 /// Writes a Read request for the named variable list `list`.
@@ -33,17 +29,15 @@ pub fn encode_read_list_request(
     specification_with_result: bool,
     out: &mut Vec<u8>,
 ) {
-    let _ =
-        write_confirmed::<Infallible>(out, PDU_CONFIRMED_REQUEST, invoke_id, SERVICE_READ, |out| {
-            if specification_with_result {
-                // The reference client sends TRUE as 0x01, as it does for Data booleans.
-                ber::write_tlv(out, 0x80, &[0x01]);
-            }
-            ber::write_constructed(out, 0xA1, |out| {
-                ber::write_constructed(out, 0xA1, |out| write_object_name(out, list));
-            });
-            Ok(())
+    write_confirmed_ok(out, PDU_CONFIRMED_REQUEST, invoke_id, SERVICE_READ, |out| {
+        if specification_with_result {
+            // The reference client sends TRUE as 0x01, as it does for Data booleans.
+            ber::write_tlv(out, 0x80, &[0x01]);
+        }
+        ber::write_constructed(out, 0xA1, |out| {
+            ber::write_constructed(out, 0xA1, |out| write_object_name(out, list));
         });
+    });
 }
 
 /// Writes a Read response; on error `out` is unchanged.

@@ -36,6 +36,21 @@ pub(crate) const INITIATE_REQUEST: &str =
     "a8 26 80 03 00fde8 81 01 05 82 01 05 83 01 0a a4 16 80 01 01
     81 03 05 f100 82 0c 03 ee1c00000408000079ef18";
 
+/// Decodes `rounds` pseudo-random corruptions of `seeds` (one octet changed, up to two
+/// cut off the end) drawn from the xorshift state `x`: none may panic.
+pub(crate) fn decode_corrupted(seeds: &[Vec<u8>], mut x: u64, rounds: usize) {
+    for _ in 0..rounds {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let mut bytes = seeds[(x % seeds.len() as u64) as usize].clone();
+        let pos = (x >> 8) as usize % bytes.len();
+        bytes[pos] = (x >> 32) as u8;
+        bytes.truncate(bytes.len() - (x >> 40) as usize % 3);
+        let _ = decode_pdu(&bytes, 10);
+    }
+}
+
 /// `1a 08 "DEMOProt"`: the domain of the captured data set traffic.
 pub(crate) const DEMO_PROT: &str = "1a08 44454d4f50726f74";
 

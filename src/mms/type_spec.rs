@@ -8,7 +8,7 @@
 //! observed on libiec61850 1.6.1.
 
 use crate::ber::{self, Reader, Tlv};
-use crate::mms::common::MmsError;
+use crate::mms::common::{identifier, MmsError, TAG_SEQUENCE};
 use crate::mms::data::MAX_NESTING;
 use crate::mms::value::{BitString, MmsType, MmsValue, Node, OctetString, Text};
 
@@ -31,8 +31,6 @@ const TAG_MMS_STRING: u32 = 0x90;
 const TAG_UTC_TIME: u32 = 0x91;
 /// Universal INTEGER (the widths of floating-point).
 const TAG_UNIVERSAL_INTEGER: u32 = 0x02;
-/// Universal SEQUENCE (one structure component).
-const TAG_SEQUENCE: u32 = 0x30;
 
 /// Most values [`TypeSpec::default_value`] creates, so that a hostile array size cannot
 /// exhaust memory.
@@ -444,10 +442,6 @@ fn integer32(v: &[u8]) -> Result<i32, MmsError> {
 
 fn unsigned8(v: &[u8]) -> Result<u8, MmsError> {
     u8::try_from(ber::decode_u64(v)?).map_err(|_| MmsError::Invalid("Unsigned8 out of range"))
-}
-
-fn identifier(v: &[u8]) -> Result<String, MmsError> {
-    String::from_utf8(v.to_vec()).map_err(|_| MmsError::Invalid("identifier is not text"))
 }
 
 #[cfg(test)]

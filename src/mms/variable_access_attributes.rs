@@ -2,11 +2,9 @@
 //! variable, the response tells whether it is deletable and describes its type (a
 //! [`TypeSpec`], whose codec is [`crate::mms::type_spec`]).
 
-use std::convert::Infallible;
-
 use crate::ber::{self, Reader};
 use crate::mms::common::{
-    write_confirmed, MmsError, PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
+    write_confirmed_ok, MmsError, PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
 };
 use crate::mms::data::MAX_NESTING;
 use crate::mms::object_name::{decode_object_name_in, write_object_name, ObjectName};
@@ -68,15 +66,12 @@ pub fn encode_get_variable_access_attributes_request(
     name: &ObjectName,
     out: &mut Vec<u8>,
 ) {
-    let _ = write_confirmed::<Infallible>(
+    write_confirmed_ok(
         out,
         PDU_CONFIRMED_REQUEST,
         invoke_id,
         SERVICE_GET_VARIABLE_ACCESS_ATTRIBUTES,
-        |out| {
-            encode_gvaa_request_body(name, out);
-            Ok(())
-        },
+        |out| encode_gvaa_request_body(name, out),
     );
 }
 
@@ -86,15 +81,12 @@ pub fn encode_get_variable_access_attributes_response(
     attrs: &VariableAccessAttributes,
     out: &mut Vec<u8>,
 ) {
-    let _ = write_confirmed::<Infallible>(
+    write_confirmed_ok(
         out,
         PDU_CONFIRMED_RESPONSE,
         invoke_id,
         SERVICE_GET_VARIABLE_ACCESS_ATTRIBUTES,
-        |out| {
-            encode_gvaa_response_body(attrs, out);
-            Ok(())
-        },
+        |out| encode_gvaa_response_body(attrs, out),
     );
 }
 

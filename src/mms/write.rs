@@ -2,14 +2,13 @@
 //! variable list) and their values, the response has success or a DataAccessError per
 //! variable.
 
-use std::convert::Infallible;
-
 use crate::ber::{self, Reader};
 use crate::mms::access::{
     decode_access_spec_tlv, write_variable_list, VariableAccessSpec, VariableRef,
 };
 use crate::mms::common::{
-    read_all, write_confirmed, MmsError, PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
+    read_all, write_confirmed, write_confirmed_ok, MmsError, PDU_CONFIRMED_REQUEST,
+    PDU_CONFIRMED_RESPONSE,
 };
 use crate::mms::data::{self, DataError};
 use crate::mms::object_name::{write_object_name, ObjectName};
@@ -71,7 +70,7 @@ fn encode_write(
 
 /// Writes a Write response: success [1] NULL or failure [0] DataAccessError per variable.
 pub fn encode_write_response(invoke_id: u32, results: &[Result<(), i32>], out: &mut Vec<u8>) {
-    let _ = write_confirmed::<Infallible>(
+    write_confirmed_ok(
         out,
         PDU_CONFIRMED_RESPONSE,
         invoke_id,
@@ -83,7 +82,6 @@ pub fn encode_write_response(invoke_id: u32, results: &[Result<(), i32>], out: &
                     Err(code) => ber::write_i64(out, 0x80, i64::from(*code)),
                 }
             }
-            Ok(())
         },
     );
 }
