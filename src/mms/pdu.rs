@@ -1,10 +1,13 @@
-//! MMS PDUs (ISO 9506-2) exchanged by a client and a server: initiate, conclude,
-//! confirmed request/response/error, reject, Read, Write, InformationReport, Identify and
-//! the named variable list (data set) services.
+//! The MMS PDU envelope (ISO 9506-2) exchanged by a client and a server: the decoded
+//! [`MmsPdu`] of every PDU type, the [`ConfirmedService`] and [`ConfirmedServiceResponse`]
+//! choices that dispatch to the service modules (`read`, `write`, `get_name_list`,
+//! `identify`, `named_variable_list`, `variable_access_attributes`, `file`, `journal`,
+//! `information_report`, `initiate`), and the PDUs that carry no service: conclude,
+//! confirmed-ErrorPDU and rejectPDU with their error code mapping.
 //!
 //! Encoders produce the same octets as the reference client (checked against captured
 //! traffic in the tests); `decode_pdu` handles both directions so that in-process fake
-//! servers in tests can use the same module.
+//! servers in tests can use the same module. No service module depends on this one.
 
 use crate::ber::{self, Reader, Tlv};
 use crate::mms::access::{AccessResult, VariableAccessSpec, VariableRef};
@@ -13,6 +16,7 @@ use crate::mms::common::{
     PDU_CONFIRMED_RESPONSE, PDU_UNCONFIRMED, TAG_INTEGER, TAG_SEQUENCE,
 };
 use crate::mms::data::DataError;
+use crate::mms::file::{self, FileRequest, FileResponse};
 use crate::mms::get_name_list::{self, NameListRequest};
 use crate::mms::identify::{self, ServerIdentity};
 use crate::mms::information_report::{self, InformationReport};
@@ -20,6 +24,7 @@ use crate::mms::initiate::{
     decode_initiate, InitiateParams, PDU_INITIATE_ERROR, PDU_INITIATE_REQUEST,
     PDU_INITIATE_RESPONSE,
 };
+use crate::mms::journal::{self, ReadJournalRequest, ReadJournalResponse};
 use crate::mms::named_variable_list::{self as nvl, DeleteScope};
 use crate::mms::object_name::ObjectName;
 use crate::mms::read;
@@ -89,10 +94,10 @@ pub enum ConfirmedService {
     },
     /// GetVariableAccessAttributes of the named variable.
     GetVariableAccessAttributes(ObjectName),
-    /// A file service (see [`crate::mms::file`]).
-    File(crate::mms::file::FileRequest),
-    /// ReadJournal (see [`crate::mms::journal`]).
-    ReadJournal(crate::mms::journal::ReadJournalRequest),
+    /// A file service (see [`file`]).
+    File(FileRequest),
+    /// ReadJournal (see [`journal`]).
+    ReadJournal(ReadJournalRequest),
     /// Any other service, by its packed tag.
     Other {
         /// ConfirmedServiceRequest tag.
@@ -134,10 +139,10 @@ pub enum ConfirmedServiceResponse {
     },
     /// GetVariableAccessAttributes: the variable's type.
     GetVariableAccessAttributes(VariableAccessAttributes),
-    /// A file service (see [`crate::mms::file`]).
-    File(crate::mms::file::FileResponse),
-    /// ReadJournal (see [`crate::mms::journal`]).
-    ReadJournal(crate::mms::journal::ReadJournalResponse),
+    /// A file service (see [`file`]).
+    File(FileResponse),
+    /// ReadJournal (see [`journal`]).
+    ReadJournal(ReadJournalResponse),
     /// Any other service, by its packed tag.
     Other {
         /// ConfirmedServiceResponse tag.
@@ -269,10 +274,8 @@ pub fn encode_confirmed_response(
         R::GetVariableAccessAttributes(attrs) => {
             vaa::encode_get_variable_access_attributes_response(invoke_id, attrs, out)
         }
-        R::File(file) => crate::mms::file::encode_response(invoke_id, file, out),
-        R::ReadJournal(journal) => {
-            return crate::mms::journal::encode_response(invoke_id, journal, out)
-        }
+        R::File(file) => file::encode_response(invoke_id, file, out),
+        R::ReadJournal(journal) => return journal::encode_response(invoke_id, journal, out),
         R::Other { .. } => return Err(DataError::Invalid("response of an unknown service")),
     }
     Ok(())
@@ -417,11 +420,11 @@ fn decode_confirmed_request(v: &[u8], max_depth: usize) -> Result<MmsPdu, MmsErr
                 service.value,
             )?)
         }
-        crate::mms::journal::READ_JOURNAL => {
-            ConfirmedService::ReadJournal(crate::mms::journal::decode_request(service.value)?)
+        journal::READ_JOURNAL => {
+            ConfirmedService::ReadJournal(journal::decode_request(service.value)?)
         }
-        tag if crate::mms::file::is_request_tag(tag) => {
-            ConfirmedService::File(crate::mms::file::decode_request(tag, service.value)?)
+        tag if file::is_request_tag(tag) => {
+            ConfirmedService::File(file::decode_request(tag, service.value)?)
         }
         tag => ConfirmedService::Other { tag },
     };
@@ -476,11 +479,12 @@ fn decode_service_response(
                 service.value,
             )?)
         }
-        crate::mms::journal::READ_JOURNAL => ConfirmedServiceResponse::ReadJournal(
-            crate::mms::journal::decode_response(service.value, max_depth)?,
-        ),
-        tag if crate::mms::file::is_response_tag(tag) => {
-            ConfirmedServiceResponse::File(crate::mms::file::decode_response(tag, service.value)?)
+        journal::READ_JOURNAL => ConfirmedServiceResponse::ReadJournal(journal::decode_response(
+            service.value,
+            max_depth,
+        )?),
+        tag if file::is_response_tag(tag) => {
+            ConfirmedServiceResponse::File(file::decode_response(tag, service.value)?)
         }
         tag => ConfirmedServiceResponse::Other { tag },
     })
