@@ -14,6 +14,7 @@ pub(crate) fn refused(bytes: &[u8]) -> bool {
     )
 }
 
+/// A domain-specific variable without alternate access.
 pub(crate) fn var(domain: &str, item: &str) -> VariableRef {
     VariableRef {
         domain_id: Some(domain.into()),
@@ -22,10 +23,12 @@ pub(crate) fn var(domain: &str, item: &str) -> VariableRef {
     }
 }
 
+/// Decodes a PDU that must decode (Data nesting 10).
 pub(crate) fn decode(bytes: &[u8]) -> MmsPdu {
     decode_pdu(bytes, 10).unwrap()
 }
 
+/// The domain of the captured simpleIO requests.
 pub(crate) const DOMAIN: &str = "simpleIOGenericIO";
 
 /// `a0 L a1 L 1a 11 "simpleIOGenericIO" 1a L`: the name prefix of the captured requests.
@@ -62,14 +65,17 @@ pub(crate) const NEW_DS_MEMBERS: &str = "3023 a021 a11f 1a0844454d4f50726f74
     1a13 4747494f3124535424496e643124737456616c
     301f a01d a11b 1a0844454d4f50726f74 1a0f 4747494f3124535424535043534f31";
 
+/// The data set `DEMOProt/LLN0$NewDS` of the captured traffic.
 pub(crate) fn demo_list() -> ObjectName {
     ObjectName::Domain("DEMOProt".into(), "LLN0$NewDS".into())
 }
 
+/// The association-specific data set `@NewDS` of the captured traffic.
 pub(crate) fn aa_list() -> ObjectName {
     ObjectName::Aa("NewDS".into())
 }
 
+/// The members of [`demo_list`] (see [`NEW_DS_MEMBERS`]).
 pub(crate) fn new_ds_members() -> Vec<VariableRef> {
     vec![
         var("DEMOProt", "GGIO1$ST$Ind1$stVal"),
@@ -93,6 +99,7 @@ pub(crate) fn assert_response(bytes: &[u8], invoke_id: u32, service: ConfirmedSe
     );
 }
 
+/// A structure type of named components.
 pub(crate) fn named(components: Vec<(&str, TypeSpec)>) -> TypeSpec {
     TypeSpec::Structure {
         packed: false,
@@ -115,6 +122,7 @@ pub(crate) const SPCSO_RESPONSE: &str =
     0108300e80076f724964656e74a1038901c0300d800663746c4e756da1038601083007800154a10291003\
     00a800454657374a1028300300c8005436865636ba1038401fe";
 
+/// The type of `LLN0$ST$Mod`: stVal, q, t.
 pub(crate) fn status() -> TypeSpec {
     named(vec![
         ("stVal", TypeSpec::Integer(8)),
@@ -123,6 +131,7 @@ pub(crate) fn status() -> TypeSpec {
     ])
 }
 
+/// The type of a not-deletable variable in a GetVariableAccessAttributes response PDU.
 pub(crate) fn response_spec(pdu: &str) -> TypeSpec {
     match decode_pdu(&hex(pdu), 10).unwrap() {
         MmsPdu::ConfirmedResponse {
