@@ -23,8 +23,17 @@ SOURCES = {
     "src/osi/acse.rs": ["acse"],
     "src/osi/stack.rs": ["tpkt", "client_protocol_raw"],
     "src/mms/pdu.rs": ["mms_pdu", "client_protocol_mms"],
+    "src/mms/initiate.rs": ["mms_pdu", "client_protocol_mms"],
+    "src/mms/read.rs": ["mms_pdu", "client_protocol_mms"],
+    "src/mms/write.rs": ["mms_pdu", "client_protocol_mms"],
+    "src/mms/get_name_list.rs": ["mms_pdu", "client_protocol_mms"],
+    "src/mms/identify.rs": ["mms_pdu", "client_protocol_mms"],
+    "src/mms/named_variable_list.rs": ["mms_pdu", "client_protocol_mms"],
+    "src/mms/information_report.rs": ["mms_pdu", "client_protocol_mms"],
     "src/mms/data.rs": ["mms_data", "value_roundtrip"],
     "src/mms/type_spec.rs": ["type_spec", "mms_pdu", "client_protocol_mms"],
+    "src/mms/variable_access_attributes.rs": ["type_spec", "mms_pdu", "client_protocol_mms"],
+    "src/mms/testing.rs": ["type_spec", "mms_pdu", "client_protocol_mms"],
     "src/client/protocol.rs": ["client_protocol_raw", "mms_pdu"],
 }
 

@@ -26,7 +26,9 @@ use std::time::{Duration, Instant};
 use iec61850::client::protocol::{ClientProtocol, Event, Phase};
 use iec61850::client::{Connection, State};
 use iec61850::iec61850::ClientError;
-use iec61850::mms::pdu::{self, ConfirmedService, InitiateParams, MmsPdu};
+use iec61850::mms::initiate::{self, InitiateParams};
+use iec61850::mms::pdu::{self, ConfirmedService, MmsPdu};
+use iec61850::mms::read;
 use iec61850::mms::MmsValue;
 use iec61850::osi::tpkt::Framer;
 use iec61850::osi::{IsoEvent, IsoParams, IsoServer};
@@ -58,7 +60,7 @@ impl Ied {
     /// The frames carrying a read response of Integer(n).
     fn response_frames(&mut self, invoke_id: u32, n: i64) -> Vec<u8> {
         let mut mms = Vec::new();
-        pdu::encode_read_response(invoke_id, &[Ok(MmsValue::Integer(n))], &mut mms).unwrap();
+        read::encode_read_response(invoke_id, &[Ok(MmsValue::Integer(n))], &mut mms).unwrap();
         let mut out = Vec::new();
         self.iso.send_data(&mms, &mut out);
         out
@@ -133,7 +135,7 @@ fn serve(stream: TcpStream, assoc: Association, script: Script) {
         return;
     }
     let mut response = Vec::new();
-    pdu::encode_initiate_response(&InitiateParams::client_default(), &mut response);
+    initiate::encode_initiate_response(&InitiateParams::client_default(), &mut response);
     let mut out = Vec::new();
     ied.iso.accept_association(&response, &mut out);
     ied.raw(&out);
@@ -178,7 +180,7 @@ fn nested_response(invoke_id: u32, depth: usize) -> Vec<u8> {
         value = MmsValue::structure(vec![value]);
     }
     let mut mms = Vec::new();
-    pdu::encode_read_response(invoke_id, &[Ok(value)], &mut mms).unwrap();
+    read::encode_read_response(invoke_id, &[Ok(value)], &mut mms).unwrap();
     mms
 }
 
@@ -633,7 +635,7 @@ fn response_allocation_is_bounded_by_the_pdu_size() {
     let count = (pdu_size - 64) / 2;
     let value = MmsValue::array(vec![MmsValue::structure(Vec::new()); count]);
     let mut mms = Vec::new();
-    pdu::encode_read_response(id, &[Ok(value)], &mut mms).unwrap();
+    read::encode_read_response(id, &[Ok(value)], &mut mms).unwrap();
     assert!(mms.len() <= pdu_size);
     let mut wire = Vec::new();
     server.send_data(&mms, &mut wire);
@@ -675,7 +677,7 @@ fn associated(initiate: InitiateParams) -> (ClientProtocol, IsoServer) {
                 Some(IsoEvent::TransportConnectRequest) => server.accept_transport(&mut to_client),
                 Some(IsoEvent::AssociateRequest { .. }) => {
                     let mut response = Vec::new();
-                    pdu::encode_initiate_response(&initiate, &mut response);
+                    initiate::encode_initiate_response(&initiate, &mut response);
                     server.accept_association(&response, &mut to_client);
                 }
                 other => panic!("unexpected {other:?}"),

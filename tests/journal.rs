@@ -6,7 +6,8 @@ mod support;
 use iec61850::client::Connection;
 use iec61850::iec61850::ClientError;
 use iec61850::mms::journal::{self, JournalRange, ReadJournalRequest, ReadJournalResponse};
-use iec61850::mms::pdu::{ConfirmedServiceResponse, ObjectName};
+use iec61850::mms::object_name::ObjectName;
+use iec61850::mms::pdu::ConfirmedServiceResponse;
 use iec61850::mms::MmsValue;
 use support::FakeIed;
 

@@ -10,10 +10,13 @@ use std::ffi::{c_char, c_int};
 
 use iec61850::client::protocol::{ClientProtocol, Event, Phase};
 use iec61850::ffi::mms_value::*;
+use iec61850::mms::access::VariableRef;
 use iec61850::mms::data::{self, MAX_NESTING};
-use iec61850::mms::pdu::{self, InitiateParams, VariableRef};
+use iec61850::mms::initiate::{self, InitiateParams};
+use iec61850::mms::pdu;
 use iec61850::mms::type_spec;
 use iec61850::mms::value::{BitString, OctetString};
+use iec61850::mms::variable_access_attributes;
 use iec61850::mms::MmsValue;
 use iec61850::model::config_file;
 use iec61850::osi::tpkt::{self, Framer};
@@ -115,7 +118,7 @@ pub fn mms_data(data: &[u8]) {
 /// TypeSpecification and GetVariableAccessAttributes-Response decoders; a decoded
 /// specification re-encodes to bytes that decode to the same specification.
 pub fn type_spec(data: &[u8]) {
-    let _ = type_spec::decode_gvaa_response_body(data);
+    let _ = variable_access_attributes::decode_gvaa_response_body(data);
     let Ok((spec, used)) = type_spec::decode_type_spec(data) else {
         return;
     };
@@ -270,7 +273,10 @@ fn associated() -> (ClientProtocol, IsoServer) {
                 Some(IsoEvent::TransportConnectRequest) => server.accept_transport(&mut to_client),
                 Some(IsoEvent::AssociateRequest { .. }) => {
                     let mut response = Vec::new();
-                    pdu::encode_initiate_response(&InitiateParams::client_default(), &mut response);
+                    initiate::encode_initiate_response(
+                        &InitiateParams::client_default(),
+                        &mut response,
+                    );
                     server.accept_association(&response, &mut to_client);
                 }
                 other => panic!("unexpected {other:?} while associating"),

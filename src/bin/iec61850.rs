@@ -10,8 +10,11 @@ use iec61850::client::Connection;
 use iec61850::iec61850::control::{self, ControlReport};
 use iec61850::iec61850::{dataset, directory, report};
 use iec61850::iec61850::{fc_from_name, object_reference_to_variable, ClientError};
-use iec61850::mms::pdu::{self, ConfirmedServiceResponse, ObjectName, VariableRef};
-use iec61850::mms::type_spec::encode_get_variable_access_attributes_request;
+use iec61850::mms::access::VariableRef;
+use iec61850::mms::named_variable_list;
+use iec61850::mms::object_name::ObjectName;
+use iec61850::mms::pdu::ConfirmedServiceResponse;
+use iec61850::mms::variable_access_attributes::encode_get_variable_access_attributes_request;
 use iec61850::mms::MmsValue;
 
 const USAGE: &str = "\
@@ -161,7 +164,7 @@ fn data_set_members(conn: &Connection, dat_set: &VariableRef) -> Option<Vec<Stri
     let list = dataset::data_set_name(&name.to_string_lossy());
     conn.service(
         |id, buf| {
-            pdu::encode_get_named_variable_list_attributes_request(id, &list, buf);
+            named_variable_list::encode_get_named_variable_list_attributes_request(id, &list, buf);
             Ok(())
         },
         dataset::parse_directory,

@@ -24,9 +24,11 @@ use crate::iec61850::ClientError;
 use crate::io::reactor::{Reactor, Readiness, Ready};
 use crate::io::runtime::{Lease, Runtime};
 use crate::io::tcp;
-use crate::mms::pdu::{
-    self, ConfirmedServiceResponse, InformationReport, InitiateParams, NameListRequest, VariableRef,
-};
+use crate::mms::access::VariableRef;
+use crate::mms::get_name_list::{self, NameListRequest};
+use crate::mms::information_report::InformationReport;
+use crate::mms::initiate::InitiateParams;
+use crate::mms::pdu::ConfirmedServiceResponse;
 use crate::mms::MmsValue;
 use crate::osi::IsoParams;
 
@@ -643,7 +645,7 @@ impl Connection {
     /// MMS variable names of a logical device, asked of the server (continue-after paging)
     /// on every call, as on the reference.
     pub fn variable_names(&self, domain: &str) -> Result<Vec<String>, ClientError> {
-        self.name_list(pdu::CLASS_NAMED_VARIABLE, Some(domain))
+        self.name_list(get_name_list::CLASS_NAMED_VARIABLE, Some(domain))
     }
 
     /// The device model: the copy fetched before, even while not connected, otherwise
@@ -660,7 +662,7 @@ impl Connection {
     /// Fetches every logical device's variable names (again) and keeps them as the model.
     pub fn load_model(&self) -> Result<Arc<DeviceModel>, ClientError> {
         let mut devices = Vec::new();
-        for domain in self.name_list(pdu::CLASS_DOMAIN, None)? {
+        for domain in self.name_list(get_name_list::CLASS_DOMAIN, None)? {
             let names = self.variable_names(&domain)?;
             devices.push((domain, names));
         }

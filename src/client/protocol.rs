@@ -7,10 +7,14 @@
 
 use std::collections::HashSet;
 
-use crate::mms::pdu::{
-    self, ConfirmedService, ConfirmedServiceResponse, InformationReport, InitiateParams, MmsPdu,
-    NameListRequest, VariableRef,
-};
+use crate::mms::access::VariableRef;
+use crate::mms::common;
+use crate::mms::get_name_list::{self, NameListRequest};
+use crate::mms::information_report::InformationReport;
+use crate::mms::initiate::{self, InitiateParams};
+use crate::mms::pdu::{self, ConfirmedService, ConfirmedServiceResponse, MmsPdu};
+use crate::mms::read;
+use crate::mms::write;
 use crate::mms::MmsValue;
 use crate::osi::tpkt::{Framer, MAX_FRAME};
 use crate::osi::{next_event, IsoClient, IsoEvent, IsoParams, NextEvent, OSI_OVERHEAD};
@@ -167,7 +171,7 @@ impl ClientProtocol {
             match event {
                 IsoEvent::TransportConnected => {
                     self.scratch.clear();
-                    pdu::encode_initiate_request(&self.proposed, &mut self.scratch);
+                    initiate::encode_initiate_request(&self.proposed, &mut self.scratch);
                     self.iso.associate(&self.scratch, out);
                     self.phase = Phase::Associating;
                 }
@@ -204,7 +208,7 @@ impl ClientProtocol {
         }
     }
 
-    fn on_pdu(&mut self, pdu: Result<MmsPdu, pdu::MmsError>, events: &mut Vec<Event>) {
+    fn on_pdu(&mut self, pdu: Result<MmsPdu, common::MmsError>, events: &mut Vec<Event>) {
         match pdu {
             Ok(MmsPdu::ConfirmedResponse { invoke_id, service }) => {
                 if self.outstanding.remove(&invoke_id) {
@@ -327,7 +331,7 @@ impl ClientProtocol {
     /// Writes a Read request for `vars`; returns its invoke ID.
     pub fn read(&mut self, vars: &[VariableRef], out: &mut Vec<u8>) -> Result<u32, RequestError> {
         self.request(out, |id, buf| {
-            pdu::encode_read_request(id, vars, buf);
+            read::encode_read_request(id, vars, buf);
             Ok(())
         })
     }
@@ -340,7 +344,8 @@ impl ClientProtocol {
         out: &mut Vec<u8>,
     ) -> Result<u32, RequestError> {
         self.request(out, |id, buf| {
-            pdu::encode_write_request(id, vars, values, buf).map_err(|_| RequestError::InvalidValue)
+            write::encode_write_request(id, vars, values, buf)
+                .map_err(|_| RequestError::InvalidValue)
         })
     }
 
@@ -351,7 +356,7 @@ impl ClientProtocol {
         out: &mut Vec<u8>,
     ) -> Result<u32, RequestError> {
         self.request(out, |id, buf| {
-            pdu::encode_get_name_list_request(id, request, buf);
+            get_name_list::encode_get_name_list_request(id, request, buf);
             Ok(())
         })
     }
@@ -381,7 +386,8 @@ impl ClientProtocol {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mms::pdu::{ConfirmedService, NameListRequest, CLASS_DOMAIN};
+    use crate::mms::get_name_list::{NameListRequest, CLASS_DOMAIN};
+    use crate::mms::pdu::ConfirmedService;
     use crate::osi::IsoServer;
 
     /// An in-memory peer: the responder side of the ISO stack plus MMS encoding.
@@ -445,7 +451,7 @@ mod tests {
         let mut response = InitiateParams::client_default();
         response.max_serv_outstanding_calling = outstanding;
         let mut mms = Vec::new();
-        pdu::encode_initiate_response(&response, &mut mms);
+        initiate::encode_initiate_response(&response, &mut mms);
         peer.iso.accept_association(&mms, &mut peer.out);
         out.clear();
         client.feed(&std::mem::take(&mut peer.out), &mut out, &mut events);
@@ -482,10 +488,10 @@ mod tests {
         }
         // A response to an invoke ID nobody waits for is dropped.
         let mut mms = Vec::new();
-        pdu::encode_read_response(id + 100, &[Ok(MmsValue::Boolean(false))], &mut mms).unwrap();
+        read::encode_read_response(id + 100, &[Ok(MmsValue::Boolean(false))], &mut mms).unwrap();
         peer.send(&mms);
         mms.clear();
-        pdu::encode_read_response(id, &[Ok(MmsValue::Boolean(true))], &mut mms).unwrap();
+        read::encode_read_response(id, &[Ok(MmsValue::Boolean(true))], &mut mms).unwrap();
         peer.send(&mms);
         client.feed(&std::mem::take(&mut peer.out), &mut out, &mut events);
         assert_eq!(events.len(), 1);

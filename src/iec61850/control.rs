@@ -2,7 +2,9 @@
 //! writes, and the LastApplError and CommandTermination InformationReports a server sends back.
 
 use super::object_reference_to_variable;
-use crate::mms::pdu::{InformationReport, ObjectName, VariableAccessSpec, VariableRef};
+use crate::mms::access::{VariableAccessSpec, VariableRef};
+use crate::mms::information_report::InformationReport;
+use crate::mms::object_name::ObjectName;
 use crate::mms::type_spec::TypeSpec;
 use crate::mms::value::{utc, BitString, OctetString, UTC_TIME_DEFAULT_QUALITY};
 use crate::mms::MmsValue;
@@ -254,8 +256,8 @@ pub fn parse_ctl_val(spec: &TypeSpec, text: &str) -> Option<MmsValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mms::access::AccessResult;
     use crate::mms::data::encode_data;
-    use crate::mms::pdu::AccessResult;
     use crate::test_util::hex;
 
     fn spec(names: &[&str]) -> TypeSpec {

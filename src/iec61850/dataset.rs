@@ -2,7 +2,9 @@
 //! results of the list services, as the reference client reports them.
 
 use super::{fc_from_name, object_reference_to_variable, ClientError};
-use crate::mms::pdu::{ConfirmedServiceResponse, ObjectName, VariableRef};
+use crate::mms::access::VariableRef;
+use crate::mms::object_name::ObjectName;
+use crate::mms::pdu::ConfirmedServiceResponse;
 use crate::mms::MmsValue;
 
 /// The MMS name of a data set reference: `@name` is association-specific, `LD/LN.name`

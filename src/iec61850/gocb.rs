@@ -3,7 +3,7 @@
 //! attributes of a read GoCB and the order of writes.
 
 use super::ClientError;
-use crate::mms::pdu::VariableRef;
+use crate::mms::access::VariableRef;
 use crate::mms::value::Node;
 use crate::mms::MmsValue;
 

@@ -7,7 +7,7 @@ pub mod directory;
 pub mod gocb;
 pub mod report;
 
-use crate::mms::pdu::VariableRef;
+use crate::mms::access::VariableRef;
 
 /// The two-letter names of the functional constraints, indexed by the `FunctionalConstraint` value.
 const FC_NAMES: [&str; 19] = [

@@ -1,7 +1,9 @@
 //! IEC 61850-8-1 reporting: report control block elements and their write order, OptFlds and
 //! reason-for-inclusion bits, and the decoding of an MMS InformationReport into a report.
 
-use crate::mms::pdu::{AccessResult, InformationReport, ObjectName, VariableAccessSpec};
+use crate::mms::access::{AccessResult, VariableAccessSpec};
+use crate::mms::information_report::InformationReport;
+use crate::mms::object_name::ObjectName;
 use crate::mms::value::{binary_time, BitString};
 use crate::mms::MmsValue;
 

@@ -7,10 +7,11 @@
 //! against captured PDUs in the tests); `lastModified` is GeneralizedTime
 //! `YYYYMMDDhhmmss.fffZ`, kept here as milliseconds since the Unix epoch.
 
-use std::convert::Infallible;
-
 use crate::ber::{self, Reader, Tlv};
-use crate::mms::pdu::{write_confirmed, MmsError, PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE};
+use crate::mms::common::{
+    expect_null, write_confirmed_ok, MmsError, PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
+    TAG_SEQUENCE,
+};
 
 /// obtainFile [46] request (constructed).
 pub const OBTAIN_FILE_REQUEST: u32 = 0xBF2E;
@@ -37,8 +38,6 @@ pub const FILE_DIRECTORY: u32 = 0xBF4D;
 
 /// Universal GraphicString: the elements of a FileName.
 const TAG_GRAPHIC_STRING: u32 = 0x19;
-/// Universal SEQUENCE.
-const TAG_SEQUENCE: u32 = 0x30;
 
 /// FileAttributes: size and (optionally) the last modification time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -244,9 +243,8 @@ fn integer_content(v: i32) -> Vec<u8> {
 
 /// Writes a confirmed request or response envelope around a service TLV.
 fn write_service(out: &mut Vec<u8>, pdu_tag: u32, invoke_id: u32, tag: u32, body: &[u8]) {
-    let _ = write_confirmed::<Infallible>(out, pdu_tag, invoke_id, tag, |out| {
+    write_confirmed_ok(out, pdu_tag, invoke_id, tag, |out| {
         out.extend_from_slice(body);
-        Ok(())
     });
 }
 
@@ -322,15 +320,6 @@ fn attributes(content: &[u8]) -> Result<FileAttributes, MmsError> {
     })
 }
 
-/// Checks that a NULL has no content.
-fn null(v: &[u8]) -> Result<(), MmsError> {
-    if v.is_empty() {
-        Ok(())
-    } else {
-        Err(MmsError::Invalid("NULL with content"))
-    }
-}
-
 /// Decodes the content of a file service request with service tag `tag`.
 pub fn decode_request(tag: u32, v: &[u8]) -> Result<FileRequest, MmsError> {
     let mut r = Reader::new(v);
@@ -366,10 +355,10 @@ pub fn decode_request(tag: u32, v: &[u8]) -> Result<FileRequest, MmsError> {
 pub fn decode_response(tag: u32, v: &[u8]) -> Result<FileResponse, MmsError> {
     let mut r = Reader::new(v);
     Ok(match tag {
-        OBTAIN_FILE_RESPONSE => null(v).map(|_| FileResponse::Obtain)?,
-        FILE_CLOSE => null(v).map(|_| FileResponse::Close)?,
-        FILE_RENAME_RESPONSE => null(v).map(|_| FileResponse::Rename)?,
-        FILE_DELETE_RESPONSE => null(v).map(|_| FileResponse::Delete)?,
+        OBTAIN_FILE_RESPONSE => expect_null(v).map(|_| FileResponse::Obtain)?,
+        FILE_CLOSE => expect_null(v).map(|_| FileResponse::Close)?,
+        FILE_RENAME_RESPONSE => expect_null(v).map(|_| FileResponse::Rename)?,
+        FILE_DELETE_RESPONSE => expect_null(v).map(|_| FileResponse::Delete)?,
         FILE_OPEN => FileResponse::Open {
             frsm: frsm(r.expect(0x80)?)?,
             attributes: attributes(r.expect(0xA1)?)?,

@@ -7,11 +7,11 @@
 //! TimeOfDay is the 6-octet form: milliseconds of the day, then days since 1984-01-01.
 
 use crate::ber::{self, Reader};
-use crate::mms::data::{self, DataError};
-use crate::mms::pdu::{
-    decode_object_name_in, write_confirmed, write_object_name, MmsError, ObjectName,
-    PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
+use crate::mms::common::{
+    write_confirmed, MmsError, PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE, TAG_SEQUENCE,
 };
+use crate::mms::data::{self, DataError};
+use crate::mms::object_name::{decode_object_name_in, write_object_name, ObjectName};
 use crate::mms::MmsValue;
 
 /// readJournal [65], request and response.
@@ -21,8 +21,6 @@ pub const READ_JOURNAL: u32 = 0xBF41;
 const EPOCH_1984_MS: u64 = 441_763_200_000;
 /// Milliseconds of a day.
 const DAY_MS: u64 = 86_400_000;
-/// Universal SEQUENCE.
-const TAG_SEQUENCE: u32 = 0x30;
 
 /// Which entries a ReadJournal request selects.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,4 +1,5 @@
-//! ISO 9506 TypeSpecification / TypeDescription and the GetVariableAccessAttributes service.
+//! ISO 9506 TypeSpecification / TypeDescription (the GetVariableAccessAttributes service
+//! that reports them is [`crate::mms::variable_access_attributes`]).
 //!
 //! A [`TypeSpec`] describes the type of a named variable as a server reports it. Besides the
 //! BER codec this module answers the questions the C API asks of a type: the default value
@@ -6,18 +7,10 @@
 //! and the largest encoding (`MmsVariableSpecification_getMaxEncodedSize`), with the answers
 //! observed on libiec61850 1.6.1.
 
-use std::convert::Infallible;
-
 use crate::ber::{self, Reader, Tlv};
+use crate::mms::common::{identifier, MmsError, TAG_SEQUENCE};
 use crate::mms::data::MAX_NESTING;
-use crate::mms::pdu::{
-    decode_object_name_in, write_confirmed, write_object_name, MmsError, ObjectName,
-    PDU_CONFIRMED_REQUEST, PDU_CONFIRMED_RESPONSE,
-};
 use crate::mms::value::{BitString, MmsType, MmsValue, Node, OctetString, Text};
-
-/// getVariableAccessAttributes [6] in ConfirmedServiceRequest/Response.
-pub const SERVICE_GET_VARIABLE_ACCESS_ATTRIBUTES: u32 = 0xA6;
 
 /// typeName [0] of TypeSpecification (a named type, which IEC 61850 servers never send).
 const TAG_TYPE_NAME: u32 = 0xA0;
@@ -38,8 +31,6 @@ const TAG_MMS_STRING: u32 = 0x90;
 const TAG_UTC_TIME: u32 = 0x91;
 /// Universal INTEGER (the widths of floating-point).
 const TAG_UNIVERSAL_INTEGER: u32 = 0x02;
-/// Universal SEQUENCE (one structure component).
-const TAG_SEQUENCE: u32 = 0x30;
 
 /// Most values [`TypeSpec::default_value`] creates, so that a hostile array size cannot
 /// exhaust memory.
@@ -95,15 +86,6 @@ pub enum TypeSpec {
     MmsString(i32),
     /// utc-time.
     UtcTime,
-}
-
-/// The answer of a GetVariableAccessAttributes request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VariableAccessAttributes {
-    /// mmsDeletable.
-    pub deletable: bool,
-    /// typeDescription (an address, never used by IEC 61850, is skipped when decoding).
-    pub type_spec: TypeSpec,
 }
 
 impl TypeSpec {
@@ -376,7 +358,7 @@ pub fn decode_type_spec(bytes: &[u8]) -> Result<(TypeSpec, usize), MmsError> {
 }
 
 /// Decodes the single TypeSpecification TLV held in `content` (an explicit tag's content).
-fn decode_explicit(content: &[u8], depth_left: usize) -> Result<TypeSpec, MmsError> {
+pub(crate) fn decode_explicit(content: &[u8], depth_left: usize) -> Result<TypeSpec, MmsError> {
     let mut r = Reader::new(content);
     let tlv = r.read_tlv()?;
     if !r.is_empty() {
@@ -462,185 +444,11 @@ fn unsigned8(v: &[u8]) -> Result<u8, MmsError> {
     u8::try_from(ber::decode_u64(v)?).map_err(|_| MmsError::Invalid("Unsigned8 out of range"))
 }
 
-fn identifier(v: &[u8]) -> Result<String, MmsError> {
-    String::from_utf8(v.to_vec()).map_err(|_| MmsError::Invalid("identifier is not text"))
-}
-
-// ---------------------------------------------------------------------------------------
-// GetVariableAccessAttributes
-
-/// Writes the GetVariableAccessAttributes-Request body: `name [0] ObjectName`.
-pub fn encode_gvaa_request_body(name: &ObjectName, out: &mut Vec<u8>) {
-    ber::write_constructed(out, 0xA0, |out| write_object_name(out, name));
-}
-
-/// Decodes a GetVariableAccessAttributes-Request body (only the `name` alternative).
-pub fn decode_gvaa_request_body(v: &[u8]) -> Result<ObjectName, MmsError> {
-    let mut r = Reader::new(v);
-    let tlv = r.read_tlv()?;
-    match tlv.tag {
-        0xA0 if r.is_empty() => decode_object_name_in(tlv.value),
-        0xA0 => Err(MmsError::Invalid("trailing bytes after variable name")),
-        _ => Err(MmsError::Invalid(
-            "variable access by address is not supported",
-        )),
-    }
-}
-
-/// Writes the GetVariableAccessAttributes-Response body (without an address).
-pub fn encode_gvaa_response_body(attrs: &VariableAccessAttributes, out: &mut Vec<u8>) {
-    ber::write_bool(out, 0x80, attrs.deletable);
-    ber::write_constructed(out, 0xA2, |out| encode_type_spec(&attrs.type_spec, out));
-}
-
-/// Decodes a GetVariableAccessAttributes-Response body; an address [1] is skipped.
-pub fn decode_gvaa_response_body(v: &[u8]) -> Result<VariableAccessAttributes, MmsError> {
-    let mut r = Reader::new(v);
-    let deletable = ber::decode_bool(r.expect(0x80)?)?;
-    if r.peek_tag() == Some(0xA1) || r.peek_tag() == Some(0x81) {
-        r.read_tlv()?;
-    }
-    let type_spec = decode_explicit(r.expect(0xA2)?, MAX_NESTING)?;
-    Ok(VariableAccessAttributes {
-        deletable,
-        type_spec,
-    })
-}
-
-/// Writes a complete GetVariableAccessAttributes request PDU for the variable `name`.
-pub fn encode_get_variable_access_attributes_request(
-    invoke_id: u32,
-    name: &ObjectName,
-    out: &mut Vec<u8>,
-) {
-    let _ = write_confirmed::<Infallible>(
-        out,
-        PDU_CONFIRMED_REQUEST,
-        invoke_id,
-        SERVICE_GET_VARIABLE_ACCESS_ATTRIBUTES,
-        |out| {
-            encode_gvaa_request_body(name, out);
-            Ok(())
-        },
-    );
-}
-
-/// Writes a complete GetVariableAccessAttributes response PDU (server side).
-pub fn encode_get_variable_access_attributes_response(
-    invoke_id: u32,
-    attrs: &VariableAccessAttributes,
-    out: &mut Vec<u8>,
-) {
-    let _ = write_confirmed::<Infallible>(
-        out,
-        PDU_CONFIRMED_RESPONSE,
-        invoke_id,
-        SERVICE_GET_VARIABLE_ACCESS_ATTRIBUTES,
-        |out| {
-            encode_gvaa_response_body(attrs, out);
-            Ok(())
-        },
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mms::pdu::{decode_pdu, ConfirmedService, ConfirmedServiceResponse, MmsPdu};
+    use crate::mms::testing::{named, response_spec, status, SPCSO_RESPONSE, TOTW_RESPONSE};
     use crate::test_util::hex;
-
-    fn named(components: Vec<(&str, TypeSpec)>) -> TypeSpec {
-        TypeSpec::Structure {
-            packed: false,
-            components: components
-                .into_iter()
-                .map(|(n, t)| (n.to_string(), t))
-                .collect(),
-        }
-    }
-
-    /// `DEMOProt/LLN0$ST$Mod` as the reference client asks and the reference server answers.
-    const MOD_REQUEST: &str =
-        "a020020101a61ba019a1171a0844454d4f50726f741a0b4c4c4e30245354244d6f64";
-    const MOD_RESPONSE: &str = "a12f020101a62a800100a225a223a121300c8005737456616ca10385010830\
-        08800171a1038401f33007800174a1029100";
-    /// `DEMOMeas/MMXU1$MX$TotW` (a float inside `mag`).
-    const TOTW_RESPONSE: &str = "a13d020101a638800100a233a231a12f301a80036d6167a113a211a10f300d\
-        800166a108a7060201200201083008800171a1038401f33007800174a1029100";
-    /// `DEMOProt/GGIO1$CO$SPCSO1` (Oper with origin, octet string, unsigned, bit string).
-    const SPCSO_RESPONSE: &str = "a1818c020102a68186800100a28180a27ea17c307a80044f706572a172a270\
-        a16e300c800663746c56616ca1028300302c80066f726967696ea122a220a11e300c80056f72436174a10385\
-        0108300e80076f724964656e74a1038901c0300d800663746c4e756da1038601083007800154a10291003\
-        00a800454657374a1028300300c8005436865636ba1038401fe";
-
-    fn status() -> TypeSpec {
-        named(vec![
-            ("stVal", TypeSpec::Integer(8)),
-            ("q", TypeSpec::BitString(-13)),
-            ("t", TypeSpec::UtcTime),
-        ])
-    }
-
-    fn response_spec(pdu: &str) -> TypeSpec {
-        match decode_pdu(&hex(pdu), 10).unwrap() {
-            MmsPdu::ConfirmedResponse {
-                service: ConfirmedServiceResponse::GetVariableAccessAttributes(attrs),
-                ..
-            } => {
-                assert!(!attrs.deletable);
-                attrs.type_spec
-            }
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-
-    #[test]
-    fn request_matches_the_reference_client() {
-        let name = ObjectName::Domain("DEMOProt".into(), "LLN0$ST$Mod".into());
-        let mut out = Vec::new();
-        encode_get_variable_access_attributes_request(1, &name, &mut out);
-        assert_eq!(out, hex(MOD_REQUEST));
-        assert_eq!(
-            decode_pdu(&out, 10).unwrap(),
-            MmsPdu::ConfirmedRequest {
-                invoke_id: 1,
-                service: ConfirmedService::GetVariableAccessAttributes(name),
-            }
-        );
-    }
-
-    #[test]
-    fn reference_responses_decode_and_reencode() {
-        assert_eq!(response_spec(MOD_RESPONSE), status());
-        let float = TypeSpec::Float {
-            format_width: 32,
-            exponent_width: 8,
-        };
-        let totw = named(vec![
-            ("mag", named(vec![("f", float)])),
-            ("q", TypeSpec::BitString(-13)),
-            ("t", TypeSpec::UtcTime),
-        ]);
-        assert_eq!(response_spec(TOTW_RESPONSE), totw);
-        let spcso = response_spec(SPCSO_RESPONSE);
-        let oper = spcso.component("Oper").unwrap().1;
-        let origin = oper.component("origin").unwrap().1;
-        assert_eq!(
-            origin.component("orIdent"),
-            Some((1, &TypeSpec::OctetString(-64)))
-        );
-        assert_eq!(oper.component("ctlNum").unwrap().1, &TypeSpec::Unsigned(8));
-        assert_eq!(oper.component("Check").unwrap().1, &TypeSpec::BitString(-2));
-        for (invoke_id, pdu, spec) in [(1, MOD_RESPONSE, status()), (2, SPCSO_RESPONSE, spcso)] {
-            let mut out = Vec::new();
-            let attrs = VariableAccessAttributes {
-                deletable: false,
-                type_spec: spec,
-            };
-            encode_get_variable_access_attributes_response(invoke_id, &attrs, &mut out);
-            assert_eq!(out, hex(pdu));
-        }
-    }
 
     #[test]
     fn every_alternative_round_trips() {
@@ -710,9 +518,6 @@ mod tests {
         ] {
             let bytes: Vec<u8> = hex(&bad[..bad.len() & !1]);
             assert!(decode_type_spec(&bytes).is_err(), "{bad}");
-        }
-        for len in 0..hex(SPCSO_RESPONSE).len() {
-            let _ = decode_pdu(&hex(SPCSO_RESPONSE)[..len], 10);
         }
     }
 

@@ -8,10 +8,10 @@
 
 use std::collections::HashSet;
 
-use crate::mms::pdu::{
-    self, ConfirmedService, ConfirmedServiceResponse, InformationReport, InitiateParams, MmsError,
-    MmsPdu,
-};
+use crate::mms::common::MmsError;
+use crate::mms::information_report::{self, InformationReport};
+use crate::mms::initiate::{self, InitiateParams};
+use crate::mms::pdu::{self, ConfirmedService, ConfirmedServiceResponse, MmsPdu};
 use crate::osi::cotp::MAX_TPDU_SIZE;
 use crate::osi::tpkt::{Framer, HEADER_LEN};
 use crate::osi::{next_event, IsoEvent, IsoParams, IsoServer, NextEvent, OSI_OVERHEAD};
@@ -303,7 +303,7 @@ impl ServerProtocol {
     ) {
         let params = self.negotiate(proposed);
         self.scratch.clear();
-        pdu::encode_initiate_response(&params, &mut self.scratch);
+        initiate::encode_initiate_response(&params, &mut self.scratch);
         self.iso.accept_association(&self.scratch, out);
         self.phase = Phase::Associated;
         self.negotiated = Some(params.clone());
@@ -516,7 +516,8 @@ impl ServerProtocol {
             return Err(ResponseError::NotAssociated);
         }
         self.send_checked(out, |buf| {
-            pdu::encode_information_report(report, buf).map_err(|_| ResponseError::InvalidValue)
+            information_report::encode_information_report(report, buf)
+                .map_err(|_| ResponseError::InvalidValue)
         })
     }
 
@@ -534,7 +535,11 @@ impl ServerProtocol {
 mod tests {
     use super::*;
     use crate::client::protocol::{self as client, ClientProtocol};
-    use crate::mms::pdu::{NameListRequest, VariableRef, CLASS_DOMAIN};
+    use crate::mms::access::{self, VariableRef};
+    use crate::mms::common;
+    use crate::mms::get_name_list::{NameListRequest, CLASS_DOMAIN};
+    use crate::mms::object_name;
+    use crate::mms::read;
     use crate::mms::MmsValue;
     use crate::test_util::hex;
 
@@ -801,7 +806,7 @@ mod tests {
             hex("a0243022a020a11e1a0844454d4f50726f741a124c4c4e30245354244d6f6424737456616c");
         crate::ber::write_tlv(&mut body, 0xA0, &value);
         let mut pdu = Vec::new();
-        pdu::write_confirmed::<std::convert::Infallible>(&mut pdu, 0xA0, 9, 0xA5, |o| {
+        common::write_confirmed::<std::convert::Infallible>(&mut pdu, 0xA0, 9, 0xA5, |o| {
             o.extend_from_slice(&body);
             Ok(())
         })
@@ -817,7 +822,7 @@ mod tests {
         let mut s = associated_by_reference();
         let read = |id: u32| {
             let mut pdu = Vec::new();
-            pdu::encode_read_request(id, &[var("LLN0$ST$Mod$stVal")], &mut pdu);
+            read::encode_read_request(id, &[var("LLN0$ST$Mod$stVal")], &mut pdu);
             let mut frame = Vec::new();
             crate::osi::IsoClient::new(IsoParams::default()).send_data(&pdu, &mut frame);
             frame
@@ -858,7 +863,7 @@ mod tests {
         assert_eq!(s.respond(id, &big, &mut out), Err(ResponseError::TooLarge));
         assert!(out.is_empty());
         let report = InformationReport {
-            spec: pdu::VariableAccessSpec::ListName(pdu::ObjectName::Vmd("RPT".into())),
+            spec: access::VariableAccessSpec::ListName(object_name::ObjectName::Vmd("RPT".into())),
             results: vec![Ok(MmsValue::Boolean(true)); 300],
         };
         assert_eq!(s.report(&report, &mut out), Err(ResponseError::TooLarge));

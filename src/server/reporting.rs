@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use crate::ffi::iec61850_common::{IEC61850_FC_BR as FC_BR, IEC61850_FC_RP as FC_RP};
 use crate::ffi::iec61850_model::*;
-use crate::mms::pdu::{InformationReport, ObjectName, VariableAccessSpec};
+use crate::mms::access::VariableAccessSpec;
+use crate::mms::information_report::InformationReport;
+use crate::mms::object_name::ObjectName;
 use crate::mms::value::{binary_time, BitString, OctetString};
 use crate::mms::MmsValue;
 use crate::model::tree::{Kind, Node, RcbDef, ValueSlot};

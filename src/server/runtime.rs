@@ -24,9 +24,9 @@ use super::reporting::{ClientId, Now};
 use super::services::{serve, ServiceContext, ServiceError, WritePolicy};
 use crate::io::reactor::{Reactor, Readiness, Ready};
 use crate::io::runtime::Lease;
-use crate::mms::pdu::{
-    ConfirmedService, ConfirmedServiceResponse, InformationReport, ServerIdentity,
-};
+use crate::mms::identify::ServerIdentity;
+use crate::mms::information_report::InformationReport;
+use crate::mms::pdu::{ConfirmedService, ConfirmedServiceResponse};
 
 /// errorClass service, code other: the answer to a response that cannot be sent.
 const CLASS_SERVICE: u8 = 3;

@@ -1,15 +1,21 @@
 //! The MMS services of the server, sans I/O: a decoded confirmed request and the model
 //! index in, the response (or a service error) out, answered as the reference server does.
 
+use crate::mms::access::{AccessResult, VariableRef};
 use crate::mms::data::DataError;
-use crate::mms::pdu::{
-    self, AccessResult, ConfirmedService, ConfirmedServiceResponse, NameListRequest, ObjectName,
-    ServerIdentity, VariableRef, CLASS_DOMAIN, CLASS_JOURNAL, CLASS_NAMED_VARIABLE,
+use crate::mms::get_name_list::{
+    self, NameListRequest, CLASS_DOMAIN, CLASS_JOURNAL, CLASS_NAMED_VARIABLE,
     CLASS_NAMED_VARIABLE_LIST,
 };
-use crate::mms::type_spec::{
-    encode_get_variable_access_attributes_response, tlv_size, VariableAccessAttributes,
+use crate::mms::identify::{self, ServerIdentity};
+use crate::mms::object_name::ObjectName;
+use crate::mms::pdu::{self, ConfirmedService, ConfirmedServiceResponse};
+use crate::mms::read;
+use crate::mms::type_spec::tlv_size;
+use crate::mms::variable_access_attributes::{
+    encode_get_variable_access_attributes_response, VariableAccessAttributes,
 };
+use crate::mms::write;
 use crate::mms::MmsValue;
 use std::sync::Arc;
 
@@ -254,23 +260,23 @@ pub fn encode_answer(
 ) -> Result<(), DataError> {
     match answer {
         Ok(ConfirmedServiceResponse::Identify(id)) => {
-            pdu::encode_identify_response(invoke_id, id, out)
+            identify::encode_identify_response(invoke_id, id, out)
         }
         Ok(ConfirmedServiceResponse::GetNameList {
             names,
             more_follows,
         }) => {
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            pdu::encode_get_name_list_response(invoke_id, &names, *more_follows, out)
+            get_name_list::encode_get_name_list_response(invoke_id, &names, *more_follows, out)
         }
         Ok(ConfirmedServiceResponse::GetVariableAccessAttributes(attrs)) => {
             encode_get_variable_access_attributes_response(invoke_id, attrs, out)
         }
         Ok(ConfirmedServiceResponse::Read(results)) => {
-            return pdu::encode_read_response(invoke_id, results, out);
+            return read::encode_read_response(invoke_id, results, out);
         }
         Ok(ConfirmedServiceResponse::Write(results)) => {
-            pdu::encode_write_response(invoke_id, results, out)
+            write::encode_write_response(invoke_id, results, out)
         }
         // `serve` answers no other service.
         Ok(_) | Err(_) => {

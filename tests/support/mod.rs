@@ -7,8 +7,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 
+use iec61850::mms::access::{self, VariableRef};
 use iec61850::mms::file;
-use iec61850::mms::pdu::{self, ConfirmedService, InitiateParams, MmsPdu, VariableRef};
+use iec61850::mms::get_name_list;
+use iec61850::mms::information_report;
+use iec61850::mms::initiate::{self, InitiateParams};
+use iec61850::mms::object_name;
+use iec61850::mms::pdu::{self, ConfirmedService, MmsPdu};
+use iec61850::mms::read;
+use iec61850::mms::write;
 use iec61850::mms::MmsValue;
 use iec61850::osi::tpkt::Framer;
 use iec61850::osi::{IsoEvent, IsoParams, IsoServer};
@@ -65,7 +72,10 @@ fn serve(mut stream: TcpStream) {
                 }
                 Ok(Some(IsoEvent::AssociateRequest { .. })) => {
                     let mut resp = Vec::new();
-                    pdu::encode_initiate_response(&InitiateParams::client_default(), &mut resp);
+                    initiate::encode_initiate_response(
+                        &InitiateParams::client_default(),
+                        &mut resp,
+                    );
                     iso.accept_association(&resp, &mut out);
                     continue;
                 }
@@ -85,15 +95,16 @@ fn serve(mut stream: TcpStream) {
                         "report" => {
                             // An unsolicited report before the answer, as a server's report may overtake it.
                             let mut report = Vec::new();
-                            let rpt = pdu::InformationReport {
-                                spec: pdu::VariableAccessSpec::ListName(pdu::ObjectName::Vmd(
-                                    "RPT".into(),
-                                )),
+                            let rpt = information_report::InformationReport {
+                                spec: access::VariableAccessSpec::ListName(
+                                    object_name::ObjectName::Vmd("RPT".into()),
+                                ),
                                 results: vec![Ok(MmsValue::visible_string(b"rpt-id"))],
                             };
-                            pdu::encode_information_report(&rpt, &mut report).unwrap();
+                            information_report::encode_information_report(&rpt, &mut report)
+                                .unwrap();
                             iso.send_data(&report, &mut out);
-                            pdu::encode_read_response(
+                            read::encode_read_response(
                                 invoke_id,
                                 &[Ok(MmsValue::Integer(0))],
                                 &mut resp,
@@ -101,11 +112,11 @@ fn serve(mut stream: TcpStream) {
                             .unwrap()
                         }
                         "missing" => {
-                            pdu::encode_read_response(invoke_id, &[Err(10)], &mut resp).unwrap()
+                            read::encode_read_response(invoke_id, &[Err(10)], &mut resp).unwrap()
                         }
                         _ => {
                             let n: i64 = item.rsplit('$').next().unwrap().parse().unwrap_or(-1);
-                            pdu::encode_read_response(
+                            read::encode_read_response(
                                 invoke_id,
                                 &[Ok(MmsValue::Integer(n))],
                                 &mut resp,
@@ -123,7 +134,7 @@ fn serve(mut stream: TcpStream) {
                     } else {
                         Ok(())
                     };
-                    pdu::encode_write_response(invoke_id, &[result], &mut resp);
+                    write::encode_write_response(invoke_id, &[result], &mut resp);
                 }
                 Ok(MmsPdu::ConfirmedRequest {
                     invoke_id,
@@ -134,7 +145,7 @@ fn serve(mut stream: TcpStream) {
                         None => (&["LD1", "LD2"], true),
                         _ => (&["LD3"], false),
                     };
-                    pdu::encode_get_name_list_response(invoke_id, names, more, &mut resp);
+                    get_name_list::encode_get_name_list_response(invoke_id, names, more, &mut resp);
                 }
                 Ok(MmsPdu::ConfirmedRequest {
                     invoke_id,
@@ -182,7 +193,7 @@ fn journal_response(
     resp: &mut Vec<u8>,
 ) {
     use iec61850::mms::journal::{self, JournalEntry, JournalRange, JournalVariable};
-    if req.journal != pdu::ObjectName::Domain("LD".into(), "LLN0$Log".into()) {
+    if req.journal != object_name::ObjectName::Domain("LD".into(), "LLN0$Log".into()) {
         pdu::encode_confirmed_error(invoke_id, 7, 2, resp);
         return;
     }

@@ -9,7 +9,7 @@ type Encoder<'a> = Box<dyn FnOnce(u32, &mut Vec<u8>) -> Result<(), RequestError>
 /// Read of all members of the list, with the specification echoed.
 fn read_request(name: &ObjectName) -> Encoder<'_> {
     Box::new(move |id, buf| {
-        pdu::encode_read_list_request(id, name, true, buf);
+        read::encode_read_list_request(id, name, true, buf);
         Ok(())
     })
 }
@@ -17,7 +17,7 @@ fn read_request(name: &ObjectName) -> Encoder<'_> {
 /// DefineNamedVariableList of `vars`.
 fn define_request<'a>(name: &'a ObjectName, vars: &'a [VariableRef]) -> Encoder<'a> {
     Box::new(move |id, buf| {
-        pdu::encode_define_named_variable_list_request(id, name, vars, buf);
+        named_variable_list::encode_define_named_variable_list_request(id, name, vars, buf);
         Ok(())
     })
 }
@@ -25,7 +25,12 @@ fn define_request<'a>(name: &'a ObjectName, vars: &'a [VariableRef]) -> Encoder<
 /// DeleteNamedVariableList of this one list.
 fn delete_request(name: ObjectName) -> Encoder<'static> {
     Box::new(move |id, buf| {
-        pdu::encode_delete_named_variable_list_request(id, &DeleteScope::Specific, &[name], buf);
+        named_variable_list::encode_delete_named_variable_list_request(
+            id,
+            &DeleteScope::Specific,
+            &[name],
+            buf,
+        );
         Ok(())
     })
 }
@@ -33,7 +38,7 @@ fn delete_request(name: ObjectName) -> Encoder<'static> {
 /// GetNamedVariableListAttributes.
 fn directory_request(name: &ObjectName) -> Encoder<'_> {
     Box::new(move |id, buf| {
-        pdu::encode_get_named_variable_list_attributes_request(id, name, buf);
+        named_variable_list::encode_get_named_variable_list_attributes_request(id, name, buf);
         Ok(())
     })
 }
@@ -41,7 +46,7 @@ fn directory_request(name: &ObjectName) -> Encoder<'_> {
 /// Write of one value per member.
 fn write_request<'a>(name: &'a ObjectName, values: &'a [&'a MmsValue]) -> Encoder<'a> {
     Box::new(move |id, buf| {
-        pdu::encode_write_list_request(id, name, values, buf)
+        write::encode_write_list_request(id, name, values, buf)
             .map_err(|_| RequestError::InvalidValue)
     })
 }

@@ -133,9 +133,9 @@ pub unsafe extern "C" fn IedConnection_getLogicalNodeDirectory(
         // time; their errors pass through.
         if let ACSI_CLASS_DATA_SET | ACSI_CLASS_LOG = acsiClass {
             let class = if acsiClass == ACSI_CLASS_LOG {
-                pdu::CLASS_JOURNAL
+                get_name_list::CLASS_JOURNAL
             } else {
-                pdu::CLASS_NAMED_VARIABLE_LIST
+                get_name_list::CLASS_NAMED_VARIABLE_LIST
             };
             return directory(self_, error, |conn| {
                 let names = conn.name_list(class, Some(ld))?;
@@ -217,7 +217,7 @@ pub unsafe extern "C" fn IedConnection_getLogicalDeviceDataSets(
     unsafe {
         directory(self_, error, |conn| {
             let ld = text(ldName, ClientError::ObjectReferenceInvalid)?;
-            conn.name_list(pdu::CLASS_NAMED_VARIABLE_LIST, Some(ld))
+            conn.name_list(get_name_list::CLASS_NAMED_VARIABLE_LIST, Some(ld))
         })
     }
 }
@@ -408,7 +408,7 @@ pub unsafe extern "C" fn IedConnection_getServerDirectoryAsync(
         name_list_async(
             self_,
             error,
-            (pdu::CLASS_DOMAIN, None),
+            (get_name_list::CLASS_DOMAIN, None),
             continueAfter,
             result,
             handler,
@@ -436,7 +436,7 @@ pub unsafe extern "C" fn IedConnection_getLogicalDeviceVariablesAsync(
         name_list_async(
             self_,
             error,
-            (pdu::CLASS_NAMED_VARIABLE, Some(ldName)),
+            (get_name_list::CLASS_NAMED_VARIABLE, Some(ldName)),
             continueAfter,
             result,
             handler,
@@ -464,7 +464,7 @@ pub unsafe extern "C" fn IedConnection_getLogicalDeviceDataSetsAsync(
         name_list_async(
             self_,
             error,
-            (pdu::CLASS_NAMED_VARIABLE_LIST, Some(ldName)),
+            (get_name_list::CLASS_NAMED_VARIABLE_LIST, Some(ldName)),
             continueAfter,
             result,
             handler,

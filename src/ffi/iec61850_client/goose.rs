@@ -648,7 +648,7 @@ fn encode_writes(
     move |id, out| {
         let vars: Vec<VariableRef> = writes.iter().map(|(v, _)| v.clone()).collect();
         let values: Vec<&MmsValue> = writes.iter().map(|(_, v)| v).collect();
-        pdu::encode_write_request(id, &vars, &values, out).map_err(|_| RequestError::InvalidValue)
+        write::encode_write_request(id, &vars, &values, out).map_err(|_| RequestError::InvalidValue)
     }
 }
 

@@ -24,11 +24,15 @@ use crate::client::{Connection, State};
 use crate::iec61850::{
     dataset, directory, fc_name, object_reference_to_variable, specification_name, ClientError,
 };
-use crate::mms::pdu::{
-    self, ConfirmedServiceResponse, DeleteScope, NameListRequest, ObjectName, VariableRef,
-};
-use crate::mms::type_spec::{encode_get_variable_access_attributes_request, TypeSpec};
+use crate::mms::access::VariableRef;
+use crate::mms::get_name_list::NameListRequest;
+use crate::mms::named_variable_list::DeleteScope;
+use crate::mms::object_name::ObjectName;
+use crate::mms::pdu::ConfirmedServiceResponse;
+use crate::mms::type_spec::TypeSpec;
+use crate::mms::variable_access_attributes::encode_get_variable_access_attributes_request;
 use crate::mms::MmsValue;
+use crate::mms::{get_name_list, named_variable_list, read, write};
 use std::ffi::{c_char, c_int, c_uint, c_void};
 use std::sync::Arc;
 use std::time::Duration;

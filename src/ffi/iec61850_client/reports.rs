@@ -6,8 +6,10 @@ use crate::ffi::mms_value::{delete_value, new_value};
 use crate::iec61850::report::{
     self, decode_report, handler_matches, options_from_bits, options_to_bits, RcbElement, Report,
 };
-use crate::mms::pdu::InformationReport;
+use crate::mms::information_report::InformationReport;
+use crate::mms::read;
 use crate::mms::value::{binary_time, c_string_lossy, Node};
+use crate::mms::write;
 use parking_lot::Mutex;
 use std::ffi::{CStr, CString};
 use std::ptr::null_mut;
@@ -781,7 +783,7 @@ pub unsafe extern "C" fn IedConnection_getRCBValues(
             .and_then(|conn| {
                 conn.service(
                     |id, buf| {
-                        pdu::encode_read_request(id, std::slice::from_ref(&var), buf);
+                        read::encode_read_request(id, std::slice::from_ref(&var), buf);
                         Ok(())
                     },
                     read_value,
@@ -831,7 +833,7 @@ pub unsafe extern "C" fn IedConnection_getRCBValuesAsync(
                 .ok_or(ClientError::ObjectReferenceInvalid)?;
             conn.service_async(
                 |id, buf| {
-                    pdu::encode_read_request(id, std::slice::from_ref(&var), buf);
+                    read::encode_read_request(id, std::slice::from_ref(&var), buf);
                     Ok(())
                 },
                 read_value,
@@ -892,7 +894,7 @@ fn encode_writes<'a>(
 ) -> impl FnOnce(u32, &mut Vec<u8>) -> Result<(), RequestError> + 'a {
     move |id, buf| {
         let refs: Vec<&MmsValue> = values.iter().collect();
-        pdu::encode_write_request(id, vars, &refs, buf).map_err(|_| RequestError::InvalidValue)
+        write::encode_write_request(id, vars, &refs, buf).map_err(|_| RequestError::InvalidValue)
     }
 }
 
