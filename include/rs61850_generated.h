@@ -485,6 +485,24 @@ typedef struct sMmsValue MmsValue;
 // `#define QUALITY_DERIVED`.
 #define QUALITY_DERIVED 8192
 
+// `IedServerConfig_setReportSetting` bit: RptID can be written by clients.
+#define IEC61850_REPORTSETTINGS_RPT_ID 1
+
+// `IedServerConfig_setReportSetting` bit: BufTm can be written by clients.
+#define IEC61850_REPORTSETTINGS_BUF_TIME 2
+
+// `IedServerConfig_setReportSetting` bit: DatSet can be written by clients.
+#define IEC61850_REPORTSETTINGS_DATSET 4
+
+// `IedServerConfig_setReportSetting` bit: TrgOps can be written by clients.
+#define IEC61850_REPORTSETTINGS_TRG_OPS 8
+
+// `IedServerConfig_setReportSetting` bit: OptFlds can be written by clients.
+#define IEC61850_REPORTSETTINGS_OPT_FIELDS 16
+
+// `IedServerConfig_setReportSetting` bit: IntgPd can be written by clients.
+#define IEC61850_REPORTSETTINGS_INTG_PD 32
+
 // `#define TLS_NULL_WITH_NULL_NULL`.
 #define TLS_NULL_WITH_NULL_NULL 0
 
@@ -5732,11 +5750,41 @@ void IedServerConfig_destroy(IedServerConfig self_);
 void IedServerConfig_enableDynamicDataSetService(IedServerConfig self_,
                                                  bool enable);
 
+// Offers setting group editing (`enable`; stored for the setting group engine).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_enableEditSG(IedServerConfig self_, bool enable);
+
 // `IedServerConfig_enableFileService`: sets `enableFileService` of the configuration.
 //
 // # Safety
 // `self_` is NULL or a live configuration.
 void IedServerConfig_enableFileService(IedServerConfig self_, bool enable);
+
+// Offers the log services (`enable`); without them a server offers no journals.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_enableLogService(IedServerConfig self_, bool enable);
+
+// Gives RCBs an Owner attribute (`enable`; stored for the reporting engine).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_enableOwnerForRCB(IedServerConfig self_, bool enable);
+
+// Gives BRCBs a ResvTms attribute (`enable`; stored for the reporting engine).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_enableResvTmsForBRCB(IedServerConfig self_, bool enable);
+
+// Gives SGCBs a ResvTms attribute (`enable`; stored for the setting group engine).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_enableResvTmsForSGCB(IedServerConfig self_, bool enable);
 
 // `IedServerConfig_getEdition`: `edition` of the configuration (its default for NULL).
 //
@@ -5786,6 +5834,19 @@ int IedServerConfig_getReportBufferSize(IedServerConfig self_);
 // `self_` is NULL or a live configuration.
 int IedServerConfig_getReportBufferSizeForURCBs(IedServerConfig self_);
 
+// Whether any of the `IEC61850_REPORTSETTINGS_*` bits of `setting` is writable by clients
+// (false for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+bool IedServerConfig_getReportSetting(IedServerConfig self_, uint8_t setting);
+
+// Whether integrity reports are sent at multiples of the integrity period (false for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+bool IedServerConfig_getSyncIntegrityReportTimes(IedServerConfig self_);
+
 // `IedServerConfig_isDynamicDataSetServiceEnabled`: `enableDynamicDataSetService` of the configuration (its default for NULL).
 //
 // # Safety
@@ -5797,6 +5858,24 @@ bool IedServerConfig_isDynamicDataSetServiceEnabled(IedServerConfig self_);
 // # Safety
 // `self_` is NULL or a live configuration.
 bool IedServerConfig_isFileServiceEnabled(IedServerConfig self_);
+
+// Whether the log services are offered (false for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+bool IedServerConfig_isLogServiceEnabled(IedServerConfig self_);
+
+// Whether RCBs have an Owner attribute (false for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+bool IedServerConfig_isOwnerForRCBEnabled(IedServerConfig self_);
+
+// Whether BRCBs have a ResvTms attribute (false for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+bool IedServerConfig_isResvTmsForBRCBEnabled(IedServerConfig self_);
 
 // `IedServerConfig_setEdition`: sets `edition` of the configuration.
 //
@@ -5847,6 +5926,28 @@ void IedServerConfig_setReportBufferSize(IedServerConfig self_, int reportBuffer
 // # Safety
 // `self_` is NULL or a live configuration.
 void IedServerConfig_setReportBufferSizeForURCBs(IedServerConfig self_, int reportBufferSize);
+
+// Makes the `IEC61850_REPORTSETTINGS_*` bits of `setting` writable by clients (`isDyn`) or
+// fixed to the configured values; bits beyond the six settings are never stored (stored
+// for the reporting engine).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setReportSetting(IedServerConfig self_, uint8_t setting, bool isDyn);
+
+// Sends integrity reports at multiples of the integrity period (`enable`) instead of
+// counting the period from the enable (stored for the reporting engine).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setSyncIntegrityReportTimes(IedServerConfig self_, bool enable);
+
+// Uses the GOOSE publisher integrated in the server (`enable`; stored for the GOOSE
+// publisher).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_useIntegratedGoosePublisher(IedServerConfig self_, bool enable);
 
 // Creates a server for `dataModel` with the default configuration (NULL for a model that
 // fails the checks).

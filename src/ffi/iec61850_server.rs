@@ -19,6 +19,7 @@ use super::mms_value::*;
 use super::tls_config::TLSConfiguration;
 use super::{c_str, guard, malloc_c_string};
 use crate::mms::MmsValue;
+use crate::server::config::{report_settings_with, ServerSettings};
 use crate::server::model::ModelIndex;
 use crate::server::runtime::{Connection, Server};
 
@@ -28,6 +29,19 @@ const DEFAULT_MAX_CONNECTIONS: c_int = 5;
 const DEFAULT_REPORT_BUFFER: c_int = 65536;
 /// The port `IedServer_start` uses for a negative port.
 const DEFAULT_PORT: u16 = 102;
+
+/// `IedServerConfig_setReportSetting` bit: RptID can be written by clients.
+pub const IEC61850_REPORTSETTINGS_RPT_ID: u8 = 1;
+/// `IedServerConfig_setReportSetting` bit: BufTm can be written by clients.
+pub const IEC61850_REPORTSETTINGS_BUF_TIME: u8 = 2;
+/// `IedServerConfig_setReportSetting` bit: DatSet can be written by clients.
+pub const IEC61850_REPORTSETTINGS_DATSET: u8 = 4;
+/// `IedServerConfig_setReportSetting` bit: TrgOps can be written by clients.
+pub const IEC61850_REPORTSETTINGS_TRG_OPS: u8 = 8;
+/// `IedServerConfig_setReportSetting` bit: OptFlds can be written by clients.
+pub const IEC61850_REPORTSETTINGS_OPT_FIELDS: u8 = 16;
+/// `IedServerConfig_setReportSetting` bit: IntgPd can be written by clients.
+pub const IEC61850_REPORTSETTINGS_INTG_PD: u8 = 32;
 
 /// The server's configuration (`struct sIedServerConfig`, public in C).
 #[repr(C)]
@@ -80,6 +94,11 @@ pub struct sIedServer {
     local_ip: Mutex<Option<IpAddr>>,
     /// Whether the application holds the data model lock (`IedServer_lockDataModel`).
     app_locked: AtomicBool,
+    /// The configuration as it was at creation. Kept here for the reporting, logging,
+    /// setting group and GOOSE engines (which need it moved into the runtime's `Shared`);
+    /// what applies today: the connection limit, and no journals without log services.
+    #[allow(dead_code)]
+    settings: ServerSettings,
 }
 
 /// `IedServer`: handle to an opaque object.
@@ -427,6 +446,201 @@ pub unsafe extern "C" fn IedServerConfig_getFileServiceBasePath(
     })
 }
 
+/// Sends integrity reports at multiples of the integrity period (`enable`) instead of
+/// counting the period from the enable (stored for the reporting engine).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setSyncIntegrityReportTimes(
+    self_: IedServerConfig,
+    enable: bool,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.syncIntegrityReportTimes = enable) }
+}
+
+/// Whether integrity reports are sent at multiples of the integrity period (false for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getSyncIntegrityReportTimes(
+    self_: IedServerConfig,
+) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.syncIntegrityReportTimes) }
+}
+
+/// Offers the log services (`enable`); without them a server offers no journals.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_enableLogService(self_: IedServerConfig, enable: bool) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.enableLogService = enable) }
+}
+
+/// Whether the log services are offered (false for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_isLogServiceEnabled(self_: IedServerConfig) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.enableLogService) }
+}
+
+/// Offers setting group editing (`enable`; stored for the setting group engine).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_enableEditSG(self_: IedServerConfig, enable: bool) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.enableEditSG = enable) }
+}
+
+/// Gives SGCBs a ResvTms attribute (`enable`; stored for the setting group engine).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_enableResvTmsForSGCB(
+    self_: IedServerConfig,
+    enable: bool,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.enableResvTmsForSGCB = enable) }
+}
+
+/// Gives BRCBs a ResvTms attribute (`enable`; stored for the reporting engine).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_enableResvTmsForBRCB(
+    self_: IedServerConfig,
+    enable: bool,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.enableResvTmsForBRCB = enable) }
+}
+
+/// Whether BRCBs have a ResvTms attribute (false for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_isResvTmsForBRCBEnabled(self_: IedServerConfig) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.enableResvTmsForBRCB) }
+}
+
+/// Gives RCBs an Owner attribute (`enable`; stored for the reporting engine).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_enableOwnerForRCB(self_: IedServerConfig, enable: bool) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.enableOwnerForRCB = enable) }
+}
+
+/// Whether RCBs have an Owner attribute (false for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_isOwnerForRCBEnabled(self_: IedServerConfig) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.enableOwnerForRCB) }
+}
+
+/// Uses the GOOSE publisher integrated in the server (`enable`; stored for the GOOSE
+/// publisher).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_useIntegratedGoosePublisher(
+    self_: IedServerConfig,
+    enable: bool,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.useIntegratedGoosePublisher = enable) }
+}
+
+/// Makes the `IEC61850_REPORTSETTINGS_*` bits of `setting` writable by clients (`isDyn`) or
+/// fixed to the configured values; bits beyond the six settings are never stored (stored
+/// for the reporting engine).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setReportSetting(
+    self_: IedServerConfig,
+    setting: u8,
+    isDyn: bool,
+) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        set_field(self_, |c| {
+            c.reportSettingsWritable =
+                report_settings_with(c.reportSettingsWritable, setting, isDyn)
+        })
+    }
+}
+
+/// Whether any of the `IEC61850_REPORTSETTINGS_*` bits of `setting` is writable by clients
+/// (false for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getReportSetting(
+    self_: IedServerConfig,
+    setting: u8,
+) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.reportSettingsWritable & setting != 0) }
+}
+
+/// The server's copy of a configuration (the defaults for NULL).
+///
+/// # Safety
+/// `c` is NULL or a live configuration.
+unsafe fn settings_of(c: IedServerConfig) -> ServerSettings {
+    // SAFETY: the caller's contract.
+    let Some(c) = (unsafe { config(c) }) else {
+        return ServerSettings::default();
+    };
+    let size = |n: c_int| usize::try_from(n).unwrap_or(0);
+    ServerSettings {
+        edition: c.edition,
+        report_buffer_size: size(c.reportBufferSize),
+        report_buffer_size_urcbs: size(c.reportBufferSizeURCBs),
+        file_service: c.enableFileService,
+        // SAFETY: NULL or the configuration's C string.
+        file_service_basepath: unsafe { c_str(c.fileServiceBasepath) }
+            .map_or_else(String::new, |p| p.to_string_lossy().into_owned()),
+        dynamic_data_sets: c.enableDynamicDataSetService,
+        max_association_specific_data_sets: size(c.maxAssociationSpecificDataSets),
+        max_domain_specific_data_sets: size(c.maxDomainSpecificDataSets),
+        max_data_set_entries: size(c.maxDataSetEntries),
+        log_service: c.enableLogService,
+        integrated_goose_publisher: c.useIntegratedGoosePublisher,
+        max_mms_connections: size(c.maxMmsConnections),
+        edit_sg: c.enableEditSG,
+        resv_tms_for_sgcb: c.enableResvTmsForSGCB,
+        resv_tms_for_brcb: c.enableResvTmsForBRCB,
+        owner_for_rcb: c.enableOwnerForRCB,
+        sync_integrity_report_times: c.syncIntegrityReportTimes,
+        report_settings_writable: c.reportSettingsWritable,
+    }
+}
+
 /// Creates a server for `dataModel` with the default configuration (NULL for a model that
 /// fails the checks).
 ///
@@ -455,17 +669,22 @@ pub unsafe extern "C" fn IedServer_createWithConfig(
             return null_mut();
         }
         // SAFETY: the caller's contract.
-        let max = unsafe { config(serverConfiguration) }
-            .map_or(DEFAULT_MAX_CONNECTIONS, |c| c.maxMmsConnections);
+        let settings = unsafe { settings_of(serverConfiguration) };
         // SAFETY: NULL or a live model; `take` checks the whole graph before trusting it.
         let Ok(tree) = (unsafe { crate::model::tree::take(dataModel) }) else {
             return null_mut();
         };
+        let mut index = ModelIndex::new(tree);
+        if !settings.log_service {
+            // Observed on the reference: without log services no journal is offered.
+            index.domains.iter_mut().for_each(|d| d.journals.clear());
+        }
         Box::into_raw(Box::new(sIedServer {
-            server: Server::new(ModelIndex::new(tree), max.max(0) as usize),
+            server: Server::new(index, settings.max_mms_connections),
             model: dataModel,
             local_ip: Mutex::new(None),
             app_locked: AtomicBool::new(false),
+            settings,
         }))
     })
 }
