@@ -6088,6 +6088,20 @@ void IedServer_setServerIdentity(IedServer self_,
                                  const char *model,
                                  const char *revision);
 
+// Sets the time quality of the timestamps the server writes: leap seconds known, clock
+// failure, clock not synchronised, and the number of accurate fraction bits (its low five
+// bits are kept). It applies to `IedServer_updateUTCTimeAttributeValue` (not to
+// `IedServer_updateTimestampAttributeValue` or `IedServer_updateAttributeValue`, which
+// store the caller's time quality), as on the reference.
+//
+// # Safety
+// `self_` is NULL or a live server.
+void IedServer_setTimeQuality(IedServer self_,
+                              bool leapSecondKnown,
+                              bool clockFailure,
+                              bool clockNotSynchronized,
+                              int subsecondPrecision);
+
 // Allows or denies client writes of data with the functional constraint `fc`: SP, SV, CF
 // and DC can be changed (SP and SV are allowed, CF and DC denied at first); other FCs
 // and unknown policies are ignored, as on the reference.
@@ -6181,10 +6195,13 @@ void IedServer_updateTimestampAttributeValue(IedServer self_,
                                              DataAttribute *dataAttribute,
                                              union Timestamp *value);
 
-// `IedServer_updateUTCTimeAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+// `IedServer_updateUTCTimeAttributeValue`: sets the attribute's value (of a matching
+// type) to `value` ms, with the server's time quality (`IedServer_setTimeQuality`; the
+// default one for a NULL server). As on the reference, nothing changes when the value
+// already has that millisecond (its time quality stays as it was).
 //
 // # Safety
-// `dataAttribute` is NULL or an attribute of the server's model.
+// `self_` is NULL or a live server; `dataAttribute` NULL or an attribute of its model.
 void IedServer_updateUTCTimeAttributeValue(IedServer self_,
                                            DataAttribute *dataAttribute,
                                            uint64_t value);

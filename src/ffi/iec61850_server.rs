@@ -6,7 +6,7 @@
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::net::IpAddr;
 use std::ptr::null_mut;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -19,7 +19,9 @@ use super::mms_value::*;
 use super::tls_config::TLSConfiguration;
 use super::{c_str, guard, malloc_c_string};
 use crate::mms::MmsValue;
-use crate::server::config::{report_settings_with, ServerSettings};
+use crate::server::config::{
+    report_settings_with, time_quality, ServerSettings, DEFAULT_TIME_QUALITY,
+};
 use crate::server::model::ModelIndex;
 use crate::server::runtime::{Connection, Server};
 
@@ -99,6 +101,8 @@ pub struct sIedServer {
     /// what applies today: the connection limit, and no journals without log services.
     #[allow(dead_code)]
     settings: ServerSettings,
+    /// Time quality octet of the timestamps the server writes (`IedServer_setTimeQuality`).
+    time_quality: AtomicU8,
 }
 
 /// `IedServer`: handle to an opaque object.
@@ -685,6 +689,7 @@ pub unsafe extern "C" fn IedServer_createWithConfig(
             local_ip: Mutex::new(None),
             app_locked: AtomicBool::new(false),
             settings,
+            time_quality: AtomicU8::new(DEFAULT_TIME_QUALITY),
         }))
     })
 }
@@ -1309,23 +1314,63 @@ pub unsafe extern "C" fn IedServer_updateVisibleStringAttributeValue(
     unsafe { update_with(dataAttribute, |v| MmsValue_setVisibleString(v, value)) }
 }
 
-/// `IedServer_updateUTCTimeAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+/// `IedServer_updateUTCTimeAttributeValue`: sets the attribute's value (of a matching
+/// type) to `value` ms, with the server's time quality (`IedServer_setTimeQuality`; the
+/// default one for a NULL server). As on the reference, nothing changes when the value
+/// already has that millisecond (its time quality stays as it was).
 ///
 /// # Safety
-/// `dataAttribute` is NULL or an attribute of the server's model.
+/// `self_` is NULL or a live server; `dataAttribute` NULL or an attribute of its model.
 #[no_mangle]
 pub unsafe extern "C" fn IedServer_updateUTCTimeAttributeValue(
     self_: IedServer,
     dataAttribute: *mut DataAttribute,
     value: u64,
 ) {
-    let _ = self_;
-    // SAFETY: the caller's contract; the setter checks the value's type.
+    // SAFETY: the caller's contract.
+    let quality = guard(DEFAULT_TIME_QUALITY, || {
+        unsafe { server(self_) }.map_or(DEFAULT_TIME_QUALITY, |s| {
+            s.time_quality.load(Ordering::Acquire)
+        })
+    });
+    // SAFETY: the caller's contract; the getter and the setter check the value's type.
     unsafe {
         update_with(dataAttribute, |v| {
-            MmsValue_setUtcTimeMs(v, value);
+            if MmsValue_getUtcTimeInMs(v) != value {
+                MmsValue_setUtcTimeMsEx(v, value, quality);
+            }
         })
     }
+}
+
+/// Sets the time quality of the timestamps the server writes: leap seconds known, clock
+/// failure, clock not synchronised, and the number of accurate fraction bits (its low five
+/// bits are kept). It applies to `IedServer_updateUTCTimeAttributeValue` (not to
+/// `IedServer_updateTimestampAttributeValue` or `IedServer_updateAttributeValue`, which
+/// store the caller's time quality), as on the reference.
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_setTimeQuality(
+    self_: IedServer,
+    leapSecondKnown: bool,
+    clockFailure: bool,
+    clockNotSynchronized: bool,
+    subsecondPrecision: c_int,
+) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        if let Some(s) = unsafe { server(self_) } {
+            let q = time_quality(
+                leapSecondKnown,
+                clockFailure,
+                clockNotSynchronized,
+                subsecondPrecision,
+            );
+            s.time_quality.store(q, Ordering::Release);
+        }
+    })
 }
 
 /// `IedServer_updateDbposValue`: sets the attribute's value (of a matching type) to `value`.

@@ -1,6 +1,7 @@
-"""IedServerConfig settings on our library against the reference: defaults, round trips
-and the public struct's fields; the report setting bits; and what a disabled log service
-hides from clients."""
+"""IedServerConfig settings and IedServer_setTimeQuality on our library against the
+reference: defaults, round trips and the public struct's fields; the report setting bits;
+which timestamps get the server's time quality; and what a disabled log service hides
+from clients."""
 
 import ctypes
 import functools
@@ -10,9 +11,11 @@ import pytest
 import differential
 import harness
 from differential import IED_ERROR_OK, Client
+from refserver import ReferenceServer
 from refserver import _free_port as free_port
 from refserver import _wait_listening as wait_listening
 
+FC_ST = 0
 ACSI_CLASS_LOG = 5
 # Fields of the public struct sIedServerConfig (abi/layouts.tsv): name, offset, ctype.
 CONFIG_FIELDS = [
@@ -164,6 +167,113 @@ class Served:
     def close(self):
         self.lib.IedServer_destroy(self.server)
         self.lib.IedModel_destroy(self.model)
+
+
+def utc_octets(lib, value):
+    return bytes(ctypes.string_at(lib.MmsValue_getUtcTimeBuffer(value), 8))
+
+
+# setTimeQuality arguments, each followed by an update of a timestamp.
+TIME_QUALITIES = [(True, True, True, 5), (True, False, False, 10), (False, False, True, 0),
+                  (False, False, False, 31), (False, False, False, -1),
+                  (False, False, False, 32), (False, True, False, 7)]
+
+
+def time_quality_observation(which):
+    """The stored UTC time after each update function, with the default time quality and
+    after each setTimeQuality; a second server keeps its own."""
+    srv = Served(which)
+    other = Served(which)
+    lib = srv.lib
+    try:
+        t = srv.node(b"DEMOProt/GGIO1.Ind1.t")
+        value = lib.IedServer_getAttributeValue(srv.server, t)
+        ts = (ctypes.c_uint8 * 8)(1, 2, 3, 4, 5, 6, 7, 0)
+        given = lib.MmsValue_newUtcTimeByMsTime(1700000000999)
+        out = []
+
+        def updates():
+            lib.IedServer_updateUTCTimeAttributeValue(srv.server, t, 1700000000123)
+            utc = utc_octets(lib, value)
+            lib.IedServer_updateTimestampAttributeValue(srv.server, t, ts)
+            stamp = utc_octets(lib, value)
+            lib.IedServer_updateAttributeValue(srv.server, t, given)
+            return utc, stamp, utc_octets(lib, value)
+
+        out.append(updates())
+        for args in TIME_QUALITIES:
+            lib.IedServer_setTimeQuality(srv.server, *args)
+            out.append(updates())
+        # The same millisecond again: nothing changes, not even the time quality (also
+        # when the stored fraction differs below the millisecond).
+        lib.IedServer_updateUTCTimeAttributeValue(srv.server, t, 1700000000123)
+        lib.IedServer_setTimeQuality(srv.server, True, False, True, 3)
+        lib.IedServer_updateUTCTimeAttributeValue(srv.server, t, 1700000000123)
+        same = [utc_octets(lib, value)]
+        lib.MmsValue_setUtcTimeByBuffer(value, (ctypes.c_uint8 * 8)(*bytes.fromhex("6553f1001f7cff00")))
+        lib.IedServer_updateUTCTimeAttributeValue(srv.server, t, 1700000000123)
+        same.append(utc_octets(lib, value))
+        lib.IedServer_updateUTCTimeAttributeValue(srv.server, t, 1700000000124)
+        same.append(utc_octets(lib, value))
+        out.append(same)
+        t2 = other.node(b"DEMOProt/GGIO1.Ind1.t")
+        lib.IedServer_updateUTCTimeAttributeValue(other.server, t2, 1700000000123)
+        out.append(utc_octets(lib, lib.IedServer_getAttributeValue(other.server, t2)))
+        lib.MmsValue_delete(given)
+        return out
+    finally:
+        srv.close()
+        other.close()
+
+
+@pytest.mark.parametrize("which", ["reference", "ours"])
+def test_time_quality_applies_to_utc_time_updates(which):
+    got = time_quality_observation(which)
+    # Default: leap seconds known, 10 bits accurate; the fraction of 123 ms.
+    assert got[0][0] == bytes.fromhex("6553f1001f7ced8a")
+    assert [utc[7] for utc, _, _ in got[1:-2]] == [0xe5, 0x8a, 0x20, 0x1f, 0x1f, 0x00, 0x47]
+    # A Timestamp and an MmsValue keep their own time quality.
+    assert all(stamp == bytes([1, 2, 3, 4, 5, 6, 7, 0]) for _, stamp, _ in got[:-2])
+    assert all(given[7] == 0x0a for _, _, given in got[:-2])
+    assert got[-2] == [bytes.fromhex("6553f1001f7ced47"), bytes.fromhex("6553f1001f7cff00"),
+                       bytes.fromhex("6553f1001fbe76a3")]
+    assert got[-1][7] == 0x8a
+    assert got == on_reference("time_quality_observation")
+
+
+@pytest.mark.parametrize("which", ["reference", "ours"])
+def test_time_quality_is_what_clients_read(which):
+    srv = ReferenceServer(harness.DEMO_MODEL, which=which)
+    try:
+        srv.lib.IedServer_setTimeQuality.argtypes = [ctypes.c_void_p, ctypes.c_bool,
+                                                     ctypes.c_bool, ctypes.c_bool, ctypes.c_int]
+        srv.lib.IedServer_setTimeQuality(srv.server, False, True, True, 12)
+        srv.set("DEMOProt/GGIO1.Ind1.t", "utctime", "1700000000123")
+        port = srv.start()
+        lib = differential.load("ours")
+        client = Client(lib)
+        try:
+            assert client.connect(port) == IED_ERROR_OK
+            value, err = client.call("readObject", b"DEMOProt/GGIO1.Ind1.t", FC_ST)
+            assert err == IED_ERROR_OK and value
+            assert utc_octets(lib, value) == bytes.fromhex("6553f1001f7ced6c")
+            lib.MmsValue_delete(value)
+        finally:
+            client.destroy()
+    finally:
+        srv.stop()
+
+
+def test_null_server_time_quality(ours):
+    """The reference crashes on a NULL server; ours ignores setTimeQuality, and a UTC time
+    update without a server gets the default time quality."""
+    ours.IedServer_setTimeQuality(None, True, True, True, 3)
+    value = ours.MmsValue_newUtcTime(0)
+    da = (ctypes.c_uint8 * 80)()
+    ctypes.c_void_p.from_address(ctypes.addressof(da) + 64).value = value
+    ours.IedServer_updateUTCTimeAttributeValue(None, ctypes.addressof(da), 1700000000123)
+    assert utc_octets(ours, value) == bytes.fromhex("6553f1001f7ced8a")
+    ours.MmsValue_delete(value)
 
 
 def journals(which, log_service):
