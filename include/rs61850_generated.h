@@ -6005,6 +6005,20 @@ IedModel *IedServer_getDataModel(IedServer self_);
 float IedServer_getFloatAttributeValue(IedServer self_,
                                        const DataAttribute *dataAttribute);
 
+// The functionally constrained data of `dataObject` for `fc`: a structure (an array for
+// an array data object) of its attributes and nested data objects with that FC, whose
+// leaves are the model's own values, so that changes through it are what clients read
+// (and trigger no report). It belongs to the server: the same value comes back on every
+// call, valid until `IedServer_destroy`, never to be freed by the caller. NULL for an FC
+// the object has none of, for CO, for a node that is not a data object of the server's
+// model, and for NULL arguments (where the reference crashes).
+//
+// # Safety
+// `self_` is NULL or a live server; `dataObject` is only compared, never dereferenced.
+MmsValue *IedServer_getFunctionalConstrainedData(IedServer self_,
+                                                 DataObject *dataObject,
+                                                 FunctionalConstraint fc);
+
 // `IedServer_getInt32AttributeValue`: the attribute's value through `MmsValue_toInt32` (0 for none).
 //
 // # Safety

@@ -14,7 +14,7 @@ use parking_lot::Mutex;
 use super::iec61850_common::{
     Dbpos, Dbpos_toMmsValue, FunctionalConstraint, Quality, Quality_toMmsValue, Timestamp,
 };
-use super::iec61850_model::{DataAttribute, IedModel};
+use super::iec61850_model::{DataAttribute, DataObject, IedModel};
 use super::mms_value::*;
 use super::tls_config::TLSConfiguration;
 use super::{c_str, guard, malloc_c_string};
@@ -22,6 +22,7 @@ use crate::mms::MmsValue;
 use crate::server::config::{
     report_settings_with, time_quality, ServerSettings, DEFAULT_TIME_QUALITY,
 };
+use crate::server::fc_data::FcData;
 use crate::server::model::ModelIndex;
 use crate::server::runtime::{Connection, Server};
 
@@ -103,6 +104,8 @@ pub struct sIedServer {
     settings: ServerSettings,
     /// Time quality octet of the timestamps the server writes (`IedServer_setTimeQuality`).
     time_quality: AtomicU8,
+    /// The structures `IedServer_getFunctionalConstrainedData` lends out.
+    fc_data: FcData,
 }
 
 /// `IedServer`: handle to an opaque object.
@@ -683,6 +686,9 @@ pub unsafe extern "C" fn IedServer_createWithConfig(
             // Observed on the reference: without log services no journal is offered.
             index.domains.iter_mut().for_each(|d| d.journals.clear());
         }
+        // SAFETY: the structures are freed with the server, before the caller may free the
+        // model; the application uses them under the data model lock, as the reference's.
+        let fc_data = unsafe { FcData::new(&index) };
         Box::into_raw(Box::new(sIedServer {
             server: Server::new(index, settings.max_mms_connections),
             model: dataModel,
@@ -690,6 +696,7 @@ pub unsafe extern "C" fn IedServer_createWithConfig(
             app_locked: AtomicBool::new(false),
             settings,
             time_quality: AtomicU8::new(DEFAULT_TIME_QUALITY),
+            fc_data,
         }))
     })
 }
@@ -1171,6 +1178,30 @@ pub unsafe extern "C" fn IedServer_getStringAttributeValue(
     // SAFETY: the caller's contract; the accessor takes NULL.
     guard(std::ptr::null(), || unsafe {
         MmsValue_toString(value_of(dataAttribute))
+    })
+}
+
+/// The functionally constrained data of `dataObject` for `fc`: a structure (an array for
+/// an array data object) of its attributes and nested data objects with that FC, whose
+/// leaves are the model's own values, so that changes through it are what clients read
+/// (and trigger no report). It belongs to the server: the same value comes back on every
+/// call, valid until `IedServer_destroy`, never to be freed by the caller. NULL for an FC
+/// the object has none of, for CO, for a node that is not a data object of the server's
+/// model, and for NULL arguments (where the reference crashes).
+///
+/// # Safety
+/// `self_` is NULL or a live server; `dataObject` is only compared, never dereferenced.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getFunctionalConstrainedData(
+    self_: IedServer,
+    dataObject: *mut DataObject,
+    fc: FunctionalConstraint,
+) -> *mut MmsValue {
+    // SAFETY: the caller's contract.
+    guard(null_mut(), || {
+        unsafe { server(self_) }
+            .and_then(|s| s.fc_data.get(dataObject as usize, fc))
+            .unwrap_or(null_mut())
     })
 }
 

@@ -61,6 +61,9 @@ pub enum Kind {
 pub struct Node {
     /// The name (empty for an array element).
     pub name: String,
+    /// Address of the C node, which identifies it when C hands it back (never dereferenced
+    /// outside this module).
+    pub addr: usize,
     /// Number of array elements (0: not an array).
     pub element_count: usize,
     /// Its kind.
@@ -102,6 +105,22 @@ impl ValueSlot {
         // SAFETY: the attribute was checked live when the tree was taken and outlives it;
         // its value is NULL or one of this library's boxed values.
         unsafe { (*self.0).mmsValue.as_ref() }.cloned()
+    }
+
+    /// The attribute's value itself, for a structure that lends it out as one of its
+    /// elements (`IedServer_getFunctionalConstrainedData`); `init` is stored first when the
+    /// attribute has none.
+    ///
+    /// # Safety
+    /// The reference aliases the model's value: it must not be used after the model or the
+    /// value is freed, and like every access to model values only under the data model lock.
+    pub unsafe fn placed(&self, init: impl FnOnce() -> MmsValue) -> &'static mut MmsValue {
+        // SAFETY: as in `get`.
+        if unsafe { (*self.0).mmsValue.is_null() } {
+            self.set(init());
+        }
+        // SAFETY: as in `get`; non-NULL now. The lifetime is the caller's contract.
+        unsafe { &mut *(*self.0).mmsValue }
     }
 
     /// Replaces the value (a new one is created when the attribute had none).
@@ -202,6 +221,7 @@ impl Walk {
         }
         Ok(Node {
             name,
+            addr: n as usize,
             element_count,
             kind,
             children,

@@ -15,7 +15,8 @@ use crate::model::tree::{Kind, Node, Tree};
 /// Functional constraints that make up an LN's MMS structure, in the reference's order
 /// (observed: ST, CO, CF, DC, SP and MX, SP, SG; the place of MX before ST and of the FCs
 /// after SG follows IEC 61850-8-1's mapping tables).
-const LN_FCS: [FunctionalConstraint; 15] = [1, 0, 12, 4, 5, 2, 6, 3, 7, 11, 8, 9, 10, 13, 14];
+pub(super) const LN_FCS: [FunctionalConstraint; 15] =
+    [1, 0, 12, 4, 5, 2, 6, 3, 7, 11, 8, 9, 10, 13, 14];
 
 /// One MMS domain (logical device).
 #[derive(Debug)]
@@ -70,7 +71,7 @@ fn sorted(mut names: Vec<String>) -> Vec<String> {
 }
 
 /// Whether `node` is or contains an attribute with `fc`.
-fn has_fc(node: &Node, fc: FunctionalConstraint) -> bool {
+pub(super) fn has_fc(node: &Node, fc: FunctionalConstraint) -> bool {
     match node.kind {
         Kind::Attribute { fc: f, .. } => f == fc,
         _ => node.children.iter().any(|c| has_fc(c, fc)),
@@ -78,14 +79,14 @@ fn has_fc(node: &Node, fc: FunctionalConstraint) -> bool {
 }
 
 /// The children of `node` seen through `fc` (array elements are all kept).
-fn fc_children(node: &Node, fc: FunctionalConstraint) -> impl Iterator<Item = &Node> {
+pub(super) fn fc_children(node: &Node, fc: FunctionalConstraint) -> impl Iterator<Item = &Node> {
     node.children
         .iter()
         .filter(move |c| node.element_count > 0 || has_fc(c, fc))
 }
 
 /// The MMS type of a basic attribute type (IEC 61850-8-1, as the reference declares it).
-fn basic_spec(ty: DataAttributeType) -> TypeSpec {
+pub(super) fn basic_spec(ty: DataAttributeType) -> TypeSpec {
     let bits = |n: i32| TypeSpec::BitString(n);
     match ty {
         IEC61850_BOOLEAN => TypeSpec::Boolean,
@@ -138,7 +139,7 @@ fn basic_spec(ty: DataAttributeType) -> TypeSpec {
 }
 
 /// Whether a basic attribute keeps its value in its own slot (PHYCOMADDR is one value).
-fn is_leaf(node: &Node) -> bool {
+pub(super) fn is_leaf(node: &Node) -> bool {
     matches!(node.kind, Kind::Attribute { ty, .. } if ty != IEC61850_CONSTRUCTED)
         && node.element_count == 0
 }
@@ -249,6 +250,11 @@ impl Domain {
             data_sets: sorted(device.data_sets),
             journals: sorted(device.logs),
         }
+    }
+
+    /// The logical nodes in model order.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
     }
 
     /// The variable named `item` (`LN`, `LN$FC`, `LN$FC$DO$DA...`).

@@ -1,10 +1,13 @@
-"""IedServerConfig settings and IedServer_setTimeQuality on our library against the
-reference: defaults, round trips and the public struct's fields; the report setting bits;
-which timestamps get the server's time quality; and what a disabled log service hides
-from clients."""
+"""IedServerConfig settings, IedServer_setTimeQuality and
+IedServer_getFunctionalConstrainedData on our library against the reference: defaults,
+round trips and the public struct's fields; the report setting bits; which timestamps
+get the server's time quality; the structure lent out for a data object and FC (its
+type, elements, pointer identity with the model's values, changes seen both ways and by
+clients); and what a disabled log service hides from clients."""
 
 import ctypes
 import functools
+import os
 
 import pytest
 
@@ -15,7 +18,8 @@ from refserver import ReferenceServer
 from refserver import _free_port as free_port
 from refserver import _wait_listening as wait_listening
 
-FC_ST = 0
+ARRAYS_MODEL = os.path.join(harness.REPO, "tests", "fixtures", "arrays.cfg")
+FC_ST, FC_MX, FC_CF, FC_EX, FC_CO, FC_BL, FC_SV = 0, 1, 4, 11, 12, 10, 3
 ACSI_CLASS_LOG = 5
 # Fields of the public struct sIedServerConfig (abi/layouts.tsv): name, offset, ctype.
 CONFIG_FIELDS = [
@@ -169,6 +173,11 @@ class Served:
         self.lib.IedModel_destroy(self.model)
 
 
+def value_pointer(node):
+    """DataAttribute.mmsValue (offset 64, abi/layouts.tsv)."""
+    return ctypes.c_void_p.from_address(node + 64).value
+
+
 def utc_octets(lib, value):
     return bytes(ctypes.string_at(lib.MmsValue_getUtcTimeBuffer(value), 8))
 
@@ -274,6 +283,150 @@ def test_null_server_time_quality(ours):
     ours.IedServer_updateUTCTimeAttributeValue(None, ctypes.addressof(da), 1700000000123)
     assert utc_octets(ours, value) == bytes.fromhex("6553f1001f7ced8a")
     ours.MmsValue_delete(value)
+
+
+def describe(lib, value, leaves):
+    """A lent structure as comparable values: (type, printed, elements) recursively;
+    a leaf whose pointer is a model attribute's own value is tagged with its name."""
+    if not value:
+        return None
+    kind = lib.MmsValue_getType(value)
+    buf = ctypes.create_string_buffer(4096)
+    text = lib.MmsValue_printToBuffer(value, buf, len(buf)).decode()
+    if kind in (0, 1):
+        size = lib.MmsValue_getArraySize(value)
+        return (kind, text, [describe(lib, lib.MmsValue_getElement(value, i), leaves)
+                             for i in range(size)])
+    return (kind, text, leaves.get(value, "not the model's value"))
+
+
+def children(node):
+    """The children of a model node (ModelNode.firstChild and sibling, abi/layouts.tsv)."""
+    child = ctypes.c_void_p.from_address(node + 32).value
+    while child:
+        yield child
+        child = ctypes.c_void_p.from_address(child + 24).value
+
+
+def attribute_values(node, path=""):
+    """{DataAttribute.mmsValue: its path below `node`} of every attribute below `node`
+    (array elements are named by their index)."""
+    out = {}
+    for i, child in enumerate(children(node)):
+        name_ptr = ctypes.c_void_p.from_address(child + 8).value
+        name = f"{path}.{ctypes.string_at(name_ptr).decode()}" if name_ptr else f"{path}[{i}]"
+        if ctypes.c_int.from_address(child).value == 3 and value_pointer(child):
+            out[value_pointer(child)] = name
+        out.update(attribute_values(child, name))
+    return out
+
+
+# (model, data object, FC): structures of data objects, nested ones and arrays; FCs a data
+# object has none of; CO; logical nodes and attributes (not data objects).
+FCD_CASES = [
+    (harness.DEMO_MODEL, b"DEMOProt/GGIO1.SPCSO1", FC_ST),
+    (harness.DEMO_MODEL, b"DEMOProt/GGIO1.SPCSO2", FC_CF),
+    (harness.DEMO_MODEL, b"DEMOProt/GGIO1.SPCSO2", FC_CO),
+    (harness.DEMO_MODEL, b"DEMOProt/GGIO1.SPCSO2", FC_MX),
+    (harness.DEMO_MODEL, b"DEMOMeas/MMXU1.TotW", FC_MX),
+    (harness.DEMO_MODEL, b"DEMOMeas/MMXU1.TotW", FC_CF),
+    (harness.DEMO_MODEL, b"DEMOProt/LLN0.NamPlt", FC_EX),
+    (harness.DEMO_MODEL, b"DEMOProt/LLN0.Mod", FC_ST),
+    (harness.DEMO_MODEL, b"DEMOProt/GGIO1", FC_ST),
+    (harness.DEMO_MODEL, b"DEMOProt/GGIO1.SPCSO1.stVal", FC_ST),
+    (harness.DEMO_MODEL, b"DEMOProt/GGIO1.SPCSO1", 99),
+    (ARRAYS_MODEL, b"ARRDev/MHAI1.HA", FC_MX),
+    (ARRAYS_MODEL, b"ARRDev/MHAI1.HA.phsAHar", FC_MX),
+    (ARRAYS_MODEL, b"ARRDev/MHAI1.HA", FC_CF),
+    (harness.DIRECTORY_MODEL, b"DIRDev/GGIO1.AnIn1", FC_BL),
+    (harness.DIRECTORY_MODEL, b"DIRDev/GGIO1.AnIn1", FC_SV),
+    (harness.DIRECTORY_MODEL, b"DIRDev/GAPC1.Arr", 2),
+]
+
+
+def fcd_observation(which, model, ref, fc):
+    """The structure for (ref, fc): its description, whether a second call gives the same
+    pointer, and after changes: one made by an update function, one through the
+    structure (seen by the model's getter)."""
+    srv = Served(which, model)
+    lib = srv.lib
+    try:
+        node = srv.node(ref)
+        value = lib.IedServer_getFunctionalConstrainedData(srv.server, node, fc)
+        out = {"value": describe(lib, value, attribute_values(node)),
+               "same": value == lib.IedServer_getFunctionalConstrainedData(srv.server, node, fc)}
+        if ref == b"DEMOProt/GGIO1.SPCSO1" and fc == FC_ST:
+            st_val = srv.node(ref + b".stVal")
+            lib.IedServer_updateBooleanAttributeValue(srv.server, st_val, True)
+            out["after_update"] = describe(lib, value, {})
+            # Written through the structure: the model's value is the same object.
+            lib.MmsValue_setBoolean(lib.MmsValue_getElement(value, 0), False)
+            out["model_after_write"] = lib.IedServer_getBooleanAttributeValue(srv.server, st_val)
+        if ref == b"ARRDev/MHAI1.HA" and fc == FC_MX:
+            nested = lib.IedServer_getFunctionalConstrainedData(
+                srv.server, srv.node(b"ARRDev/MHAI1.HA.phsAHar"), fc)
+            out["nested_is_element"] = lib.MmsValue_getElement(value, 0) == nested
+        return out
+    finally:
+        srv.close()
+
+
+@pytest.mark.parametrize("which", ["reference", "ours"])
+@pytest.mark.parametrize("model,ref,fc", FCD_CASES,
+                         ids=[f"{r.decode()}-{fc}" for _, r, fc in FCD_CASES])
+def test_functional_constrained_data(which, model, ref, fc):
+    got = fcd_observation(which, model, ref, fc)
+    assert got["same"]
+    if (ref, fc) == (b"DEMOProt/GGIO1.SPCSO1", FC_ST):
+        assert got["value"][:2] == (1, "{false,0000000000000,19700101000000.000Z}")
+        assert [e[2] for e in got["value"][2]] == [".stVal", ".q", ".t"]
+        assert got["after_update"][1].startswith("{true,")
+        assert got["model_after_write"] is False
+    if (ref, fc) == (b"ARRDev/MHAI1.HA", FC_MX):
+        assert got["value"][2][0][0] == 0 and len(got["value"][2][0][2]) == 6
+        assert got["nested_is_element"]
+    if fc in (FC_CO, 99) or ref in (b"DEMOProt/GGIO1", b"DEMOProt/GGIO1.SPCSO1.stVal"):
+        assert got["value"] is None
+    assert got == on_reference("fcd_observation", model, ref, fc)
+
+
+@pytest.mark.parametrize("which", ["reference", "ours"])
+def test_changes_through_the_structure_are_what_clients_read(which):
+    srv = ReferenceServer(harness.DEMO_MODEL, which=which)
+    lib = differential.load(which)
+    try:
+        node = srv.lib.IedModel_getModelNodeByObjectReference(srv.model, b"DEMOMeas/MMXU1.TotW")
+        value = lib.IedServer_getFunctionalConstrainedData(srv.server, node, FC_MX)
+        f = lib.MmsValue_getElement(lib.MmsValue_getElement(value, 0), 0)
+        lib.IedServer_lockDataModel(srv.server)
+        lib.MmsValue_setFloat(f, 42.5)
+        lib.IedServer_unlockDataModel(srv.server)
+        port = srv.start()
+        client = Client(differential.load("ours"))
+        try:
+            assert client.connect(port) == IED_ERROR_OK
+            assert client.call("readFloatValue", b"DEMOMeas/MMXU1.TotW.mag.f", FC_MX) == \
+                (42.5, IED_ERROR_OK)
+        finally:
+            client.destroy()
+    finally:
+        srv.stop()
+
+
+def test_null_arguments_and_array_elements(ours):
+    """The reference crashes for a NULL server or data object and for an element of a data
+    object array; ours gives NULL, and the element's own structure (the one in the array)."""
+    srv = Served("ours", ARRAYS_MODEL)
+    try:
+        har = srv.node(b"ARRDev/MHAI1.HA.phsAHar")
+        assert not ours.IedServer_getFunctionalConstrainedData(None, har, FC_MX)
+        assert not ours.IedServer_getFunctionalConstrainedData(srv.server, None, FC_MX)
+        element = ctypes.c_void_p.from_address(har + 32).value
+        array = ours.IedServer_getFunctionalConstrainedData(srv.server, har, FC_MX)
+        assert ours.IedServer_getFunctionalConstrainedData(srv.server, element, FC_MX) == \
+            ours.MmsValue_getElement(array, 0)
+    finally:
+        srv.close()
 
 
 def journals(which, log_service):
