@@ -485,6 +485,24 @@ typedef struct sMmsValue MmsValue;
 // `#define QUALITY_DERIVED`.
 #define QUALITY_DERIVED 8192
 
+// `IedServerConfig_setReportSetting` bit: RptID can be written by clients.
+#define IEC61850_REPORTSETTINGS_RPT_ID 1
+
+// `IedServerConfig_setReportSetting` bit: BufTm can be written by clients.
+#define IEC61850_REPORTSETTINGS_BUF_TIME 2
+
+// `IedServerConfig_setReportSetting` bit: DatSet can be written by clients.
+#define IEC61850_REPORTSETTINGS_DATSET 4
+
+// `IedServerConfig_setReportSetting` bit: TrgOps can be written by clients.
+#define IEC61850_REPORTSETTINGS_TRG_OPS 8
+
+// `IedServerConfig_setReportSetting` bit: OptFlds can be written by clients.
+#define IEC61850_REPORTSETTINGS_OPT_FIELDS 16
+
+// `IedServerConfig_setReportSetting` bit: IntgPd can be written by clients.
+#define IEC61850_REPORTSETTINGS_INTG_PD 32
+
 // `#define TLS_NULL_WITH_NULL_NULL`.
 #define TLS_NULL_WITH_NULL_NULL 0
 
@@ -5738,11 +5756,41 @@ void IedServerConfig_destroy(IedServerConfig self_);
 void IedServerConfig_enableDynamicDataSetService(IedServerConfig self_,
                                                  bool enable);
 
+// Offers setting group editing (`enable`; stored for the setting group engine).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_enableEditSG(IedServerConfig self_, bool enable);
+
 // `IedServerConfig_enableFileService`: sets `enableFileService` of the configuration.
 //
 // # Safety
 // `self_` is NULL or a live configuration.
 void IedServerConfig_enableFileService(IedServerConfig self_, bool enable);
+
+// Offers the log services (`enable`); without them a server offers no journals.
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_enableLogService(IedServerConfig self_, bool enable);
+
+// Gives RCBs an Owner attribute (`enable`; stored for the reporting engine).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_enableOwnerForRCB(IedServerConfig self_, bool enable);
+
+// Gives BRCBs a ResvTms attribute (`enable`; stored for the reporting engine).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_enableResvTmsForBRCB(IedServerConfig self_, bool enable);
+
+// Gives SGCBs a ResvTms attribute (`enable`; stored for the setting group engine).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_enableResvTmsForSGCB(IedServerConfig self_, bool enable);
 
 // `IedServerConfig_getEdition`: `edition` of the configuration (its default for NULL).
 //
@@ -5792,6 +5840,19 @@ int IedServerConfig_getReportBufferSize(IedServerConfig self_);
 // `self_` is NULL or a live configuration.
 int IedServerConfig_getReportBufferSizeForURCBs(IedServerConfig self_);
 
+// Whether any of the `IEC61850_REPORTSETTINGS_*` bits of `setting` is writable by clients
+// (false for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+bool IedServerConfig_getReportSetting(IedServerConfig self_, uint8_t setting);
+
+// Whether integrity reports are sent at multiples of the integrity period (false for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+bool IedServerConfig_getSyncIntegrityReportTimes(IedServerConfig self_);
+
 // `IedServerConfig_isDynamicDataSetServiceEnabled`: `enableDynamicDataSetService` of the configuration (its default for NULL).
 //
 // # Safety
@@ -5803,6 +5864,24 @@ bool IedServerConfig_isDynamicDataSetServiceEnabled(IedServerConfig self_);
 // # Safety
 // `self_` is NULL or a live configuration.
 bool IedServerConfig_isFileServiceEnabled(IedServerConfig self_);
+
+// Whether the log services are offered (false for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+bool IedServerConfig_isLogServiceEnabled(IedServerConfig self_);
+
+// Whether RCBs have an Owner attribute (false for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+bool IedServerConfig_isOwnerForRCBEnabled(IedServerConfig self_);
+
+// Whether BRCBs have a ResvTms attribute (false for NULL).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+bool IedServerConfig_isResvTmsForBRCBEnabled(IedServerConfig self_);
 
 // `IedServerConfig_setEdition`: sets `edition` of the configuration.
 //
@@ -5853,6 +5932,28 @@ void IedServerConfig_setReportBufferSize(IedServerConfig self_, int reportBuffer
 // # Safety
 // `self_` is NULL or a live configuration.
 void IedServerConfig_setReportBufferSizeForURCBs(IedServerConfig self_, int reportBufferSize);
+
+// Makes the `IEC61850_REPORTSETTINGS_*` bits of `setting` writable by clients (`isDyn`) or
+// fixed to the configured values; bits beyond the six settings are never stored (stored
+// for the reporting engine).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setReportSetting(IedServerConfig self_, uint8_t setting, bool isDyn);
+
+// Sends integrity reports at multiples of the integrity period (`enable`) instead of
+// counting the period from the enable (stored for the reporting engine).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_setSyncIntegrityReportTimes(IedServerConfig self_, bool enable);
+
+// Uses the GOOSE publisher integrated in the server (`enable`; stored for the GOOSE
+// publisher).
+//
+// # Safety
+// `self_` is NULL or a live configuration.
+void IedServerConfig_useIntegratedGoosePublisher(IedServerConfig self_, bool enable);
 
 // Adds a listening address for starts with a negative port (see [`listen_addresses`]):
 // `ipAddr` (an address or a host name) NULL means all interfaces, a negative `tcpPort`
@@ -5921,6 +6022,20 @@ IedModel *IedServer_getDataModel(IedServer self_);
 // `dataAttribute` is NULL or an attribute of the server's model.
 float IedServer_getFloatAttributeValue(IedServer self_,
                                        const DataAttribute *dataAttribute);
+
+// The functionally constrained data of `dataObject` for `fc`: a structure (an array for
+// an array data object) of its attributes and nested data objects with that FC, whose
+// leaves are the model's own values, so that changes through it are what clients read
+// (and trigger no report). It belongs to the server: the same value comes back on every
+// call, valid until `IedServer_destroy`, never to be freed by the caller. NULL for an FC
+// the object has none of, for CO, for a node that is not a data object of the server's
+// model, and for NULL arguments (where the reference crashes).
+//
+// # Safety
+// `self_` is NULL or a live server; `dataObject` is only compared, never dereferenced.
+MmsValue *IedServer_getFunctionalConstrainedData(IedServer self_,
+                                                 DataObject *dataObject,
+                                                 FunctionalConstraint fc);
 
 // `IedServer_getInt32AttributeValue`: the attribute's value through `MmsValue_toInt32` (0 for none).
 //
@@ -6030,6 +6145,20 @@ void IedServer_setServerIdentity(IedServer self_,
                                  const char *model,
                                  const char *revision);
 
+// Sets the time quality of the timestamps the server writes: leap seconds known, clock
+// failure, clock not synchronised, and the number of accurate fraction bits (its low five
+// bits are kept). It applies to `IedServer_updateUTCTimeAttributeValue` (not to
+// `IedServer_updateTimestampAttributeValue` or `IedServer_updateAttributeValue`, which
+// store the caller's time quality), as on the reference.
+//
+// # Safety
+// `self_` is NULL or a live server.
+void IedServer_setTimeQuality(IedServer self_,
+                              bool leapSecondKnown,
+                              bool clockFailure,
+                              bool clockNotSynchronized,
+                              int subsecondPrecision);
+
 // Allows or denies client writes of data with the functional constraint `fc`: SP, SV, CF
 // and DC can be changed (SP and SV are allowed, CF and DC denied at first); other FCs
 // and unknown policies are ignored, as on the reference.
@@ -6138,10 +6267,13 @@ void IedServer_updateTimestampAttributeValue(IedServer self_,
                                              DataAttribute *dataAttribute,
                                              union Timestamp *value);
 
-// `IedServer_updateUTCTimeAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+// `IedServer_updateUTCTimeAttributeValue`: sets the attribute's value (of a matching
+// type) to `value` ms, with the server's time quality (`IedServer_setTimeQuality`; the
+// default one for a NULL server). As on the reference, nothing changes when the value
+// already has that millisecond (its time quality stays as it was).
 //
 // # Safety
-// `dataAttribute` is NULL or an attribute of the server's model.
+// `self_` is NULL or a live server; `dataAttribute` NULL or an attribute of its model.
 void IedServer_updateUTCTimeAttributeValue(IedServer self_,
                                            DataAttribute *dataAttribute,
                                            uint64_t value);

@@ -6,7 +6,7 @@
 use std::ffi::{c_char, c_int, c_uint, c_void, CStr};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::ptr::null_mut;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +15,7 @@ use parking_lot::Mutex;
 use super::iec61850_common::{
     Dbpos, Dbpos_toMmsValue, FunctionalConstraint, Quality, Quality_toMmsValue, Timestamp,
 };
-use super::iec61850_model::{DataAttribute, IedModel};
+use super::iec61850_model::{DataAttribute, DataObject, IedModel};
 use super::iso_connection_parameters::{
     sAcseAuthenticationParameter, AcseAuthenticationPassword, AcseAuthenticationValue,
     AcseAuthenticator, ACSE_AUTH_NONE, ACSE_AUTH_PASSWORD,
@@ -26,6 +26,10 @@ use super::tls_config::TLSConfiguration;
 use super::{c_str, guard, malloc_c_string};
 use crate::hal::now_ms;
 use crate::mms::MmsValue;
+use crate::server::config::{
+    report_settings_with, time_quality, ServerSettings, DEFAULT_TIME_QUALITY,
+};
+use crate::server::fc_data::FcData;
 use crate::server::model::ModelIndex;
 use crate::server::protocol::AssociateRequest;
 use crate::server::reporting::{TRG_DATA_CHANGED, TRG_DATA_UPDATE, TRG_QUALITY_CHANGED};
@@ -37,6 +41,19 @@ const DEFAULT_MAX_CONNECTIONS: c_int = 5;
 const DEFAULT_REPORT_BUFFER: c_int = 65536;
 /// The port `IedServer_start` uses for a negative port.
 const DEFAULT_PORT: u16 = 102;
+
+/// `IedServerConfig_setReportSetting` bit: RptID can be written by clients.
+pub const IEC61850_REPORTSETTINGS_RPT_ID: u8 = 1;
+/// `IedServerConfig_setReportSetting` bit: BufTm can be written by clients.
+pub const IEC61850_REPORTSETTINGS_BUF_TIME: u8 = 2;
+/// `IedServerConfig_setReportSetting` bit: DatSet can be written by clients.
+pub const IEC61850_REPORTSETTINGS_DATSET: u8 = 4;
+/// `IedServerConfig_setReportSetting` bit: TrgOps can be written by clients.
+pub const IEC61850_REPORTSETTINGS_TRG_OPS: u8 = 8;
+/// `IedServerConfig_setReportSetting` bit: OptFlds can be written by clients.
+pub const IEC61850_REPORTSETTINGS_OPT_FIELDS: u8 = 16;
+/// `IedServerConfig_setReportSetting` bit: IntgPd can be written by clients.
+pub const IEC61850_REPORTSETTINGS_INTG_PD: u8 = 32;
 
 /// The server's configuration (`struct sIedServerConfig`, public in C).
 #[repr(C)]
@@ -89,6 +106,15 @@ pub struct sIedServer {
     local_ip: Mutex<Option<IpAddr>>,
     /// Addresses added with `IedServer_addAccessPoint` (`None`: unparsable).
     access_points: Mutex<Vec<Option<SocketAddr>>>,
+    /// The configuration as it was at creation. Kept here for the reporting, logging,
+    /// setting group and GOOSE engines (which need it moved into the runtime's `Shared`);
+    /// what applies today: the connection limit, and no journals without log services.
+    #[allow(dead_code)]
+    settings: ServerSettings,
+    /// Time quality octet of the timestamps the server writes (`IedServer_setTimeQuality`).
+    time_quality: AtomicU8,
+    /// The structures `IedServer_getFunctionalConstrainedData` lends out.
+    fc_data: FcData,
 }
 
 /// `IedServer`: handle to an opaque object.
@@ -436,6 +462,201 @@ pub unsafe extern "C" fn IedServerConfig_getFileServiceBasePath(
     })
 }
 
+/// Sends integrity reports at multiples of the integrity period (`enable`) instead of
+/// counting the period from the enable (stored for the reporting engine).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setSyncIntegrityReportTimes(
+    self_: IedServerConfig,
+    enable: bool,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.syncIntegrityReportTimes = enable) }
+}
+
+/// Whether integrity reports are sent at multiples of the integrity period (false for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getSyncIntegrityReportTimes(
+    self_: IedServerConfig,
+) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.syncIntegrityReportTimes) }
+}
+
+/// Offers the log services (`enable`); without them a server offers no journals.
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_enableLogService(self_: IedServerConfig, enable: bool) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.enableLogService = enable) }
+}
+
+/// Whether the log services are offered (false for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_isLogServiceEnabled(self_: IedServerConfig) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.enableLogService) }
+}
+
+/// Offers setting group editing (`enable`; stored for the setting group engine).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_enableEditSG(self_: IedServerConfig, enable: bool) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.enableEditSG = enable) }
+}
+
+/// Gives SGCBs a ResvTms attribute (`enable`; stored for the setting group engine).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_enableResvTmsForSGCB(
+    self_: IedServerConfig,
+    enable: bool,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.enableResvTmsForSGCB = enable) }
+}
+
+/// Gives BRCBs a ResvTms attribute (`enable`; stored for the reporting engine).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_enableResvTmsForBRCB(
+    self_: IedServerConfig,
+    enable: bool,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.enableResvTmsForBRCB = enable) }
+}
+
+/// Whether BRCBs have a ResvTms attribute (false for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_isResvTmsForBRCBEnabled(self_: IedServerConfig) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.enableResvTmsForBRCB) }
+}
+
+/// Gives RCBs an Owner attribute (`enable`; stored for the reporting engine).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_enableOwnerForRCB(self_: IedServerConfig, enable: bool) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.enableOwnerForRCB = enable) }
+}
+
+/// Whether RCBs have an Owner attribute (false for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_isOwnerForRCBEnabled(self_: IedServerConfig) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.enableOwnerForRCB) }
+}
+
+/// Uses the GOOSE publisher integrated in the server (`enable`; stored for the GOOSE
+/// publisher).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_useIntegratedGoosePublisher(
+    self_: IedServerConfig,
+    enable: bool,
+) {
+    // SAFETY: the caller's contract.
+    unsafe { set_field(self_, |c| c.useIntegratedGoosePublisher = enable) }
+}
+
+/// Makes the `IEC61850_REPORTSETTINGS_*` bits of `setting` writable by clients (`isDyn`) or
+/// fixed to the configured values; bits beyond the six settings are never stored (stored
+/// for the reporting engine).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_setReportSetting(
+    self_: IedServerConfig,
+    setting: u8,
+    isDyn: bool,
+) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        set_field(self_, |c| {
+            c.reportSettingsWritable =
+                report_settings_with(c.reportSettingsWritable, setting, isDyn)
+        })
+    }
+}
+
+/// Whether any of the `IEC61850_REPORTSETTINGS_*` bits of `setting` is writable by clients
+/// (false for NULL).
+///
+/// # Safety
+/// `self_` is NULL or a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn IedServerConfig_getReportSetting(
+    self_: IedServerConfig,
+    setting: u8,
+) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { get_field(self_, |c| c.reportSettingsWritable & setting != 0) }
+}
+
+/// The server's copy of a configuration (the defaults for NULL).
+///
+/// # Safety
+/// `c` is NULL or a live configuration.
+unsafe fn settings_of(c: IedServerConfig) -> ServerSettings {
+    // SAFETY: the caller's contract.
+    let Some(c) = (unsafe { config(c) }) else {
+        return ServerSettings::default();
+    };
+    let size = |n: c_int| usize::try_from(n).unwrap_or(0);
+    ServerSettings {
+        edition: c.edition,
+        report_buffer_size: size(c.reportBufferSize),
+        report_buffer_size_urcbs: size(c.reportBufferSizeURCBs),
+        file_service: c.enableFileService,
+        // SAFETY: NULL or the configuration's C string.
+        file_service_basepath: unsafe { c_str(c.fileServiceBasepath) }
+            .map_or_else(String::new, |p| p.to_string_lossy().into_owned()),
+        dynamic_data_sets: c.enableDynamicDataSetService,
+        max_association_specific_data_sets: size(c.maxAssociationSpecificDataSets),
+        max_domain_specific_data_sets: size(c.maxDomainSpecificDataSets),
+        max_data_set_entries: size(c.maxDataSetEntries),
+        log_service: c.enableLogService,
+        integrated_goose_publisher: c.useIntegratedGoosePublisher,
+        max_mms_connections: size(c.maxMmsConnections),
+        edit_sg: c.enableEditSG,
+        resv_tms_for_sgcb: c.enableResvTmsForSGCB,
+        resv_tms_for_brcb: c.enableResvTmsForBRCB,
+        owner_for_rcb: c.enableOwnerForRCB,
+        sync_integrity_report_times: c.syncIntegrityReportTimes,
+        report_settings_writable: c.reportSettingsWritable,
+    }
+}
+
 /// Creates a server for `dataModel` with the default configuration (NULL for a model that
 /// fails the checks).
 ///
@@ -464,17 +685,27 @@ pub unsafe extern "C" fn IedServer_createWithConfig(
             return null_mut();
         }
         // SAFETY: the caller's contract.
-        let max = unsafe { config(serverConfiguration) }
-            .map_or(DEFAULT_MAX_CONNECTIONS, |c| c.maxMmsConnections);
+        let settings = unsafe { settings_of(serverConfiguration) };
         // SAFETY: NULL or a live model; `take` checks the whole graph before trusting it.
         let Ok(tree) = (unsafe { crate::model::tree::take(dataModel) }) else {
             return null_mut();
         };
+        let mut index = ModelIndex::new(tree, now_ms());
+        if !settings.log_service {
+            // Observed on the reference: without log services no journal is offered.
+            index.domains.iter_mut().for_each(|d| d.journals.clear());
+        }
+        // SAFETY: the structures are freed with the server, before the caller may free the
+        // model; the application uses them under the data model lock, as the reference's.
+        let fc_data = unsafe { FcData::new(&index) };
         Box::into_raw(Box::new(sIedServer {
-            server: Server::new(ModelIndex::new(tree, now_ms()), max.max(0) as usize),
+            server: Server::new(index, settings.max_mms_connections),
             model: dataModel,
             local_ip: Mutex::new(None),
             access_points: Mutex::new(Vec::new()),
+            settings,
+            time_quality: AtomicU8::new(DEFAULT_TIME_QUALITY),
+            fc_data,
         }))
     })
 }
@@ -1170,6 +1401,30 @@ pub unsafe extern "C" fn IedServer_getStringAttributeValue(
     })
 }
 
+/// The functionally constrained data of `dataObject` for `fc`: a structure (an array for
+/// an array data object) of its attributes and nested data objects with that FC, whose
+/// leaves are the model's own values, so that changes through it are what clients read
+/// (and trigger no report). It belongs to the server: the same value comes back on every
+/// call, valid until `IedServer_destroy`, never to be freed by the caller. NULL for an FC
+/// the object has none of, for CO, for a node that is not a data object of the server's
+/// model, and for NULL arguments (where the reference crashes).
+///
+/// # Safety
+/// `self_` is NULL or a live server; `dataObject` is only compared, never dereferenced.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_getFunctionalConstrainedData(
+    self_: IedServer,
+    dataObject: *mut DataObject,
+    fc: FunctionalConstraint,
+) -> *mut MmsValue {
+    // SAFETY: the caller's contract.
+    guard(null_mut(), || {
+        unsafe { server(self_) }
+            .and_then(|s| s.fc_data.get(dataObject as usize, fc))
+            .unwrap_or(null_mut())
+    })
+}
+
 /// Copies `value` into the attribute's value when both have the same type.
 ///
 /// # Safety
@@ -1336,22 +1591,63 @@ pub unsafe extern "C" fn IedServer_updateVisibleStringAttributeValue(
     }
 }
 
-/// `IedServer_updateUTCTimeAttributeValue`: sets the attribute's value (of a matching type) to `value`.
+/// `IedServer_updateUTCTimeAttributeValue`: sets the attribute's value (of a matching
+/// type) to `value` ms, with the server's time quality (`IedServer_setTimeQuality`; the
+/// default one for a NULL server). As on the reference, nothing changes when the value
+/// already has that millisecond (its time quality stays as it was).
 ///
 /// # Safety
-/// `dataAttribute` is NULL or an attribute of the server's model.
+/// `self_` is NULL or a live server; `dataAttribute` NULL or an attribute of its model.
 #[no_mangle]
 pub unsafe extern "C" fn IedServer_updateUTCTimeAttributeValue(
     self_: IedServer,
     dataAttribute: *mut DataAttribute,
     value: u64,
 ) {
-    // SAFETY: the caller's contract; the setter checks the value's type.
+    // SAFETY: the caller's contract.
+    let quality = guard(DEFAULT_TIME_QUALITY, || {
+        unsafe { server(self_) }.map_or(DEFAULT_TIME_QUALITY, |s| {
+            s.time_quality.load(Ordering::Acquire)
+        })
+    });
+    // SAFETY: the caller's contract; the getter and the setter check the value's type.
     unsafe {
         update_with(self_, dataAttribute, |v| {
-            MmsValue_setUtcTimeMs(v, value);
+            if MmsValue_getUtcTimeInMs(v) != value {
+                MmsValue_setUtcTimeMsEx(v, value, quality);
+            }
         })
     }
+}
+
+/// Sets the time quality of the timestamps the server writes: leap seconds known, clock
+/// failure, clock not synchronised, and the number of accurate fraction bits (its low five
+/// bits are kept). It applies to `IedServer_updateUTCTimeAttributeValue` (not to
+/// `IedServer_updateTimestampAttributeValue` or `IedServer_updateAttributeValue`, which
+/// store the caller's time quality), as on the reference.
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_setTimeQuality(
+    self_: IedServer,
+    leapSecondKnown: bool,
+    clockFailure: bool,
+    clockNotSynchronized: bool,
+    subsecondPrecision: c_int,
+) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        if let Some(s) = unsafe { server(self_) } {
+            let q = time_quality(
+                leapSecondKnown,
+                clockFailure,
+                clockNotSynchronized,
+                subsecondPrecision,
+            );
+            s.time_quality.store(q, Ordering::Release);
+        }
+    })
 }
 
 /// `IedServer_updateDbposValue`: sets the attribute's value (of a matching type) to `value`.

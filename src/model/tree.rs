@@ -63,6 +63,9 @@ pub enum Kind {
 pub struct Node {
     /// The name (empty for an array element).
     pub name: String,
+    /// Address of the C node, which identifies it when C hands it back (never dereferenced
+    /// outside this module).
+    pub addr: usize,
     /// Number of array elements (0: not an array).
     pub element_count: usize,
     /// Its kind.
@@ -172,6 +175,25 @@ impl ValueSlot {
         }
     }
 
+    /// The attribute's value itself, for a structure that lends it out as one of its
+    /// elements (`IedServer_getFunctionalConstrainedData`); `init` is stored first when the
+    /// attribute has none. `None` for a value of the server's own (control blocks).
+    ///
+    /// # Safety
+    /// The reference aliases the model's value: it must not be used after the model or the
+    /// value is freed, and like every access to model values only under the data model lock.
+    pub unsafe fn placed(&self, init: impl FnOnce() -> MmsValue) -> Option<&'static mut MmsValue> {
+        let ValueSlot::Model(attribute) = self else {
+            return None;
+        };
+        // SAFETY: as in `get`.
+        if unsafe { (**attribute).mmsValue.is_null() } {
+            self.set(init());
+        }
+        // SAFETY: as in `get`; non-NULL now. The lifetime is the caller's contract.
+        Some(unsafe { &mut *(**attribute).mmsValue })
+    }
+
     /// Replaces the value (a new one is created when the attribute had none).
     pub fn set(&self, value: MmsValue) {
         match self {
@@ -275,6 +297,7 @@ impl Walk {
         }
         Ok(Node {
             name,
+            addr: n as usize,
             element_count,
             kind,
             children,

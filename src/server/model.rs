@@ -19,7 +19,7 @@ use super::reporting::{rcb_node, Place, Reporting};
 /// Functional constraints that make up an LN's MMS structure, in the reference's order
 /// (observed: ST, CO, CF, DC, SP and MX, SP, SG; DC, RP, BR, EX; the place of MX before
 /// ST and of the other FCs follows IEC 61850-8-1's mapping tables).
-const LN_FCS: [FunctionalConstraint; 17] =
+pub(super) const LN_FCS: [FunctionalConstraint; 17] =
     [1, 0, 12, 4, 5, 2, 6, 3, 7, 15, 16, 11, 8, 9, 10, 13, 14];
 
 /// One MMS domain (logical device).
@@ -85,7 +85,7 @@ fn sorted(mut names: Vec<String>) -> Vec<String> {
 }
 
 /// Whether `node` is or contains an attribute with `fc`.
-fn has_fc(node: &Node, fc: FunctionalConstraint) -> bool {
+pub(super) fn has_fc(node: &Node, fc: FunctionalConstraint) -> bool {
     match node.kind {
         Kind::Attribute { fc: f, .. } => f == fc,
         _ => node.children.iter().any(|c| has_fc(c, fc)),
@@ -93,14 +93,14 @@ fn has_fc(node: &Node, fc: FunctionalConstraint) -> bool {
 }
 
 /// The children of `node` seen through `fc` (array elements are all kept).
-fn fc_children(node: &Node, fc: FunctionalConstraint) -> impl Iterator<Item = &Node> {
+pub(super) fn fc_children(node: &Node, fc: FunctionalConstraint) -> impl Iterator<Item = &Node> {
     node.children
         .iter()
         .filter(move |c| node.element_count > 0 || has_fc(c, fc))
 }
 
 /// The MMS type of a basic attribute type (IEC 61850-8-1, as the reference declares it).
-fn basic_spec(ty: DataAttributeType) -> TypeSpec {
+pub(super) fn basic_spec(ty: DataAttributeType) -> TypeSpec {
     let bits = |n: i32| TypeSpec::BitString(n);
     match ty {
         IEC61850_BOOLEAN => TypeSpec::Boolean,
@@ -153,7 +153,7 @@ fn basic_spec(ty: DataAttributeType) -> TypeSpec {
 }
 
 /// Whether a basic attribute keeps its value in its own slot (PHYCOMADDR is one value).
-fn is_leaf(node: &Node) -> bool {
+pub(super) fn is_leaf(node: &Node) -> bool {
     matches!(node.kind, Kind::Attribute { ty, .. } if ty != IEC61850_CONSTRUCTED)
         && node.element_count == 0
 }
@@ -322,6 +322,11 @@ impl Domain {
     /// The MMS name of the model attribute at `attribute` (a C `DataAttribute`).
     pub fn attribute_name(&self, attribute: usize) -> Option<&str> {
         self.attributes.get(&attribute).map(String::as_str)
+    }
+
+    /// The logical nodes in model order.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
     }
 
     /// The variable named `item` (`LN`, `LN$FC`, `LN$FC$DO$DA...`).

@@ -151,6 +151,7 @@ fn entry_time(ms: u64) -> MmsValue {
 fn leaf(name: &str, fc: i32, ty: DataAttributeType, value: MmsValue) -> Node {
     Node {
         name: name.into(),
+        addr: 0,
         element_count: 0,
         kind: Kind::Attribute {
             fc,
@@ -202,6 +203,7 @@ pub fn rcb_node(def: &RcbDef, domain: &str, ms: u64) -> Node {
         .collect();
     Node {
         name: def.name.clone(),
+        addr: 0,
         element_count: 0,
         kind: Kind::Attribute {
             fc,
