@@ -44,7 +44,8 @@ def test_async_connect_release_abort(lib, server):
             if wait_for(lambda: state() != IED_STATE_CONNECTING) and state() == IED_STATE_CONNECTED:
                 break
         assert state() == IED_STATE_CONNECTED
-        assert events[-1] == ("state", IED_STATE_CONNECTED)
+        # The handler runs on the callback thread: it may follow getState's change.
+        assert wait_for(lambda: events[-1] == ("state", IED_STATE_CONNECTED))
         dll.IedConnection_connectAsync(con, ctypes.byref(err), b"127.0.0.1", server.port)
         assert err.value == IED_ERROR_ALREADY_CONNECTED
 
