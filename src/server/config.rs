@@ -86,20 +86,8 @@ pub fn report_settings_with(writable: u8, setting: u8, is_dyn: bool) -> u8 {
     }
 }
 
-/// The time quality octet of a UTC time (IEC 61850-8-1): leap seconds known, clock
-/// failure, clock not synchronised, then the number of accurate fraction bits (the low five
-/// bits of `subsecond_precision`, as the reference keeps them).
-pub fn time_quality(
-    leap_second_known: bool,
-    clock_failure: bool,
-    clock_not_synchronized: bool,
-    subsecond_precision: i32,
-) -> u8 {
-    (u8::from(leap_second_known) << 7)
-        | (u8::from(clock_failure) << 6)
-        | (u8::from(clock_not_synchronized) << 5)
-        | (subsecond_precision & 0x1f) as u8
-}
+/// The time quality octet of a UTC time (IEC 61850-8-1), as clients compute it for T.
+pub use crate::iec61850::control::time_quality;
 
 #[cfg(test)]
 mod tests {
