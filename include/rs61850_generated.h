@@ -5984,6 +5984,14 @@ IedServer IedServer_createWithConfig(IedModel *dataModel,
                                      TLSConfiguration tlsConfiguration,
                                      IedServerConfig serverConfiguration);
 
+// Creates a server for `dataModel` with the default configuration and `tlsConfiguration`
+// (NULL: plain MMS); with a TLS configuration it gives NULL, as `IedServer_createWithConfig`
+// does (TLS is not served yet).
+//
+// # Safety
+// As `IedServer_createWithConfig`.
+IedServer IedServer_createWithTlsSupport(IedModel *dataModel, TLSConfiguration tlsConfiguration);
+
 // Stops and releases a server (NULL is ignored); the model stays the caller's.
 //
 // # Safety

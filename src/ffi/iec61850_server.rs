@@ -668,6 +668,21 @@ pub unsafe extern "C" fn IedServer_create(dataModel: *mut IedModel) -> IedServer
     unsafe { IedServer_createWithConfig(dataModel, null_mut(), null_mut()) }
 }
 
+/// Creates a server for `dataModel` with the default configuration and `tlsConfiguration`
+/// (NULL: plain MMS); with a TLS configuration it gives NULL, as `IedServer_createWithConfig`
+/// does (TLS is not served yet).
+///
+/// # Safety
+/// As `IedServer_createWithConfig`.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_createWithTlsSupport(
+    dataModel: *mut IedModel,
+    tlsConfiguration: TLSConfiguration,
+) -> IedServer {
+    // SAFETY: the caller's contract.
+    unsafe { IedServer_createWithConfig(dataModel, tlsConfiguration, null_mut()) }
+}
+
 /// Creates a server for `dataModel` with `serverConfiguration` (NULL: defaults); NULL for a
 /// model that fails the checks, or with a TLS configuration (TLS is not served yet).
 ///
