@@ -2111,6 +2111,9 @@ typedef struct sIedServerConfig *IedServerConfig;
 // `IedServer`: handle to an opaque object.
 typedef struct sIedServer *IedServer;
 
+// C `WriteAccessHandler`.
+typedef int (*WriteAccessHandler)(DataAttribute*, MmsValue*, ClientConnection, void*);
+
 // ASN.1 object identifier with up to 10 arcs (`ItuObjectIdentifier`).
 typedef struct ItuObjectIdentifier {
   // Arc values.
@@ -6085,6 +6088,37 @@ uint32_t IedServer_getUInt32AttributeValue(IedServer self_,
 // `dataAttribute` is NULL or an attribute of the server's model.
 uint64_t IedServer_getUTCTimeAttributeValue(IedServer self_,
                                             const DataAttribute *dataAttribute);
+
+// Lets `handler` decide client writes of `dataAttribute` (exactly that attribute); SP, SV,
+// CF, DC and BL data become writable whatever the write access policy says, as on the
+// reference. NULL removes the handler.
+//
+// # Safety
+// `self_` is NULL or a live server; `handler` is callable with `parameter` while set.
+void IedServer_handleWriteAccess(IedServer self_,
+                                 DataAttribute *dataAttribute,
+                                 WriteAccessHandler handler,
+                                 void *parameter);
+
+// Lets `handler` decide client writes of the complex attribute `dataAttribute` and of its
+// parts (the handler is told the part written).
+//
+// # Safety
+// `self_` is NULL or a live server; `handler` is callable with `parameter` while set.
+void IedServer_handleWriteAccessForComplexAttribute(IedServer self_,
+                                                    DataAttribute *dataAttribute,
+                                                    WriteAccessHandler handler,
+                                                    void *parameter);
+
+// Lets `handler` decide client writes of anything with `fc` below `dataObject`.
+//
+// # Safety
+// `self_` is NULL or a live server; `handler` is callable with `parameter` while set.
+void IedServer_handleWriteAccessForDataObject(IedServer self_,
+                                              DataObject *dataObject,
+                                              FunctionalConstraint fc,
+                                              WriteAccessHandler handler,
+                                              void *parameter);
 
 // While `enable` is set, the server drops what clients send without answering (their
 // calls time out; new associations are not answered either), as the reference does.

@@ -26,6 +26,7 @@ use super::tls_config::TLSConfiguration;
 use super::{c_str, guard, malloc_c_string};
 use crate::hal::now_ms;
 use crate::mms::MmsValue;
+use crate::server::access::{Scope, WriteHandler, WriteHandlers};
 use crate::server::config::{
     report_settings_with, time_quality, ServerSettings, DEFAULT_TIME_QUALITY,
 };
@@ -33,7 +34,7 @@ use crate::server::fc_data::FcData;
 use crate::server::model::ModelIndex;
 use crate::server::protocol::AssociateRequest;
 use crate::server::reporting::{TRG_DATA_CHANGED, TRG_DATA_UPDATE, TRG_QUALITY_CHANGED};
-use crate::server::runtime::{Authenticator, Connection, Server};
+use crate::server::runtime::{Application, Authenticator, Connection, Server};
 
 /// The reference's default limit of simultaneous MMS connections.
 const DEFAULT_MAX_CONNECTIONS: c_int = 5;
@@ -115,6 +116,8 @@ pub struct sIedServer {
     time_quality: AtomicU8,
     /// The structures `IedServer_getFunctionalConstrainedData` lends out.
     fc_data: FcData,
+    /// The write handlers (`IedServer_handleWriteAccess*`), the server's application.
+    write_handlers: Arc<WriteHandlers>,
 }
 
 /// `IedServer`: handle to an opaque object.
@@ -713,14 +716,18 @@ pub unsafe extern "C" fn IedServer_createWithConfig(
         // SAFETY: the structures are freed with the server, before the caller may free the
         // model; the application uses them under the data model lock, as the reference's.
         let fc_data = unsafe { FcData::new(&index) };
+        let server = Server::new(index, settings.max_mms_connections);
+        let write_handlers = Arc::new(WriteHandlers::default());
+        *server.shared.application.lock() = Some(write_handlers.clone() as Arc<dyn Application>);
         Box::into_raw(Box::new(sIedServer {
-            server: Server::new(index, settings.max_mms_connections),
+            server,
             model: dataModel,
             local_ip: Mutex::new(None),
             access_points: Mutex::new(Vec::new()),
             settings,
             time_quality: AtomicU8::new(DEFAULT_TIME_QUALITY),
             fc_data,
+            write_handlers,
         }))
     })
 }
@@ -1721,4 +1728,98 @@ pub unsafe extern "C" fn IedServer_updateTimestampAttributeValue(
             }
         })
     }
+}
+
+/// C `WriteAccessHandler`.
+pub type WriteAccessHandler = Option<
+    unsafe extern "C" fn(*mut DataAttribute, *mut MmsValue, ClientConnection, *mut c_void) -> c_int,
+>;
+
+/// Installs `handler` for `scope` (NULL removes it): it runs on the handler thread with the
+/// written attribute, a value it may change, the connection and `parameter`.
+///
+/// # Safety
+/// `self_` is NULL or a live server; `handler` is callable with `parameter` while set.
+unsafe fn install_write_handler(
+    self_: IedServer,
+    scope: Scope,
+    handler: WriteAccessHandler,
+    parameter: *mut c_void,
+) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        let Some(s) = (unsafe { server(self_) }) else {
+            return;
+        };
+        let param = parameter as usize;
+        let handler = handler.map(|h| {
+            Arc::new(
+                move |attribute: usize, value: &mut MmsValue, c: &Arc<Connection>| {
+                    let boxed = new_value(value.clone());
+                    let conn = Arc::as_ptr(c) as ClientConnection;
+                    // SAFETY: the application's handler with the attribute it was installed
+                    // for (or one below it), a value of ours it may read and change, the live
+                    // connection and its parameter.
+                    let code =
+                        unsafe { h(attribute as *mut DataAttribute, boxed, conn, param as _) };
+                    // SAFETY: `boxed` is ours, not kept by the handler (it is lent for the call).
+                    *value = *unsafe { Box::from_raw(boxed) };
+                    code
+                },
+            ) as WriteHandler
+        });
+        s.write_handlers.set(scope, handler);
+    })
+}
+
+/// Lets `handler` decide client writes of `dataAttribute` (exactly that attribute); SP, SV,
+/// CF, DC and BL data become writable whatever the write access policy says, as on the
+/// reference. NULL removes the handler.
+///
+/// # Safety
+/// `self_` is NULL or a live server; `handler` is callable with `parameter` while set.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_handleWriteAccess(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    handler: WriteAccessHandler,
+    parameter: *mut c_void,
+) {
+    let scope = Scope::Attribute(dataAttribute as usize);
+    // SAFETY: the caller's contract.
+    unsafe { install_write_handler(self_, scope, handler, parameter) }
+}
+
+/// Lets `handler` decide client writes of the complex attribute `dataAttribute` and of its
+/// parts (the handler is told the part written).
+///
+/// # Safety
+/// `self_` is NULL or a live server; `handler` is callable with `parameter` while set.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_handleWriteAccessForComplexAttribute(
+    self_: IedServer,
+    dataAttribute: *mut DataAttribute,
+    handler: WriteAccessHandler,
+    parameter: *mut c_void,
+) {
+    let scope = Scope::Complex(dataAttribute as usize);
+    // SAFETY: the caller's contract.
+    unsafe { install_write_handler(self_, scope, handler, parameter) }
+}
+
+/// Lets `handler` decide client writes of anything with `fc` below `dataObject`.
+///
+/// # Safety
+/// `self_` is NULL or a live server; `handler` is callable with `parameter` while set.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_handleWriteAccessForDataObject(
+    self_: IedServer,
+    dataObject: *mut DataObject,
+    fc: FunctionalConstraint,
+    handler: WriteAccessHandler,
+    parameter: *mut c_void,
+) {
+    let scope = Scope::DataObject(dataObject as usize, fc);
+    // SAFETY: the caller's contract.
+    unsafe { install_write_handler(self_, scope, handler, parameter) }
 }

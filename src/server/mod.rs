@@ -4,6 +4,7 @@
 //! settings copied from the configuration (`config`) and the functionally constrained data
 //! lent to the application (`fc_data`).
 
+pub mod access;
 pub mod config;
 pub mod fc_data;
 pub mod model;

@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use super::model::{name_order, ModelIndex, Variable};
 use super::reporting::{ClientId, Now};
+use crate::model::tree::Kind;
 
 /// DataAccessError object-access-denied.
 const ACCESS_DENIED: i32 = 3;
@@ -39,8 +40,8 @@ const SERVICE_OTHER: i64 = 0;
 /// Octets of a GetNameList response around its identifiers (PDU, invokeID, moreFollows).
 const NAME_LIST_OVERHEAD: usize = 32;
 use crate::ffi::iec61850_common::{
-    IEC61850_FC_CF as FC_CF, IEC61850_FC_DC as FC_DC, IEC61850_FC_SP as FC_SP,
-    IEC61850_FC_SV as FC_SV,
+    IEC61850_FC_BL as FC_BL, IEC61850_FC_CF as FC_CF, IEC61850_FC_DC as FC_DC,
+    IEC61850_FC_SP as FC_SP, IEC61850_FC_SV as FC_SV,
 };
 
 /// Which functional constraints clients may write: SP and SV by default; CF and DC only
@@ -225,30 +226,132 @@ fn read(index: &ModelIndex, var: &VariableRef) -> AccessResult {
     resolve(index, var).map(Variable::value).ok_or(NON_EXISTENT)
 }
 
-/// Write of one variable: a control block's attribute is the reporting engine's to
-/// decide; others must exist, have an FC the policy allows and match the value's type.
+/// Write of one variable without the application (see [`plan_write`]).
 fn write(
     index: &ModelIndex,
     ctx: &ServiceContext,
     var: &VariableRef,
     value: &MmsValue,
 ) -> Result<(), i32> {
+    match plan_write(index, ctx, var, value, |_, _| None::<()>) {
+        WriteStep::Done(result) => result,
+        WriteStep::Ask { .. } => Err(ACCESS_DENIED),
+    }
+}
+
+/// How a write of one variable goes on after the model's checks.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WriteStep<H> {
+    /// Answered (and stored when `Ok`).
+    Done(Result<(), i32>),
+    /// The application's `handler` decides on the value (which fits the attribute).
+    Ask {
+        /// The handler found.
+        handler: H,
+        /// The written attribute's C node (what the handler is told).
+        attribute: usize,
+    },
+}
+
+/// The FCs a write handler decides on whatever the write policy says (observed on the
+/// reference: a handler makes SP, SV, CF, DC and BL data writable, never ST or MX).
+const HANDLER_FCS: [i32; 5] = [FC_SP, FC_SV, FC_CF, FC_DC, FC_BL];
+
+/// Write of one variable, up to the application's decision: a control block's attribute
+/// is the reporting engine's to decide; for others `find` gets the nodes from the
+/// data object down to the written one (C address, whether it is a data object) and the
+/// FC, and returns the handler that decides, if any. Without one, the variable must have
+/// an FC the policy allows and the value's type, and is stored at once.
+pub fn plan_write<H>(
+    index: &ModelIndex,
+    ctx: &ServiceContext,
+    var: &VariableRef,
+    value: &MmsValue,
+    find: impl FnOnce(&[(usize, bool)], i32) -> Option<H>,
+) -> WriteStep<H> {
     if let Some(domain) = var.domain_id.as_deref() {
         if let Some((place, attribute)) = index.control_block(domain, &var.item_id) {
             let now = Now::current();
             let mut reporting = index.reporting.borrow_mut();
-            return reporting.write(index, place, attribute, value, ctx.client, now);
+            return WriteStep::Done(
+                reporting.write(index, place, attribute, value, ctx.client, now),
+            );
         }
     }
-    let v = resolve(index, var).ok_or(NON_EXISTENT)?;
-    if !v.fc().is_some_and(|fc| ctx.write_policy.allows(fc)) {
-        return Err(ACCESS_DENIED);
+    let Some(v) = resolve(index, var) else {
+        return WriteStep::Done(Err(NON_EXISTENT));
+    };
+    let Some(fc) = v.fc() else {
+        return WriteStep::Done(Err(ACCESS_DENIED));
+    };
+    let handler = HANDLER_FCS
+        .contains(&fc)
+        .then(|| find(&chain(index, var), fc))
+        .flatten();
+    if handler.is_none() && !ctx.write_policy.allows(fc) {
+        return WriteStep::Done(Err(ACCESS_DENIED));
     }
+    if !v.spec().matches(value) {
+        return WriteStep::Done(Err(TYPE_INCONSISTENT));
+    }
+    match (handler, v) {
+        (Some(handler), Variable::Member(node, _)) => WriteStep::Ask {
+            handler,
+            attribute: node.addr,
+        },
+        _ => {
+            v.store(value);
+            WriteStep::Done(Ok(()))
+        }
+    }
+}
+
+/// Stores a value the application's handler accepted (checked again: it may have changed it).
+pub fn commit_write(index: &ModelIndex, var: &VariableRef, value: &MmsValue) -> Result<(), i32> {
+    let v = resolve(index, var).ok_or(NON_EXISTENT)?;
     if !v.spec().matches(value) {
         return Err(TYPE_INCONSISTENT);
     }
     v.store(value);
     Ok(())
+}
+
+/// The nodes from the data object (`LN$FC$DO`) down to the one `var` names: C address and
+/// whether it is a data object.
+fn chain(index: &ModelIndex, var: &VariableRef) -> Vec<(usize, bool)> {
+    let Some(domain) = var.domain_id.as_deref().and_then(|d| index.domain(d)) else {
+        return Vec::new();
+    };
+    let steps: Vec<&str> = var.item_id.split('$').collect();
+    let mut nodes: Vec<Variable> = (3..=steps.len())
+        .filter_map(|n| domain.variable(&steps[..n].join("$")))
+        .collect();
+    if let Some(mut last) = nodes.last().copied() {
+        if let Some(i) = var.array_index {
+            if let Some(e) = last.element(i) {
+                nodes.push(e);
+                last = e;
+            }
+        }
+        if let Some(c) = &var.component {
+            for step in c.split('$') {
+                match last.component(step) {
+                    Some(next) => {
+                        nodes.push(next);
+                        last = next;
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    nodes
+        .into_iter()
+        .filter_map(|v| match v {
+            Variable::Member(node, _) => Some((node.addr, matches!(node.kind, Kind::DataObject))),
+            Variable::Ln(_) => None,
+        })
+        .collect()
 }
 
 /// Encodes the answer to request `invoke_id`: the response, or a confirmed-ErrorPDU
