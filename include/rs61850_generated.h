@@ -2139,6 +2139,14 @@ typedef bool (*AcseAuthenticator)(void *parameter,
 // C `IedConnectionIndicationHandler`.
 typedef void (*IedConnectionIndicationHandler)(IedServer, ClientConnection, bool, void*);
 
+// C `ReadAccessHandler`.
+typedef int (*ReadAccessHandler)(LogicalDevice*,
+                                 LogicalNode*,
+                                 DataObject*,
+                                 FunctionalConstraint,
+                                 ClientConnection,
+                                 void*);
+
 // C enum `AccessPolicy` (kept as an integer so that any value from C is sound).
 typedef int AccessPolicy;
 
@@ -6177,6 +6185,15 @@ void IedServer_setConnectionIndicationHandler(IedServer self_,
 // # Safety
 // `self_` is NULL or a live server, `localIpAddress` NULL or a C string.
 void IedServer_setLocalIpAddress(IedServer self_, const char *localIpAddress);
+
+// Lets `handler` allow (`DATA_ACCESS_ERROR_SUCCESS`) or refuse (another code, which the
+// client gets) each client read of data of the model, on the handler thread; it is told
+// the logical device, logical node, data object (NULL for a whole FC of the node) and
+// FC. Control blocks are read without it, as on the reference. NULL removes it.
+//
+// # Safety
+// `self_` is NULL or a live server; `handler` is callable with `parameter` while set.
+void IedServer_setReadAccessHandler(IedServer self_, ReadAccessHandler handler, void *parameter);
 
 // Sets the Identify answer (a NULL part keeps its current value).
 //

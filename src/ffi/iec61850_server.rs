@@ -15,7 +15,7 @@ use parking_lot::Mutex;
 use super::iec61850_common::{
     Dbpos, Dbpos_toMmsValue, FunctionalConstraint, Quality, Quality_toMmsValue, Timestamp,
 };
-use super::iec61850_model::{DataAttribute, DataObject, IedModel};
+use super::iec61850_model::{DataAttribute, DataObject, IedModel, LogicalDevice, LogicalNode};
 use super::iso_connection_parameters::{
     sAcseAuthenticationParameter, AcseAuthenticationPassword, AcseAuthenticationValue,
     AcseAuthenticator, ACSE_AUTH_NONE, ACSE_AUTH_PASSWORD,
@@ -26,7 +26,7 @@ use super::tls_config::TLSConfiguration;
 use super::{c_str, guard, malloc_c_string};
 use crate::hal::now_ms;
 use crate::mms::MmsValue;
-use crate::server::access::{Scope, WriteHandler, WriteHandlers};
+use crate::server::access::{AccessHandlers, ReadHandler, Scope, WriteHandler};
 use crate::server::config::{
     report_settings_with, time_quality, ServerSettings, DEFAULT_TIME_QUALITY,
 };
@@ -116,8 +116,8 @@ pub struct sIedServer {
     time_quality: AtomicU8,
     /// The structures `IedServer_getFunctionalConstrainedData` lends out.
     fc_data: FcData,
-    /// The write handlers (`IedServer_handleWriteAccess*`), the server's application.
-    write_handlers: Arc<WriteHandlers>,
+    /// The access handlers (write and read), the server's application.
+    access_handlers: Arc<AccessHandlers>,
 }
 
 /// `IedServer`: handle to an opaque object.
@@ -717,8 +717,8 @@ pub unsafe extern "C" fn IedServer_createWithConfig(
         // model; the application uses them under the data model lock, as the reference's.
         let fc_data = unsafe { FcData::new(&index) };
         let server = Server::new(index, settings.max_mms_connections);
-        let write_handlers = Arc::new(WriteHandlers::default());
-        *server.shared.application.lock() = Some(write_handlers.clone() as Arc<dyn Application>);
+        let access_handlers = Arc::new(AccessHandlers::default());
+        *server.shared.application.lock() = Some(access_handlers.clone() as Arc<dyn Application>);
         Box::into_raw(Box::new(sIedServer {
             server,
             model: dataModel,
@@ -727,7 +727,7 @@ pub unsafe extern "C" fn IedServer_createWithConfig(
             settings,
             time_quality: AtomicU8::new(DEFAULT_TIME_QUALITY),
             fc_data,
-            write_handlers,
+            access_handlers,
         }))
     })
 }
@@ -1768,7 +1768,7 @@ unsafe fn install_write_handler(
                 },
             ) as WriteHandler
         });
-        s.write_handlers.set(scope, handler);
+        s.access_handlers.set(scope, handler);
     })
 }
 
@@ -1822,4 +1822,48 @@ pub unsafe extern "C" fn IedServer_handleWriteAccessForDataObject(
     let scope = Scope::DataObject(dataObject as usize, fc);
     // SAFETY: the caller's contract.
     unsafe { install_write_handler(self_, scope, handler, parameter) }
+}
+
+/// C `ReadAccessHandler`.
+pub type ReadAccessHandler = Option<
+    unsafe extern "C" fn(
+        *mut LogicalDevice,
+        *mut LogicalNode,
+        *mut DataObject,
+        FunctionalConstraint,
+        ClientConnection,
+        *mut c_void,
+    ) -> c_int,
+>;
+
+/// Lets `handler` allow (`DATA_ACCESS_ERROR_SUCCESS`) or refuse (another code, which the
+/// client gets) each client read of data of the model, on the handler thread; it is told
+/// the logical device, logical node, data object (NULL for a whole FC of the node) and
+/// FC. Control blocks are read without it, as on the reference. NULL removes it.
+///
+/// # Safety
+/// `self_` is NULL or a live server; `handler` is callable with `parameter` while set.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_setReadAccessHandler(
+    self_: IedServer,
+    handler: ReadAccessHandler,
+    parameter: *mut c_void,
+) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        let Some(s) = (unsafe { server(self_) }) else {
+            return;
+        };
+        let param = parameter as usize;
+        s.access_handlers.set_read(handler.map(|h| {
+            Arc::new(
+                move |ld: usize, ln: usize, dobj: usize, fc: i32, c: &Arc<Connection>| {
+                    let conn = Arc::as_ptr(c) as ClientConnection;
+                    // SAFETY: the application's handler with nodes of its model, the live
+                    // connection and its parameter.
+                    unsafe { h(ld as _, ln as _, dobj as _, fc, conn, param as _) }
+                },
+            ) as ReadHandler
+        }));
+    })
 }

@@ -77,6 +77,8 @@ pub struct Node {
 /// A logical device: its MMS domain name and logical nodes.
 #[derive(Debug)]
 pub struct Device {
+    /// Address of the C `LogicalDevice` (handed back to the application's handlers).
+    pub addr: usize,
     /// MMS domain name (ldName, or IED name + instance).
     pub domain: String,
     /// The instance name (`LogicalDevice.name`) data set members name it by.
@@ -357,6 +359,7 @@ pub unsafe fn take(model: *mut IedModel) -> Result<Tree, ModelError> {
             })
             .collect();
         devices.push(Device {
+            addr: d as usize,
             domain,
             instance: inst,
             nodes,

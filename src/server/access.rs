@@ -1,6 +1,8 @@
-//! The application's write handlers (`IedServer_handleWriteAccess*`): which handler decides
-//! a client's write, and the write served in three steps so that the handler runs with no
-//! lock held: checks under the data model lock, the handler, then the store under the lock.
+//! The application's access handlers: the write handlers (`IedServer_handleWriteAccess*`),
+//! which of them decides a client's write, and the read access handler
+//! (`IedServer_setReadAccessHandler`). A request is served in three steps so that the
+//! handler runs with no lock held: checks under the data model lock, the handler, then the
+//! store (or read) under the lock.
 //!
 //! Observed on the reference: the handler is told the written attribute and the new value;
 //! a handler of an attribute decides writes of exactly that attribute, one of a complex
@@ -15,7 +17,9 @@ use parking_lot::Mutex;
 
 use super::model::ModelIndex;
 use super::runtime::{Application, Connection};
-use super::services::{commit_write, plan_write, serve, ServiceContext, ServiceError, WriteStep};
+use super::services::{
+    commit_write, plan_write, read, read_target, serve, ServiceContext, ServiceError, WriteStep,
+};
 use crate::mms::pdu::{ConfirmedService, ConfirmedServiceResponse};
 use crate::mms::MmsValue;
 
@@ -28,6 +32,10 @@ pub const SUCCESS_NO_UPDATE: i32 = -3;
 /// change; returns a `MmsDataAccessError` code.
 pub type WriteHandler = Arc<dyn Fn(usize, &mut MmsValue, &Arc<Connection>) -> i32 + Send + Sync>;
 
+/// Decides a read: told the logical device, logical node and data object (C addresses, 0
+/// for a whole FC) and the FC; returns a `MmsDataAccessError` code (SUCCESS allows it).
+pub type ReadHandler = Arc<dyn Fn(usize, usize, usize, i32, &Arc<Connection>) -> i32 + Send + Sync>;
+
 /// What a write handler was installed for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
@@ -39,13 +47,38 @@ pub enum Scope {
     DataObject(usize, i32),
 }
 
-/// The write handlers of a server.
+/// The access handlers of a server.
 #[derive(Default)]
-pub struct WriteHandlers {
+pub struct AccessHandlers {
     handlers: Mutex<HashMap<Scope, WriteHandler>>,
+    read: Mutex<Option<ReadHandler>>,
 }
 
-impl WriteHandlers {
+impl AccessHandlers {
+    /// Installs (or with `None` removes) the read access handler.
+    pub fn set_read(&self, handler: Option<ReadHandler>) {
+        *self.read.lock() = handler;
+    }
+
+    /// One variable of a read, asking the read access handler first.
+    fn read(
+        &self,
+        handler: &ReadHandler,
+        model: &Mutex<ModelIndex>,
+        connection: &Arc<Connection>,
+        var: &crate::mms::access::VariableRef,
+    ) -> Result<MmsValue, i32> {
+        let target = read_target(&model.lock(), var);
+        if let Some((device, ln, data_object, fc)) = target {
+            // No lock is held here.
+            match handler(device, ln, data_object, fc, connection) {
+                SUCCESS => {}
+                code => return Err(code),
+            }
+        }
+        read(&model.lock(), var)
+    }
+
     /// Installs (or with `None` removes) the handler of `scope`.
     pub fn set(&self, scope: Scope, handler: Option<WriteHandler>) {
         let mut handlers = self.handlers.lock();
@@ -105,9 +138,13 @@ impl WriteHandlers {
     }
 }
 
-impl Application for WriteHandlers {
+impl Application for AccessHandlers {
     fn involved(&self, service: &ConfirmedService) -> bool {
-        matches!(service, ConfirmedService::Write { .. }) && !self.handlers.lock().is_empty()
+        match service {
+            ConfirmedService::Write { .. } => !self.handlers.lock().is_empty(),
+            ConfirmedService::Read { .. } => self.read.lock().is_some(),
+            _ => false,
+        }
     }
 
     fn serve(
@@ -117,6 +154,15 @@ impl Application for WriteHandlers {
         connection: &Arc<Connection>,
         service: &ConfirmedService,
     ) -> Result<ConfirmedServiceResponse, ServiceError> {
+        if let (ConfirmedService::Read { vars }, Some(handler)) =
+            (service, self.read.lock().clone())
+        {
+            return Ok(ConfirmedServiceResponse::Read(
+                vars.iter()
+                    .map(|var| self.read(&handler, model, connection, var))
+                    .collect(),
+            ));
+        }
         let ConfirmedService::Write { vars, values } = service else {
             return serve(&model.lock(), ctx, service);
         };
@@ -143,7 +189,7 @@ mod tests {
 
     #[test]
     fn the_nearest_scope_decides() {
-        let w = WriteHandlers::default();
+        let w = AccessHandlers::default();
         // Data object 1 holds complex attribute 2 holding leaf 3.
         let chain = [(1, true), (2, false), (3, false)];
         assert!(w.find(&chain, 2).is_none());

@@ -25,6 +25,8 @@ pub(super) const LN_FCS: [FunctionalConstraint; 17] =
 /// One MMS domain (logical device).
 #[derive(Debug)]
 pub struct Domain {
+    /// Address of the C `LogicalDevice`.
+    pub addr: usize,
     /// The domain name.
     pub name: String,
     /// The logical nodes in model order.
@@ -307,6 +309,7 @@ impl Domain {
             }
         }
         Domain {
+            addr: device.addr,
             name: device.domain,
             nodes: device.nodes,
             variables: sorted(variables),

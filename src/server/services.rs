@@ -221,8 +221,33 @@ fn resolve<'a>(index: &'a ModelIndex, var: &VariableRef) -> Option<Variable<'a>>
     Some(v)
 }
 
+/// What a read access handler is told of a read of `var`: the C addresses of its logical
+/// device, logical node and data object (0 when it reads a whole FC of the LN) and the FC;
+/// `None` for what no handler is asked about (control blocks, unknown names, a whole LN).
+pub fn read_target(index: &ModelIndex, var: &VariableRef) -> Option<(usize, usize, usize, i32)> {
+    let domain = index.domain(var.domain_id.as_deref()?)?;
+    if index.control_block(&domain.name, &var.item_id).is_some() {
+        return None;
+    }
+    let steps: Vec<&str> = var.item_id.splitn(4, '$').collect();
+    let Variable::Ln(ln) = domain.variable(steps.first()?)? else {
+        return None;
+    };
+    let Variable::Member(_, fc) = domain.variable(&steps.get(..2)?.join("$"))? else {
+        return None;
+    };
+    let data_object = match steps.get(..3) {
+        Some(head) => match domain.variable(&head.join("$"))? {
+            Variable::Member(node, _) => node.addr,
+            Variable::Ln(_) => 0,
+        },
+        None => 0,
+    };
+    Some((domain.addr, ln.addr, data_object, fc))
+}
+
 /// Read of one variable.
-fn read(index: &ModelIndex, var: &VariableRef) -> AccessResult {
+pub fn read(index: &ModelIndex, var: &VariableRef) -> AccessResult {
     resolve(index, var).map(Variable::value).ok_or(NON_EXISTENT)
 }
 

@@ -207,3 +207,50 @@ def test_slow_handler_does_not_delay_other_clients(ours):
         a.destroy()
         b.destroy()
         srv.stop()
+
+
+READ_HANDLER = ctypes.CFUNCTYPE(ctypes.c_int, vp, vp, vp, ctypes.c_int, vp, vp)
+
+
+def read_scenario(which):
+    """Reads of a leaf, a data object, an LN's FC and an RCB with the read access handler
+    allowing, then refusing: what it is told and what the client reads."""
+    srv = ReferenceServer(harness.DEMO_MODEL, which=which)
+    raw = srv.lib
+    raw.ModelNode_getName.restype = ctypes.c_char_p
+    raw.ModelNode_getName.argtypes = [vp]
+    calls, answer = [], [SUCCESS]
+
+    def handle(ld, ln, do, fc, _conn, _param):
+        names = [raw.ModelNode_getName(n).decode() if n else None for n in (ld, ln, do)]
+        calls.append((*names, fc, threading.current_thread() is not threading.main_thread()))
+        return answer[0]
+
+    thunk = READ_HANDLER(handle)
+    raw.IedServer_setReadAccessHandler.argtypes = [vp, READ_HANDLER, vp]
+    raw.IedServer_setReadAccessHandler(srv.server, thunk, None)
+    port = srv.start()
+    client = differential.Client(differential.load("reference"))
+    out = []
+    try:
+        assert differential.connect_verified(client, port) == 0
+        for answer[0] in (SUCCESS, ACCESS_DENIED):
+            for ref, fc in ((b"DEMOMeas/MMXU1.TotW.mag.f", 1), (b"DEMOMeas/MMXU1.TotW", 1),
+                            (b"DEMOMeas/MMXU1", 1), (b"DEMOProt/LLN0.EventsRCB01", 15)):
+                calls.clear()
+                out.append((answer[0], ref, client.read_printed(ref, fc), list(calls)))
+        return out
+    finally:
+        client.destroy()
+        srv.stop()
+
+
+def test_read_access_handler_equals_the_reference():
+    ours, reference = read_scenario("ours"), read_scenario("reference")
+    assert ours == reference
+    # Observed: asked per read with the data object read (none for a whole FC), never for
+    # control blocks; a refusal is the client's DataAccessError.
+    assert reference[0][3] == [("Meas", "MMXU1", "TotW", 1, True)]
+    assert reference[2][3] == [("Meas", "MMXU1", None, 1, True)]
+    assert reference[3][3] == []
+    assert reference[4][2][1] == "error 3"
