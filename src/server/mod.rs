@@ -5,6 +5,7 @@
 //! lent to the application (`fc_data`).
 
 pub mod config;
+pub mod control;
 pub mod fc_data;
 pub mod model;
 pub mod protocol;

@@ -1,4 +1,5 @@
-"""Controls (ControlObjectClient_*) against the reference server on tests/fixtures/control.cfg.
+"""Controls (ControlObjectClient_*) against the reference server and ours on
+tests/fixtures/control.cfg.
 
 The server runs `refserver.py run --controls`: its handlers accept, refuse or delay a control
 according to the originator identifier (see ControlRules in refserver.py). The model has, for
@@ -69,11 +70,12 @@ def prepare(lib):
 
 
 @contextlib.contextmanager
-def control_server():
-    """A reference server on control.cfg with the control handlers installed."""
+def control_server(which="reference"):
+    """A server of library `which` ("reference" or "ours") on control.cfg with the control
+    handlers installed."""
     proc = subprocess.Popen(
         [sys.executable, os.path.join(harness.HERE, "refserver.py"), "run", "--model",
-         CONTROL_MODEL, "--controls"],
+         CONTROL_MODEL, "--controls", "--lib", which],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
     line = proc.stdout.readline()
     try:
@@ -88,9 +90,10 @@ def control_server():
             proc.wait()
 
 
-@pytest.fixture(scope="module")
-def port():
-    with control_server() as p:
+@pytest.fixture(scope="module", params=["reference", "ours"])
+def port(request):
+    """Every test runs against both servers with the same expectations."""
+    with control_server(request.param) as p:
         yield p
 
 
