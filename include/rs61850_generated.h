@@ -1795,6 +1795,22 @@ typedef struct sIedModel IedModel;
 // C `void*` typedef `FileHandle`: an open file.
 typedef void *FileHandle;
 
+// C `ControlAction`: the engine's [`Action`], valid during a handler call (and across the
+// calls of one operate while its handlers answer WAITING).
+typedef void *ControlAction;
+
+// IEC 61850 UTC time stamp, the 8 bytes of its MMS encoding (`Timestamp`).
+typedef union Timestamp {
+  // Seconds (4 bytes), fraction (3 bytes), time quality (1 byte), big-endian.
+  uint8_t val[8];
+} Timestamp;
+
+// C enum `ControlAddCause` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int ControlAddCause;
+
+// C enum `ControlLastApplError` (values below; kept as an integer so any value from C is sound).
+typedef unsigned int ControlLastApplError;
+
 // `ControlObjectClient`: handle to an opaque object.
 typedef struct sControlObjectClient *ControlObjectClient;
 
@@ -1878,12 +1894,6 @@ typedef struct __attribute__((packed)) sMmsVariableSpecification {
 
 // `MmsVariableSpecification`: an MMS type description.
 typedef struct sMmsVariableSpecification MmsVariableSpecification;
-
-// C enum `ControlLastApplError` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int ControlLastApplError;
-
-// C enum `ControlAddCause` (values below; kept as an integer so any value from C is sound).
-typedef unsigned int ControlAddCause;
 
 // Last application error of a control operation (`LastApplError`).
 typedef struct LastApplError {
@@ -2047,12 +2057,6 @@ typedef void (*IedConnection_ReadObjectHandler)(uint32_t invokeId,
 // C `uint16_t` typedef `Quality`.
 typedef uint16_t Quality;
 
-// IEC 61850 UTC time stamp, the 8 bytes of its MMS encoding (`Timestamp`).
-typedef union Timestamp {
-  // Seconds (4 bytes), fraction (3 bytes), time quality (1 byte), big-endian.
-  uint8_t val[8];
-} Timestamp;
-
 // C callback `IedConnection_WriteDataSetHandler` (NULL allowed).
 typedef void (*IedConnection_WriteDataSetHandler)(uint32_t invokeId,
                                                   void *parameter,
@@ -2139,6 +2143,18 @@ typedef bool (*AcseAuthenticator)(void *parameter,
 // C `IedConnectionIndicationHandler`.
 typedef void (*IedConnectionIndicationHandler)(IedServer, ClientConnection, bool, void*);
 
+// C `ControlHandlerResult`.
+typedef int ControlHandlerResult;
+
+// C `ControlHandler`.
+typedef ControlHandlerResult (*ControlHandler)(ControlAction, void*, MmsValue*, bool);
+
+// C `CheckHandlerResult`.
+typedef int CheckHandlerResult;
+
+// C `ControlPerformCheckHandler`.
+typedef CheckHandlerResult (*ControlPerformCheckHandler)(ControlAction, void*, MmsValue*, bool, bool);
+
 // C `ReadAccessHandler`.
 typedef int (*ReadAccessHandler)(LogicalDevice*,
                                  LogicalNode*,
@@ -2146,6 +2162,22 @@ typedef int (*ReadAccessHandler)(LogicalDevice*,
                                  FunctionalConstraint,
                                  ClientConnection,
                                  void*);
+
+// C `SelectStateChangedReason`.
+typedef int SelectStateChangedReason;
+
+// C `ControlSelectStateChangedHandler`.
+typedef void (*ControlSelectStateChangedHandler)(ControlAction,
+                                                 void*,
+                                                 bool,
+                                                 SelectStateChangedReason);
+
+// C `ControlWaitForExecutionHandler`.
+typedef ControlHandlerResult (*ControlWaitForExecutionHandler)(ControlAction,
+                                                               void*,
+                                                               MmsValue*,
+                                                               bool,
+                                                               bool);
 
 // C enum `AccessPolicy` (kept as an integer so that any value from C is sound).
 typedef int AccessPolicy;
@@ -4343,6 +4375,79 @@ IedModel *ConfigFileParser_createModelFromConfigFile(FileHandle fileHandle);
 // `filename` is NULL or a C string.
 IedModel *ConfigFileParser_createModelFromConfigFileEx(const char *filename);
 
+// The connection of the client asking.
+//
+// # Safety
+// `self_` is NULL or an action during its handler call.
+ClientConnection ControlAction_getClientConnection(ControlAction self_);
+
+// The control object (a data object of the model).
+//
+// # Safety
+// `self_` is NULL or an action during its handler call.
+DataObject *ControlAction_getControlObject(ControlAction self_);
+
+// The operTm of a time-activated operate (ms since 1970; 0 when immediate).
+//
+// # Safety
+// `self_` is NULL or an action during its handler call.
+uint64_t ControlAction_getControlTime(ControlAction self_);
+
+// The ctlNum of the request.
+//
+// # Safety
+// `self_` is NULL or an action during its handler call.
+int ControlAction_getCtlNum(ControlAction self_);
+
+// Whether the request asked for an interlock check.
+//
+// # Safety
+// `self_` is NULL or an action during its handler call.
+bool ControlAction_getInterlockCheck(ControlAction self_);
+
+// The originator category of the request.
+//
+// # Safety
+// `self_` is NULL or an action during its handler call.
+int ControlAction_getOrCat(ControlAction self_);
+
+// The originator identifier of the request (its size in `orIdentSize`); borrowed from
+// the action.
+//
+// # Safety
+// `self_` is NULL or an action during its handler call; `orIdentSize` NULL or writable.
+uint8_t *ControlAction_getOrIdent(ControlAction self_, int *orIdentSize);
+
+// Whether the request asked for a synchro check.
+//
+// # Safety
+// `self_` is NULL or an action during its handler call.
+bool ControlAction_getSynchroCheck(ControlAction self_);
+
+// The T of the request (borrowed from the action; read only).
+//
+// # Safety
+// `self_` is NULL or an action during its handler call.
+union Timestamp *ControlAction_getT(ControlAction self_);
+
+// Whether the action is a select (SBO or SBOw) rather than an operate.
+//
+// # Safety
+// `self_` is NULL or an action during its handler call.
+bool ControlAction_isSelect(ControlAction self_);
+
+// Sets the AddCause reported when the action is refused or fails.
+//
+// # Safety
+// `self_` is NULL or an action during its handler call.
+void ControlAction_setAddCause(ControlAction self_, ControlAddCause addCause);
+
+// Sets the LastApplError Error reported when the action is refused or fails.
+//
+// # Safety
+// `self_` is NULL or an action during its handler call.
+void ControlAction_setError(ControlAction self_, ControlLastApplError error);
+
 // Cancels a selection or a time-activated operate (writes Cancel with the last ctlVal sent).
 //
 // # Safety
@@ -6180,11 +6285,33 @@ void IedServer_setConnectionIndicationHandler(IedServer self_,
                                               IedConnectionIndicationHandler handler,
                                               void *parameter);
 
+// Sets the handler that executes an operate of `node`; it may answer
+// `CONTROL_RESULT_WAITING` and is then called again later.
+//
+// # Safety
+// As [`IedServer_setPerformCheckHandler`].
+void IedServer_setControlHandler(IedServer self_,
+                                 DataObject *node,
+                                 ControlHandler handler,
+                                 void *parameter);
+
 // Sets the address `IedServer_start` listens on (NULL or unparsable: all interfaces).
 //
 // # Safety
 // `self_` is NULL or a live server, `localIpAddress` NULL or a C string.
 void IedServer_setLocalIpAddress(IedServer self_, const char *localIpAddress);
+
+// Sets the handler deciding whether a select or operate of `node` may proceed (called
+// on the handler thread with the request's ctlVal (NULL for an SBO select), Test and
+// interlock-check flag).
+//
+// # Safety
+// `self_` is NULL or a live server, `node` NULL or a data object of its model; `handler`
+// is callable with `parameter` while set.
+void IedServer_setPerformCheckHandler(IedServer self_,
+                                      DataObject *node,
+                                      ControlPerformCheckHandler handler,
+                                      void *parameter);
 
 // Lets `handler` allow (`DATA_ACCESS_ERROR_SUCCESS`) or refuse (another code, which the
 // client gets) each client read of data of the model, on the handler thread; it is told
@@ -6194,6 +6321,15 @@ void IedServer_setLocalIpAddress(IedServer self_, const char *localIpAddress);
 // # Safety
 // `self_` is NULL or a live server; `handler` is callable with `parameter` while set.
 void IedServer_setReadAccessHandler(IedServer self_, ReadAccessHandler handler, void *parameter);
+
+// Sets the handler told when `node` is selected and when its selection ends (and why).
+//
+// # Safety
+// As [`IedServer_setPerformCheckHandler`].
+void IedServer_setSelectStateChangedHandler(IedServer self_,
+                                            DataObject *node,
+                                            ControlSelectStateChangedHandler handler,
+                                            void *parameter);
 
 // Sets the Identify answer (a NULL part keeps its current value).
 //
@@ -6217,6 +6353,16 @@ void IedServer_setTimeQuality(IedServer self_,
                               bool clockFailure,
                               bool clockNotSynchronized,
                               int subsecondPrecision);
+
+// Sets the handler called before an operate executes (synchro check); it may answer
+// `CONTROL_RESULT_WAITING` and is then called again later.
+//
+// # Safety
+// As [`IedServer_setPerformCheckHandler`].
+void IedServer_setWaitForExecutionHandler(IedServer self_,
+                                          DataObject *node,
+                                          ControlWaitForExecutionHandler handler,
+                                          void *parameter);
 
 // Allows or denies client writes of data with the functional constraint `fc`: SP, SV, CF
 // and DC can be changed (SP and SV are allowed, CF and DC denied at first); other FCs
@@ -6281,6 +6427,13 @@ void IedServer_updateBitStringAttributeValue(IedServer self_,
 void IedServer_updateBooleanAttributeValue(IedServer self_,
                                            DataAttribute *dataAttribute,
                                            bool value);
+
+// Changes the control model of `ctlObject` (its CF ctlModel); a selection ends.
+// Values outside 0..4 are ignored.
+//
+// # Safety
+// `self_` is NULL or a live server, `ctlObject` NULL or a data object of its model.
+void IedServer_updateCtlModel(IedServer self_, DataObject *ctlObject, ControlModel value);
 
 // `IedServer_updateDbposValue`: sets the attribute's value (of a matching type) to `value`.
 //

@@ -30,6 +30,7 @@ use crate::server::access::{AccessHandlers, ReadHandler, Scope, WriteHandler};
 use crate::server::config::{
     report_settings_with, time_quality, ServerSettings, DEFAULT_TIME_QUALITY,
 };
+use crate::server::control::{self as engine, Action, Controls};
 use crate::server::fc_data::FcData;
 use crate::server::model::ModelIndex;
 use crate::server::protocol::AssociateRequest;
@@ -118,6 +119,8 @@ pub struct sIedServer {
     fc_data: FcData,
     /// The access handlers (write and read), the server's application.
     access_handlers: Arc<AccessHandlers>,
+    /// The control engine (one of the server's applications).
+    controls: Arc<Controls>,
 }
 
 /// `IedServer`: handle to an opaque object.
@@ -717,10 +720,18 @@ pub unsafe extern "C" fn IedServer_createWithConfig(
         // model; the application uses them under the data model lock, as the reference's.
         let fc_data = unsafe { FcData::new(&index) };
         let server = Server::new(index, settings.max_mms_connections);
+        let controls = Arc::new(Controls::new());
         let access_handlers = Arc::new(AccessHandlers::default());
-        *server.shared.application.lock() = Some(access_handlers.clone() as Arc<dyn Application>);
+        {
+            // Controls first: a control object's requests are the control engine's even
+            // when access handlers are installed.
+            let mut applications = server.shared.applications.lock();
+            applications.push(controls.clone() as Arc<dyn Application>);
+            applications.push(access_handlers.clone() as Arc<dyn Application>);
+        }
         Box::into_raw(Box::new(sIedServer {
             server,
+            controls,
             model: dataModel,
             local_ip: Mutex::new(None),
             access_points: Mutex::new(Vec::new()),
@@ -1866,4 +1877,389 @@ pub unsafe extern "C" fn IedServer_setReadAccessHandler(
             ) as ReadHandler
         }));
     })
+}
+
+// ---- Controls ----
+
+/// C `ControlAction`: the engine's [`Action`], valid during a handler call (and across the
+/// calls of one operate while its handlers answer WAITING).
+pub type ControlAction = *mut c_void;
+/// C `CheckHandlerResult`.
+pub type CheckHandlerResult = c_int;
+/// C `ControlHandlerResult`.
+pub type ControlHandlerResult = c_int;
+/// C `ControlAddCause`.
+pub type ControlAddCause = c_int;
+/// C `ControlLastApplError`.
+pub type ControlLastApplError = c_int;
+/// C `ControlModel`.
+pub type ControlModel = c_int;
+/// C `SelectStateChangedReason`.
+pub type SelectStateChangedReason = c_int;
+/// C `ControlPerformCheckHandler`.
+pub type ControlPerformCheckHandler = Option<
+    unsafe extern "C" fn(
+        ControlAction,
+        *mut c_void,
+        *mut MmsValue,
+        bool,
+        bool,
+    ) -> CheckHandlerResult,
+>;
+/// C `ControlWaitForExecutionHandler`.
+pub type ControlWaitForExecutionHandler = Option<
+    unsafe extern "C" fn(
+        ControlAction,
+        *mut c_void,
+        *mut MmsValue,
+        bool,
+        bool,
+    ) -> ControlHandlerResult,
+>;
+/// C `ControlHandler`.
+pub type ControlHandler = Option<
+    unsafe extern "C" fn(ControlAction, *mut c_void, *mut MmsValue, bool) -> ControlHandlerResult,
+>;
+/// C `ControlSelectStateChangedHandler`.
+pub type ControlSelectStateChangedHandler =
+    Option<unsafe extern "C" fn(ControlAction, *mut c_void, bool, SelectStateChangedReason)>;
+
+/// The control object key (`LD/LN$CO$DO`) of `node`, under the data model lock.
+///
+/// # Safety
+/// `self_` is NULL or a live server.
+unsafe fn control_key<'a>(
+    self_: IedServer,
+    node: *mut DataObject,
+) -> Option<(&'a sIedServer, String)> {
+    // SAFETY: the caller's contract.
+    let s = unsafe { server(self_) }?;
+    let (domain, co) = s
+        .server
+        .shared
+        .with_index(|index| engine::object_name(index, node as usize))?;
+    Some((s, format!("{domain}/{co}")))
+}
+
+fn action_ptr(a: &Action) -> ControlAction {
+    a as *const Action as ControlAction
+}
+
+/// Sets the handler deciding whether a select or operate of `node` may proceed (called
+/// on the handler thread with the request's ctlVal (NULL for an SBO select), Test and
+/// interlock-check flag).
+///
+/// # Safety
+/// `self_` is NULL or a live server, `node` NULL or a data object of its model; `handler`
+/// is callable with `parameter` while set.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_setPerformCheckHandler(
+    self_: IedServer,
+    node: *mut DataObject,
+    handler: ControlPerformCheckHandler,
+    parameter: *mut c_void,
+) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        let Some((s, key)) = (unsafe { control_key(self_, node) }) else {
+            return;
+        };
+        let param = parameter as usize;
+        s.controls.set_handlers(&key, |h| {
+            h.check = handler.map(|f| {
+                Arc::new(
+                    move |a: &Action, v: Option<&mut MmsValue>, test, interlock| {
+                        let v = v.map_or(null_mut(), |v| v as *mut MmsValue);
+                        // SAFETY: the application's handler with its parameter and a live action.
+                        unsafe { f(action_ptr(a), param as *mut c_void, v, test, interlock) }
+                    },
+                ) as engine::CheckHandler
+            });
+        });
+    })
+}
+
+/// Sets the handler called before an operate executes (synchro check); it may answer
+/// `CONTROL_RESULT_WAITING` and is then called again later.
+///
+/// # Safety
+/// As [`IedServer_setPerformCheckHandler`].
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_setWaitForExecutionHandler(
+    self_: IedServer,
+    node: *mut DataObject,
+    handler: ControlWaitForExecutionHandler,
+    parameter: *mut c_void,
+) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        let Some((s, key)) = (unsafe { control_key(self_, node) }) else {
+            return;
+        };
+        let param = parameter as usize;
+        s.controls.set_handlers(&key, |h| {
+            h.wait = handler.map(|f| {
+                Arc::new(move |a: &Action, v: &mut MmsValue, test, synchro| {
+                    // SAFETY: the application's handler with its parameter and a live action.
+                    unsafe { f(action_ptr(a), param as *mut c_void, v, test, synchro) }
+                }) as engine::WaitHandler
+            });
+        });
+    })
+}
+
+/// Sets the handler that executes an operate of `node`; it may answer
+/// `CONTROL_RESULT_WAITING` and is then called again later.
+///
+/// # Safety
+/// As [`IedServer_setPerformCheckHandler`].
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_setControlHandler(
+    self_: IedServer,
+    node: *mut DataObject,
+    handler: ControlHandler,
+    parameter: *mut c_void,
+) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        let Some((s, key)) = (unsafe { control_key(self_, node) }) else {
+            return;
+        };
+        let param = parameter as usize;
+        s.controls.set_handlers(&key, |h| {
+            h.control = handler.map(|f| {
+                Arc::new(move |a: &Action, v: &mut MmsValue, test| {
+                    // SAFETY: the application's handler with its parameter and a live action.
+                    unsafe { f(action_ptr(a), param as *mut c_void, v, test) }
+                }) as engine::ControlHandler
+            });
+        });
+    })
+}
+
+/// Sets the handler told when `node` is selected and when its selection ends (and why).
+///
+/// # Safety
+/// As [`IedServer_setPerformCheckHandler`].
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_setSelectStateChangedHandler(
+    self_: IedServer,
+    node: *mut DataObject,
+    handler: ControlSelectStateChangedHandler,
+    parameter: *mut c_void,
+) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        let Some((s, key)) = (unsafe { control_key(self_, node) }) else {
+            return;
+        };
+        let param = parameter as usize;
+        s.controls.set_handlers(&key, |h| {
+            h.select = handler.map(|f| {
+                Arc::new(move |a: &Action, selected, reason| {
+                    // SAFETY: the application's handler with its parameter and a live action.
+                    unsafe { f(action_ptr(a), param as *mut c_void, selected, reason) }
+                }) as engine::SelectHandler
+            });
+        });
+    })
+}
+
+/// Changes the control model of `ctlObject` (its CF ctlModel); a selection ends.
+/// Values outside 0..4 are ignored.
+///
+/// # Safety
+/// `self_` is NULL or a live server, `ctlObject` NULL or a data object of its model.
+#[no_mangle]
+pub unsafe extern "C" fn IedServer_updateCtlModel(
+    self_: IedServer,
+    ctlObject: *mut DataObject,
+    value: ControlModel,
+) {
+    guard((), || {
+        if !(0..=4).contains(&value) {
+            return;
+        }
+        // SAFETY: the caller's contract.
+        let Some((s, key)) = (unsafe { control_key(self_, ctlObject) }) else {
+            return;
+        };
+        let shared = &s.server.shared;
+        shared.with_index(|index| {
+            let Some((domain, co)) = key.split_once('/') else {
+                return;
+            };
+            let item = co.replacen("$CO$", "$CF$", 1) + "$ctlModel";
+            if let Some(v) = index.domain(domain).and_then(|d| d.variable(&item)) {
+                v.store(&MmsValue::Integer(i64::from(value)));
+            }
+        });
+        s.controls.forget_selection(&key);
+    })
+}
+
+/// # Safety
+/// `p` is NULL or an action handed to a control handler, during the call.
+unsafe fn action<'a>(p: ControlAction) -> Option<&'a Action> {
+    // SAFETY: the caller's contract (see `action_ptr`).
+    unsafe { (p as *const Action).as_ref() }
+}
+
+/// Sets the LastApplError Error reported when the action is refused or fails.
+///
+/// # Safety
+/// `self_` is NULL or an action during its handler call.
+#[no_mangle]
+pub unsafe extern "C" fn ControlAction_setError(self_: ControlAction, error: ControlLastApplError) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        if let Some(a) = unsafe { action(self_) } {
+            a.error.store(error, Ordering::Relaxed);
+        }
+    })
+}
+
+/// Sets the AddCause reported when the action is refused or fails.
+///
+/// # Safety
+/// `self_` is NULL or an action during its handler call.
+#[no_mangle]
+pub unsafe extern "C" fn ControlAction_setAddCause(
+    self_: ControlAction,
+    addCause: ControlAddCause,
+) {
+    guard((), || {
+        // SAFETY: the caller's contract.
+        if let Some(a) = unsafe { action(self_) } {
+            a.add_cause.store(addCause, Ordering::Relaxed);
+        }
+    })
+}
+
+/// Reads one field of an action (`fallback` for NULL).
+///
+/// # Safety
+/// `p` is NULL or an action during its handler call.
+unsafe fn with_action<R>(p: ControlAction, fallback: R, f: impl FnOnce(&Action) -> R) -> R
+where
+    R: Copy,
+{
+    guard(fallback, || {
+        // SAFETY: the caller's contract.
+        unsafe { action(p) }.map_or(fallback, f)
+    })
+}
+
+/// The originator category of the request.
+///
+/// # Safety
+/// `self_` is NULL or an action during its handler call.
+#[no_mangle]
+pub unsafe extern "C" fn ControlAction_getOrCat(self_: ControlAction) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { with_action(self_, 0, |a| a.params.or_cat) }
+}
+
+/// The originator identifier of the request (its size in `orIdentSize`); borrowed from
+/// the action.
+///
+/// # Safety
+/// `self_` is NULL or an action during its handler call; `orIdentSize` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn ControlAction_getOrIdent(
+    self_: ControlAction,
+    orIdentSize: *mut c_int,
+) -> *mut u8 {
+    // SAFETY: the caller's contract.
+    unsafe {
+        with_action(self_, null_mut(), |a| {
+            if !orIdentSize.is_null() {
+                // SAFETY: the caller's contract.
+                *orIdentSize = a.params.or_ident.len() as c_int;
+            }
+            a.params.or_ident.as_ptr() as *mut u8
+        })
+    }
+}
+
+/// The ctlNum of the request.
+///
+/// # Safety
+/// `self_` is NULL or an action during its handler call.
+#[no_mangle]
+pub unsafe extern "C" fn ControlAction_getCtlNum(self_: ControlAction) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { with_action(self_, 0, |a| c_int::from(a.params.ctl_num)) }
+}
+
+/// Whether the request asked for a synchro check.
+///
+/// # Safety
+/// `self_` is NULL or an action during its handler call.
+#[no_mangle]
+pub unsafe extern "C" fn ControlAction_getSynchroCheck(self_: ControlAction) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { with_action(self_, false, |a| a.params.synchro_check) }
+}
+
+/// Whether the request asked for an interlock check.
+///
+/// # Safety
+/// `self_` is NULL or an action during its handler call.
+#[no_mangle]
+pub unsafe extern "C" fn ControlAction_getInterlockCheck(self_: ControlAction) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { with_action(self_, false, |a| a.params.interlock_check) }
+}
+
+/// Whether the action is a select (SBO or SBOw) rather than an operate.
+///
+/// # Safety
+/// `self_` is NULL or an action during its handler call.
+#[no_mangle]
+pub unsafe extern "C" fn ControlAction_isSelect(self_: ControlAction) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { with_action(self_, false, |a| a.select) }
+}
+
+/// The connection of the client asking.
+///
+/// # Safety
+/// `self_` is NULL or an action during its handler call.
+#[no_mangle]
+pub unsafe extern "C" fn ControlAction_getClientConnection(
+    self_: ControlAction,
+) -> ClientConnection {
+    // SAFETY: the caller's contract.
+    unsafe { with_action(self_, null_mut(), |a| a.connection as ClientConnection) }
+}
+
+/// The control object (a data object of the model).
+///
+/// # Safety
+/// `self_` is NULL or an action during its handler call.
+#[no_mangle]
+pub unsafe extern "C" fn ControlAction_getControlObject(self_: ControlAction) -> *mut DataObject {
+    // SAFETY: the caller's contract.
+    unsafe { with_action(self_, null_mut(), |a| a.object as *mut DataObject) }
+}
+
+/// The operTm of a time-activated operate (ms since 1970; 0 when immediate).
+///
+/// # Safety
+/// `self_` is NULL or an action during its handler call.
+#[no_mangle]
+pub unsafe extern "C" fn ControlAction_getControlTime(self_: ControlAction) -> u64 {
+    // SAFETY: the caller's contract.
+    unsafe { with_action(self_, 0, |a| a.params.oper_time_ms) }
+}
+
+/// The T of the request (borrowed from the action; read only).
+///
+/// # Safety
+/// `self_` is NULL or an action during its handler call.
+#[no_mangle]
+pub unsafe extern "C" fn ControlAction_getT(self_: ControlAction) -> *mut Timestamp {
+    // SAFETY: the caller's contract; Timestamp is a union of the 8 octets.
+    unsafe { with_action(self_, null_mut(), |a| a.params.t.as_ptr() as *mut Timestamp) }
 }

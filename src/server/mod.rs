@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod config;
+pub mod control;
 pub mod fc_data;
 pub mod model;
 pub mod protocol;

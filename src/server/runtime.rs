@@ -12,7 +12,7 @@ use std::io::{self, Read, Write};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mio::net::{TcpListener, TcpStream};
 use mio::Token;
@@ -56,6 +56,16 @@ pub trait Application: Send + Sync {
         connection: &Arc<Connection>,
         service: &ConfirmedService,
     ) -> Result<ConfirmedServiceResponse, ServiceError>;
+
+    /// Runs what is due by time, on the handler thread with no lock held (after
+    /// [`Shared::request_tick`]); returns when it wants to run next.
+    fn tick(&self, _server: &Arc<Shared>) -> Option<Instant> {
+        None
+    }
+
+    /// The connection of `client` ended (called under no lock of the application's; a
+    /// tick follows at once).
+    fn disconnected(&self, _client: ClientId) {}
 }
 
 /// What the server shares with its listeners and connections.
@@ -74,11 +84,14 @@ pub struct Shared {
     pub on_connection: Mutex<Option<ConnectionHandler>>,
     /// Decides association requests (none: every request is accepted).
     pub authenticator: Mutex<Option<Authenticator>>,
-    /// The application's access and write handlers (none: the model alone answers).
-    pub application: Mutex<Option<Arc<dyn Application>>>,
+    /// The applications taking part in serving (access and write handlers, the control
+    /// engine): a request is served by the first one involved, else by the model alone.
+    pub applications: Mutex<Vec<Arc<dyn Application>>>,
     connections: Mutex<Vec<Arc<Connection>>>,
     /// The reporting engine's timer while running: its reactor and token.
     report_timer: Mutex<Option<(Arc<Driver>, Token)>>,
+    /// The applications' timer while running (see [`Application::tick`]).
+    app_timer: Mutex<Option<(Arc<Driver>, Token)>>,
     /// The thread holding the data model lock for the application
     /// (`IedServer_lockDataModel`).
     app_lock: Mutex<Option<std::thread::ThreadId>>,
@@ -87,6 +100,12 @@ pub struct Shared {
 /// Fires the reporting engine's buffer times and integrity periods.
 struct ReportTimer {
     server: Weak<Shared>,
+}
+
+/// Runs the applications' ticks on the handler thread.
+struct AppTimer {
+    server: Weak<Shared>,
+    driver: Arc<Driver>,
 }
 
 /// Identifiers of connections (never 0: that is nobody).
@@ -192,6 +211,7 @@ struct Running {
     listeners: Vec<Arc<Listener>>,
     driver: Arc<Driver>,
     timer: Arc<ReportTimer>,
+    app_timer: Arc<AppTimer>,
 }
 
 /// An IED server over a model index.
@@ -248,8 +268,38 @@ impl Shared {
         self.dispatch_reports(index);
     }
 
-    /// A connection ended: the reporting engine lets go of it.
+    /// Asks for the applications' [`Application::tick`] once `at` has passed (nothing
+    /// while the server is stopped).
+    pub fn request_tick(&self, at: Instant) {
+        if let Some((driver, token)) = &*self.app_timer.lock() {
+            driver.reactor().schedule(*token, at);
+        }
+    }
+
+    /// Handler thread: runs every application's tick and schedules the next one.
+    fn tick_applications(self: &Arc<Self>) {
+        let applications = self.applications.lock().clone();
+        let next = applications.iter().filter_map(|a| a.tick(self)).min();
+        if let Some(at) = next {
+            self.request_tick(at);
+        }
+    }
+
+    /// The first application involved in `service`.
+    fn application_for(&self, service: &ConfirmedService) -> Option<Arc<dyn Application>> {
+        let applications = self.applications.lock();
+        applications.iter().find(|a| a.involved(service)).cloned()
+    }
+
+    /// A connection ended: the reporting engine and the applications let go of it.
     fn forget(&self, connection: &Connection) {
+        let applications = self.applications.lock().clone();
+        for a in &applications {
+            a.disconnected(connection.id);
+        }
+        if !applications.is_empty() {
+            self.request_tick(Instant::now());
+        }
         self.with_index(|index| {
             index
                 .reporting
@@ -310,9 +360,10 @@ impl Server {
                 max_connections,
                 on_connection: Mutex::new(None),
                 authenticator: Mutex::new(None),
-                application: Mutex::new(None),
+                applications: Mutex::new(Vec::new()),
                 connections: Mutex::new(Vec::new()),
                 report_timer: Mutex::new(None),
+                app_timer: Mutex::new(None),
                 app_lock: Mutex::new(None),
             }),
             running: Mutex::new(None),
@@ -385,10 +436,17 @@ impl Server {
         });
         let token = driver.reactor().register_timer(timer.clone());
         *self.shared.report_timer.lock() = Some((driver.clone(), token));
+        let app_timer = Arc::new(AppTimer {
+            server: Arc::downgrade(&self.shared),
+            driver: driver.clone(),
+        });
+        let token = driver.reactor().register_timer(app_timer.clone());
+        *self.shared.app_timer.lock() = Some((driver.clone(), token));
         *running = Some(Running {
             listeners,
             driver,
             timer,
+            app_timer,
         });
         // Integrity periods and buffer times already due start now.
         self.shared.dispatch_reports(&self.shared.model.lock());
@@ -455,6 +513,10 @@ impl Running {
             reactor.unregister_timer(token);
         }
         drop(self.timer);
+        if let Some((_, token)) = shared.app_timer.lock().take() {
+            reactor.unregister_timer(token);
+        }
+        drop(self.app_timer);
         let connections = std::mem::take(&mut *shared.connections.lock());
         for c in &connections {
             if c.close() {
@@ -544,6 +606,16 @@ impl Listener {
 }
 
 impl Connection {
+    /// The server of the connection (`None` once it is gone).
+    pub fn server(&self) -> Option<Arc<Shared>> {
+        self.server.upgrade()
+    }
+
+    /// Whether the connection is still open.
+    pub fn is_open(&self) -> bool {
+        self.state.lock().stream.is_some()
+    }
+
     /// Closes the socket; false when it was closed already.
     fn close(&self) -> bool {
         let mut state = self.state.lock();
@@ -606,7 +678,7 @@ impl Connection {
 
     /// Queues a report and wakes the connection on the reactor to send it (safe under the
     /// data model lock: no lock of the connection's is taken here).
-    fn post(&self, report: InformationReport) {
+    pub fn post(&self, report: InformationReport) {
         self.reports.lock().push_back(report);
         let token = self.token.load(Ordering::Acquire);
         if token != usize::MAX {
@@ -686,8 +758,7 @@ impl Connection {
         invoke_id: u32,
         service: ConfirmedService,
     ) {
-        let application = server.application.lock().clone();
-        if state.draining || application.is_some_and(|a| a.involved(&service)) {
+        if state.draining || server.application_for(&service).is_some() {
             state.waiting.push_back((invoke_id, service));
             if !state.draining {
                 state.draining = true;
@@ -731,12 +802,9 @@ impl Connection {
                 return;
             };
             let ctx = server.context(self.id, max_pdu);
-            let application = server.application.lock().clone();
-            let answer = match application {
-                Some(app) if app.involved(&service) => {
-                    app.serve(&server.model, &ctx, self, &service)
-                }
-                _ => serve(&server.model.lock(), &ctx, &service),
+            let answer = match server.application_for(&service) {
+                Some(app) => app.serve(&server.model, &ctx, self, &service),
+                None => serve(&server.model.lock(), &ctx, &service),
             };
             server.dispatch_reports(&server.model.lock());
             let keep = {
@@ -744,6 +812,9 @@ impl Connection {
                 if state.stream.is_none() {
                     return;
                 }
+                // What the application posted while serving (a control's LastApplError)
+                // precedes the answer, as on the reference.
+                self.send_reports(&mut state);
                 send_answer(&mut state, invoke_id, answer);
                 flush(&mut state)
             };
@@ -846,6 +917,16 @@ impl Readiness for Connection {
         };
         if !keep {
             self.end();
+        }
+    }
+}
+
+impl Readiness for AppTimer {
+    fn on_ready(&self, _ready: Ready) {}
+
+    fn on_timer(&self) {
+        if let Some(server) = self.server.upgrade() {
+            self.driver.dispatch(move || server.tick_applications());
         }
     }
 }

@@ -1,4 +1,5 @@
-"""Controls (ControlObjectClient_*) against the reference server on tests/fixtures/control.cfg.
+"""Controls (ControlObjectClient_*) against the reference server and ours on
+tests/fixtures/control.cfg.
 
 The server runs `refserver.py run --controls`: its handlers accept, refuse or delay a control
 according to the originator identifier (see ControlRules in refserver.py). The model has, for
@@ -69,11 +70,12 @@ def prepare(lib):
 
 
 @contextlib.contextmanager
-def control_server():
-    """A reference server on control.cfg with the control handlers installed."""
+def control_server(which="reference"):
+    """A server of library `which` ("reference" or "ours") on control.cfg with the control
+    handlers installed."""
     proc = subprocess.Popen(
         [sys.executable, os.path.join(harness.HERE, "refserver.py"), "run", "--model",
-         CONTROL_MODEL, "--controls"],
+         CONTROL_MODEL, "--controls", "--lib", which],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
     line = proc.stdout.readline()
     try:
@@ -88,9 +90,10 @@ def control_server():
             proc.wait()
 
 
-@pytest.fixture(scope="module")
-def port():
-    with control_server() as p:
+@pytest.fixture(scope="module", params=["reference", "ours"])
+def port(request):
+    """Every test runs against both servers with the same expectations."""
+    with control_server(request.param) as p:
         yield p
 
 
@@ -599,3 +602,88 @@ def test_explorer_control_command(port):
     code, out, err = run("CTLDev/GINC1.C3", "5", "--origin", "1:fail")
     assert code == 1 and out == ["operated"] and "CommandTermination- " in err
     assert run("CTLDev/GSPC1.C4", "maybe")[0] == 1
+
+
+# ---- Differential server PDUs ----
+
+def _server_answers(which):
+    """Runs a fixed sequence of control services of the reference client against a server
+    of library `which`; returns what the server sent after the association, T masked."""
+    from proxy import RewritingProxy, mms_pdu
+    lib = prepare(differential.load("reference"))
+    sent = []
+
+    def record(tpkt):
+        sent.append(tpkt)
+        return tpkt
+
+    with control_server(which) as server_port, RewritingProxy(server_port, record) as px:
+        a, b = Client(lib), Client(lib)
+        try:
+            assert connect_verified(a, px.port, probe=PROBE) == OK
+            assert connect_verified(b, px.port, probe=PROBE) == OK
+            start = len(sent)
+            v = ctl_value(lib, "GSPC1")
+            with control(a, "CTLDev/GSPC1.C1") as c:
+                c.setCtlNum(41)
+                for origin, synchro in (("interlocked", 0), ("invalid", 0), ("synchro", 1),
+                                        ("fail", 0), ("ok", 0)):
+                    c.setOrigin(origin.encode(), 2)
+                    c.setSynchroCheck(bool(synchro))
+                    c.operate(v, 0)
+            with control(a, "CTLDev/GSPC1.C3") as c:
+                c.setOrigin(b"fail", 2)
+                assert c.operate(v, 0)
+                c.wait_termination()
+                c.setOrigin(b"mode", 2)
+                c.operate(v, 0)
+                c.setOrigin(b"delay", 2)
+                assert c.operate(v, 0)
+                c.wait_termination()
+                c.cancel()
+            with control(a, "CTLDev/GSPC1.C2") as c, control(b, "CTLDev/GSPC1.C2") as o:
+                c.operate(v, 0)
+                assert c.select()
+                c.select()
+                o.select()
+                o.operate(v, 0)
+                o.cancel()
+                c.setOrigin(b"fail", 2)
+                assert c.operate(v, 0)
+                c.operate(v, 0)
+                c.cancel()
+            with control(a, "CTLDev/GSPC1.C4") as c:
+                c.setOrigin(b"interlocked", 2)
+                c.selectWithValue(v)
+                c.setOrigin(b"fail", 2)
+                assert c.selectWithValue(v)
+                c.operate(v, 0)
+                c.wait_termination()
+                c.operate(v, 0)
+                c.setOrigin(b"x", 2)
+                assert c.selectWithValue(v)
+                c.selectWithValue(v)
+                c.setOrigin(b"y", 2)
+                c.operate(v, 0)
+                c.setOrigin(b"x", 2)
+                time.sleep(2.3)  # past the sboTimeout of 2000 ms
+                c.operate(v, 0)
+            lib.MmsValue_delete(v)
+            time.sleep(0.2)
+            return [mask_t(mms_pdu(t) or t) for t in sent[start:]]
+        finally:
+            a.destroy()
+            b.destroy()
+
+
+def test_server_pdus_equal_the_reference():
+    """Write responses, SBO read answers, LastApplError and CommandTermination reports of
+    our server equal the reference server's byte for byte (T masked), in the same order."""
+    ours, reference = _server_answers("ours"), _server_answers("reference")
+    # Not empty: the 2 clients' discovery plus the services above.
+    assert len(reference) > 40
+    appl_errors = [p for p in reference if b"LastApplError" in p]
+    # A CommandTermination names the Oper variable domain-specific (LastApplError: VMD).
+    terminations = [p for p in reference if p.startswith(b"\xa3") and b"\x1a\x06CTLDev" in p]
+    assert len(appl_errors) >= 12 and len(terminations) >= 3
+    assert [p.hex() for p in ours] == [p.hex() for p in reference]
